@@ -1,0 +1,58 @@
+/**
+ * The committed environment profiles. Prod is the reference for every reliability claim; dev differs only where a
+ * setting is an explicit cost switch (single NAT gateway, fewer AZs, smaller sizes, no WAF, no deletion protection).
+ *
+ * Ops can change any value without editing TypeScript through the override file (see `load.ts`).
+ */
+import type { ProjectConfig } from "./schema";
+
+export const DEFAULT_CONFIG: ProjectConfig = {
+  stateBackend: {
+    region: "us-east-2",
+    // S3 bucket names are global: every organisation sets its own through the override file.
+    bucketName: "medicare-hub-terraform-state",
+    lockTableName: "medicare-hub-terraform-locks",
+    noncurrentVersionRetentionDays: 90,
+    accessLogRetentionDays: 365,
+    selfManaged: false,
+    costCenter: "platform",
+  },
+  environments: {
+    dev: {
+      region: "us-east-2",
+      availabilityZones: ["us-east-2a", "us-east-2b"],
+      costCenter: "medicare-hub-dev",
+      network: { vpcCidr: "10.10.0.0/16", natGateways: "single" },
+      app: { instanceType: "t3.small", port: 8080, minCapacity: 2, desiredCapacity: 2, maxCapacity: 4 },
+      database: {
+        engineVersion: "16",
+        instanceClass: "db.t4g.medium",
+        allocatedStorageGib: 20,
+        maxAllocatedStorageGib: 100,
+        backupRetentionDays: 7,
+        deletionProtection: false,
+      },
+      loadBalancer: { deletionProtection: false, waf: false },
+      dns: { domainName: "dev.medicare-hub.example" },
+      alerts: { email: "oncall-dev@medicare-hub.example" },
+    },
+    prod: {
+      region: "us-east-2",
+      availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"],
+      costCenter: "medicare-hub-prod",
+      network: { vpcCidr: "10.20.0.0/16", natGateways: "one-per-az" },
+      app: { instanceType: "t3.medium", port: 8080, minCapacity: 3, desiredCapacity: 3, maxCapacity: 9 },
+      database: {
+        engineVersion: "16",
+        instanceClass: "db.m6g.large",
+        allocatedStorageGib: 100,
+        maxAllocatedStorageGib: 1000,
+        backupRetentionDays: 35,
+        deletionProtection: true,
+      },
+      loadBalancer: { deletionProtection: true, waf: true },
+      dns: { domainName: "medicare-hub.example" },
+      alerts: { email: "oncall@medicare-hub.example" },
+    },
+  },
+};

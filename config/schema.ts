@@ -1,0 +1,147 @@
+/**
+ * The configuration schema: every value known at synth time, validated before a single file is written.
+ *
+ * Each field's error message says what is allowed, because the loader prints it next to the field path and the
+ * value given; a user reading it should be able to fix the override file without opening this file.
+ */
+import { z } from "zod";
+import { PRIVATE_RANGES, cidrContains, parseIpv4Cidr } from "./cidr";
+
+/** Environments the App synthesizes, in synth order. */
+export const ENVIRONMENT_NAMES = ["dev", "prod"] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** AWS VPC limits on the primary CIDR block. */
+export const VPC_PREFIX_MIN = 16;
+export const VPC_PREFIX_MAX = 24;
+/** At least two AZs: one AZ is a single point of failure; six covers every AWS region we would deploy to. */
+export const AZ_COUNT_MIN = 2;
+export const AZ_COUNT_MAX = 6;
+/** RDS automated backups: 1–35 days (0 would disable backups and point-in-time recovery). */
+export const BACKUP_RETENTION_MIN = 1;
+export const BACKUP_RETENTION_MAX = 35;
+
+const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+const REGION_RULE = 'an AWS region code such as "us-east-2"';
+
+const region = z.string({ error: `must be ${REGION_RULE}` }).regex(REGION, { error: `must be ${REGION_RULE}` });
+
+function wholeNumber(min: number, max: number, why: string) {
+  const rule = `must be a whole number from ${min} to ${max}${why ? ` (${why})` : ""}`;
+  return z.int({ error: rule }).min(min, { error: rule }).max(max, { error: rule });
+}
+
+function pattern(re: RegExp, rule: string) {
+  return z.string({ error: rule }).regex(re, { error: rule });
+}
+
+const vpcCidr = z.string({ error: 'must be a CIDR string such as "10.20.0.0/16"' }).superRefine((value, ctx) => {
+  const parsed = parseIpv4Cidr(value);
+  const allowed = `an RFC 1918 IPv4 CIDR with a prefix from /${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}, e.g. "10.20.0.0/16"`;
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: `${parsed.reason}; allowed: ${allowed}` });
+  } else if (parsed.cidr.prefix < VPC_PREFIX_MIN) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is larger than AWS allows for a VPC (/${parsed.cidr.prefix}); allowed: ${allowed}`,
+    });
+  } else if (parsed.cidr.prefix > VPC_PREFIX_MAX) {
+    ctx.addIssue({
+      code: "custom",
+      message: `is too small for three subnet tiers in every AZ (/${parsed.cidr.prefix}); allowed: ${allowed}`,
+    });
+  } else if (!PRIVATE_RANGES.some((range) => cidrContains(range, parsed.cidr))) {
+    ctx.addIssue({ code: "custom", message: `is not private address space; allowed: ${allowed}` });
+  }
+});
+
+/** Settings of one environment (`dev`, `prod`). */
+export const EnvironmentSchema = z.strictObject({
+  /** AWS region the environment runs in. */
+  region,
+  /** Explicit AZ names (no data source, so output is deterministic and plans offline). */
+  availabilityZones: z
+    .array(pattern(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an AZ name: the region followed by a letter, e.g. "us-east-2a"'), {
+      error: 'must be a list of AZ names such as ["us-east-2a", "us-east-2b"]',
+    })
+    .min(AZ_COUNT_MIN, {
+      error: `must list at least ${AZ_COUNT_MIN} AZs: a single AZ is a single point of failure`,
+    })
+    .max(AZ_COUNT_MAX, { error: `must list at most ${AZ_COUNT_MAX} AZs` }),
+  /** Cost centre written to every resource's CostCenter tag. */
+  costCenter: pattern(
+    /^[\w .:/=+@-]{1,256}$/,
+    "must be 1–256 characters of letters, digits, spaces and _ . : / = + @ - (an AWS tag value)",
+  ),
+  network: z.strictObject({
+    /** Primary VPC CIDR block. */
+    vpcCidr,
+    /** `one-per-az` keeps every AZ's egress independent; `single` is a cost switch flagged by the guardrails. */
+    natGateways: z.enum(["one-per-az", "single"], { error: 'must be "one-per-az" or "single" (a flagged cost switch)' }),
+  }),
+  app: z.strictObject({
+    /** EC2 instance type of the app tier. */
+    instanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "t3.small"'),
+    /** Port the app listens on behind the load balancer. */
+    port: wholeNumber(1024, 65535, "an unprivileged port"),
+    minCapacity: wholeNumber(1, 100, ""),
+    desiredCapacity: wholeNumber(1, 100, ""),
+    maxCapacity: wholeNumber(1, 100, ""),
+  }),
+  database: z.strictObject({
+    /** PostgreSQL engine version, pinned (major or major.minor). */
+    engineVersion: pattern(/^\d{2}(\.\d{1,2})?$/, 'must be a PostgreSQL version such as "16" or "16.4"'),
+    /** RDS instance class. */
+    instanceClass: pattern(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'must be an RDS instance class such as "db.t4g.medium"'),
+    allocatedStorageGib: wholeNumber(20, 65536, "RDS gp3 limits"),
+    maxAllocatedStorageGib: wholeNumber(20, 65536, "RDS gp3 limits; enables storage autoscaling"),
+    /** Automated backup retention = the point-in-time recovery window. */
+    backupRetentionDays: wholeNumber(BACKUP_RETENTION_MIN, BACKUP_RETENTION_MAX, "RDS limits; 0 would disable backups"),
+    deletionProtection: z.boolean({ error: "must be true or false" }),
+  }),
+  loadBalancer: z.strictObject({
+    deletionProtection: z.boolean({ error: "must be true or false" }),
+    waf: z.boolean({ error: "must be true or false" }),
+  }),
+  dns: z.strictObject({
+    /** The domain users reach the app on. */
+    domainName: pattern(
+      /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
+      'must be a lower-case DNS name such as "app.medicare-hub.example"',
+    ),
+    /** An existing public hosted zone to use; when absent the zone is created. */
+    hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
+  }),
+  alerts: z.strictObject({
+    /** Where alarms are e-mailed; absent means alarms notify the SNS topic only. */
+    email: z.email({ error: 'must be an e-mail address such as "oncall@example.org"' }).optional(),
+  }),
+});
+export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
+
+/** The shared Terraform state backend (its own stack, `medicare-hub-state`). */
+export const StateBackendSchema = z.strictObject({
+  region,
+  /** Globally unique S3 bucket name for state. */
+  bucketName: pattern(
+    /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,49}[a-z0-9]$/,
+    "must be a 3–51 character S3 bucket name of lower-case letters, digits and hyphens (the log bucket appends -access-logs)",
+  ),
+  /** DynamoDB lock table name. */
+  lockTableName: pattern(/^[A-Za-z0-9_.-]{3,255}$/, "must be a 3–255 character DynamoDB table name ([A-Za-z0-9_.-])"),
+  /** Noncurrent state versions are kept at least this long (recovery from a bad apply). */
+  noncurrentVersionRetentionDays: wholeNumber(30, 3650, "how far back a previous state can be restored"),
+  /** S3 access logs of the state bucket are kept this long. */
+  accessLogRetentionDays: wholeNumber(90, 3650, "audit trail of who read or wrote state"),
+  /** After bootstrap: keep the state stack's own state in the bucket instead of a local file. */
+  selfManaged: z.boolean({ error: "must be true or false" }),
+  costCenter: pattern(/^[\w .:/=+@-]{1,256}$/, "must be 1–256 characters allowed in an AWS tag value"),
+});
+export type StateBackendConfig = z.infer<typeof StateBackendSchema>;
+
+/** The whole project configuration. */
+export const ProjectConfigSchema = z.strictObject({
+  stateBackend: StateBackendSchema,
+  environments: z.strictObject({ dev: EnvironmentSchema, prod: EnvironmentSchema }),
+});
+export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;

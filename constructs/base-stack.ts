@@ -1,0 +1,62 @@
+import { TerraformElement, TerraformStack } from "cdktf";
+import type { Construct, Node } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { addRequiredVersion, unquoteDependsOn } from "./hcl-fixups";
+import type { ProjectTags } from "./naming";
+
+/** use_lockfile (S3-native state locking) needs Terraform 1.10. */
+export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
+
+/** Construct ids become Terraform addresses: short, stable, kebab-case. */
+const CONSTRUCT_ID = /^[a-z][a-z0-9-]*$/;
+
+/** Children with this id take their parent's name, like a construct's main resource. */
+export const DEFAULT_CHILD_ID = "default";
+
+/**
+ * Base of every MediCare Hub stack.
+ *
+ * Terraform addresses are the construct path below the stack joined with `_` (`aws_s3_bucket_versioning.
+ * state-bucket_versioning`) instead of cdktf's hashed ids (`state-bucket_versioning_1A2B3C4D`): reviewers read them in
+ * plans and ops teams in the exported HCL. Because ids are kebab-case, `_` never occurs inside one and two paths can
+ * never collide. Renaming a construct id is a destroy-and-create: treat ids as an API.
+ */
+export abstract class MediCareStack extends TerraformStack {
+  protected constructor(scope: Construct, id: string) {
+    super(scope, id);
+    // cdktf writes the short form "aws"; spell the registry address out for readers of the plain Terraform.
+    this.addOverride("terraform.required_providers.aws.source", "hashicorp/aws");
+  }
+
+  /** JSON output: the stack plus `terraform.required_version`. */
+  override toTerraform(): Record<string, any> {
+    const tf = super.toTerraform();
+    tf.terraform = { required_version: TERRAFORM_REQUIRED_VERSION, ...tf.terraform };
+    return tf;
+  }
+
+  /** HCL output, with the repairs cdktf 0.21's renderer needs (see hcl-fixups.ts). */
+  override toHclTerraform(): { hcl: string; metadata: Record<string, any> } {
+    const rendered = super.toHclTerraform();
+    const hcl = unquoteDependsOn(addRequiredVersion(rendered.hcl, TERRAFORM_REQUIRED_VERSION));
+    return { hcl, metadata: rendered.metadata };
+  }
+
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = TerraformElement.isTerraformElement(element) ? element.node : element;
+    const components = node.scopes.slice(node.scopes.indexOf(this) + 1).map((scope) => scope.node.id);
+    for (const id of components) {
+      if (!CONSTRUCT_ID.test(id)) {
+        throw new Error(`construct id "${id}" at ${node.path} must be kebab-case ([a-z][a-z0-9-]*): it becomes a Terraform address`);
+      }
+    }
+    const visible = components.filter((id, i) => !(id === DEFAULT_CHILD_ID && i === components.length - 1));
+    if (visible.length === 0) throw new Error(`construct id "${DEFAULT_CHILD_ID}" at ${node.path} needs a parent construct`);
+    return visible.join("_");
+  }
+
+  /** The AWS provider every resource of the stack uses, tagging everything it creates. */
+  protected addAwsProvider(region: string, tags: ProjectTags): AwsProvider {
+    return new AwsProvider(this, "aws", { region, defaultTags: [{ tags: { ...tags } }] });
+  }
+}

@@ -1,0 +1,27 @@
+/**
+ * Naming and tagging rules shared by every stack, so a resource's name and tags say which project, environment and
+ * role it belongs to (`medicare-hub-<env>-<role>[-<az>]`).
+ */
+
+/** Prefix of every resource name and the Project tag. */
+export const PROJECT = "medicare-hub";
+
+/** `medicare-hub-<env>-<role>[-<az>]`, e.g. `medicare-hub-prod-app-us-east-2a`. */
+export function resourceName(environment: string, role: string, availabilityZone?: string): string {
+  return [PROJECT, environment, role, availabilityZone].filter(Boolean).join("-");
+}
+
+/** Tags every resource carries through the provider's `default_tags`. */
+export interface ProjectTags {
+  readonly Project: string;
+  readonly Environment: string;
+  readonly ManagedBy: string;
+  readonly CostCenter: string;
+}
+
+export function projectTags(environment: string, costCenter: string): ProjectTags {
+  return { Project: PROJECT, Environment: environment, ManagedBy: "cdktf", CostCenter: costCenter };
+}
+
+/** Added to data stores (state, database, file system, backups): they may hold protected health information. */
+export const PHI_TAGS = { DataClassification: "PHI" } as const;

@@ -1,0 +1,105 @@
+import { LocalBackend, TerraformOutput } from "cdktf";
+import type { Construct } from "constructs";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { StateBackendConfig } from "../config/schema";
+import { MediCareStack } from "../constructs/base-stack";
+import { PHI_TAGS, PROJECT, projectTags } from "../constructs/naming";
+import { SecureBucket } from "../constructs/secure-bucket";
+import { STATE_KEY_ALIAS, useStateBackend } from "./backend";
+
+/** Stack id (and directory under cdktf.out/stacks). */
+export const STATE_STACK_ID = `${PROJECT}-state`;
+/** Before migration the state stack keeps its state in the project root, outside cdktf.out, so cleaning never loses it. */
+export const BOOTSTRAP_STATE_PATH = `../../../terraform.${STATE_STACK_ID}.tfstate`;
+/** A deleted key makes every state version unreadable: wait the maximum before it is gone. */
+export const STATE_KEY_DELETION_WINDOW_DAYS = 30;
+/** Prefix of the state bucket's access logs inside the log bucket. */
+export const ACCESS_LOG_PREFIX = "state-bucket/";
+
+export interface StateBackendStackProps {
+  /** Names, region and retention of the backend (`config.stateBackend`). */
+  readonly config: StateBackendConfig;
+}
+
+/**
+ * The Terraform state backend every environment stack uses: a versioned, KMS-encrypted, access-logged S3 bucket and
+ * a DynamoDB lock table. Everything is `prevent_destroy`: losing it loses the record of what runs in production.
+ *
+ * Bootstrap with local state (it cannot store its state in a bucket it has not created yet), then optionally set
+ * `stateBackend.selfManaged` and migrate (see this folder's README).
+ */
+export class StateBackendStack extends MediCareStack {
+  readonly stateBucket: SecureBucket;
+  readonly accessLogBucket: SecureBucket;
+  readonly lockTable: DynamodbTable;
+  readonly key: KmsKey;
+
+  constructor(scope: Construct, id: string, props: StateBackendStackProps) {
+    super(scope, id);
+    const { config } = props;
+    this.addAwsProvider(config.region, projectTags("shared", config.costCenter));
+    if (config.selfManaged) useStateBackend(this, config, "state");
+    else new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
+
+    this.key = new KmsKey(this, "state-key", {
+      description: "MediCare Hub Terraform state: S3 objects and the DynamoDB lock table",
+      enableKeyRotation: true,
+      deletionWindowInDays: STATE_KEY_DELETION_WINDOW_DAYS,
+      tags: { ...PHI_TAGS },
+      lifecycle: { preventDestroy: true },
+    });
+    new KmsAlias(this, "state-key-alias", { name: STATE_KEY_ALIAS, targetKeyId: this.key.keyId });
+
+    const partition = new DataAwsPartition(this, "partition").partition;
+    // S3 server access logs can only be delivered to an SSE-S3 bucket, so the log bucket cannot use the KMS key.
+    const logBucketName = `${config.bucketName}-access-logs`;
+    this.accessLogBucket = new SecureBucket(this, "access-log-bucket", {
+      bucketName: logBucketName,
+      encryption: "s3-managed",
+      expireCurrentAfterDays: config.accessLogRetentionDays,
+      noncurrentVersionRetentionDays: 30,
+      extraPolicyStatements: (logBucketArn) => [
+        {
+          sid: "AllowStateBucketAccessLogDelivery",
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+          actions: ["s3:PutObject"],
+          resources: [`${logBucketArn}/${ACCESS_LOG_PREFIX}*`],
+          condition: [
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:s3:::${config.bucketName}`] },
+          ],
+        },
+      ],
+    });
+
+    this.stateBucket = new SecureBucket(this, "state-bucket", {
+      bucketName: config.bucketName,
+      encryption: this.key,
+      noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
+      accessLogs: { bucket: this.accessLogBucket.bucket, prefix: ACCESS_LOG_PREFIX },
+      tags: { ...PHI_TAGS },
+    });
+
+    this.lockTable = new DynamodbTable(this, "lock-table", {
+      name: config.lockTableName,
+      billingMode: "PAY_PER_REQUEST",
+      hashKey: "LockID",
+      attribute: [{ name: "LockID", type: "S" }],
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
+      deletionProtectionEnabled: true,
+      lifecycle: { preventDestroy: true },
+    });
+
+    const output = (id: string, value: string, description: string) =>
+      new TerraformOutput(this, id, { value, description, staticId: true });
+    output("state_bucket_name", this.stateBucket.bucket.bucket, "S3 bucket holding every environment's Terraform state");
+    output("state_bucket_arn", this.stateBucket.bucket.arn, "ARN of the state bucket, for IAM policies of deploy roles");
+    output("lock_table_name", this.lockTable.name, "DynamoDB table used for Terraform state locking");
+    output("kms_key_arn", this.key.arn, "KMS key encrypting state objects and the lock table (grant deploy roles use of it)");
+    output("region", config.region, "Region of the state bucket and lock table");
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * Post-processing of `cdktf.out` that cdktf itself does not do, shared by every way of synthesizing.
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
+
+export const JSON_FILE = "cdk.tf.json";
+export const HCL_FILE = "cdk.tf";
+
+/** The stack directories under `<outdir>/stacks`. */
+export function stackDirectories(outdir: string): string[] {
+  const stacks = join(outdir, "stacks");
+  if (!existsSync(stacks)) return [];
+  return readdirSync(stacks, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => join(stacks, entry.name));
+}
+
+/**
+ * Removes the other format's file left by an earlier synth (Terraform would load both and see every resource twice)
+ * and, for HCL, runs `terraform fmt` so the output is what `terraform fmt -check` expects: cdktf writes HCL unindented.
+ * Returns a warning when HCL could not be formatted.
+ */
+export function finalizeSynthOutput(outdir: string, hcl: boolean, terraformBinary = terraformCommand()): string | undefined {
+  const dirs = stackDirectories(outdir);
+  for (const dir of dirs) rmSync(join(dir, hcl ? JSON_FILE : HCL_FILE), { force: true });
+  if (!hcl || dirs.length === 0) return undefined;
+  try {
+    execFileSync(terraformBinary, ["fmt", "-list=false", ...dirs.map((dir) => join(dir, HCL_FILE))], {
+      stdio: ["ignore", "ignore", "pipe"],
+      env: { ...process.env, CHECKPOINT_DISABLE: "1" },
+    });
+    return undefined;
+  } catch (error) {
+    const warning =
+      `warning: the HCL in ${outdir} is valid but not formatted: running "${terraformBinary} fmt" failed ` +
+      `(${(error as Error).message.split("\n")[0]}). Install Terraform >= 1.10 or set TERRAFORM_BINARY.`;
+    console.error(warning);
+    return warning;
+  }
+}
+
+/** The Terraform binary: $TERRAFORM_BINARY, else `terraform` on PATH. */
+export function terraformCommand(): string {
+  return process.env.TERRAFORM_BINARY || "terraform";
+}

@@ -1,0 +1,69 @@
+/**
+ * `npm run synth` / `npm run synth:hcl`: validate the configuration, then synthesize every stack into a clean
+ * output directory (a stale file of the other format would make Terraform load every resource twice).
+ *
+ * Usage: tsx tools/synth.ts [--hcl] [--outdir DIR]
+ */
+import { execFileSync } from "node:child_process";
+import { rmSync } from "node:fs";
+import { ConfigError, loadConfig } from "../config/load";
+import type { ProjectConfig } from "../config/schema";
+import { buildApp } from "../main";
+import { finalizeSynthOutput, terraformCommand } from "./synth-output";
+
+interface SynthArgs {
+  readonly hcl: boolean;
+  readonly outdir: string;
+}
+
+function parseArgs(argv: readonly string[]): SynthArgs {
+  let hcl = false;
+  let outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--hcl") hcl = true;
+    else if (arg === "--outdir" && argv[i + 1]) outdir = argv[++i];
+    else throw new UsageError(`unknown argument "${arg}"; usage: tsx tools/synth.ts [--hcl] [--outdir DIR]`);
+  }
+  return { hcl, outdir };
+}
+
+class UsageError extends Error {}
+
+function run(argv: readonly string[]): number {
+  let args: SynthArgs;
+  let config: ProjectConfig;
+  try {
+    args = parseArgs(argv);
+    config = loadConfig();
+    if (args.hcl) requireTerraform();
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof UsageError) {
+      console.error(error.message);
+      return error instanceof UsageError ? 2 : 1;
+    }
+    throw error;
+  }
+  rmSync(args.outdir, { recursive: true, force: true });
+  const app = buildApp(config, { outdir: args.outdir, hclOutput: args.hcl });
+  app.synth();
+  if (finalizeSynthOutput(args.outdir, args.hcl)) return 1;
+  const stacks = app.node.children.map((child) => child.node.id).join(", ");
+  console.log(`Synthesized ${args.hcl ? "HCL (cdk.tf)" : "JSON (cdk.tf.json)"} for ${stacks} into ${args.outdir}/stacks/`);
+  return 0;
+}
+
+/** HCL is only finished once `terraform fmt` has run: check before anything is written. */
+function requireTerraform(): void {
+  const binary = terraformCommand();
+  try {
+    execFileSync(binary, ["version"], { stdio: "ignore", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+  } catch {
+    throw new UsageError(
+      `synth:hcl formats its output with "${binary} fmt", and "${binary}" could not be run. ` +
+        "Install Terraform >= 1.10 (or set TERRAFORM_BINARY to its path) and run it again; nothing was written.",
+    );
+  }
+}
+
+process.exitCode = run(process.argv.slice(2));
