@@ -55,8 +55,10 @@ export function loadConfig(options: LoadConfigOptions = {}): ProjectConfig {
 /** Validates a merged configuration object; `override` is only used to say where a bad value came from. */
 export function validateConfig(merged: unknown, override: unknown = {}, overridePath?: string): ProjectConfig {
   const overridden = leafPaths(override);
+  // A value came from the override when an override path and the issue's path share their whole shorter length
+  // (an array replaced whole, or an unknown key that holds a whole object).
   const fromOverride = (path: readonly PropertyKey[]) =>
-    overridden.some((p) => p.length <= path.length && p.every((key, i) => key === path[i]));
+    overridden.some((p) => p.slice(0, path.length).every((key, i) => key === path[i]));
 
   const raw: RawIssue[] = [];
   const result = ProjectConfigSchema.safeParse(merged, { reportInput: true });

@@ -29,15 +29,15 @@ export abstract class MediCareStack extends TerraformStack {
   }
 
   /** JSON output: the stack plus `terraform.required_version`. */
-  override toTerraform(): Record<string, any> {
-    const tf = super.toTerraform();
-    tf.terraform = { required_version: TERRAFORM_REQUIRED_VERSION, ...tf.terraform };
+  override toTerraform(): Record<string, unknown> {
+    const tf = super.toTerraform() as Record<string, unknown>;
+    tf.terraform = { required_version: TERRAFORM_REQUIRED_VERSION, ...(tf.terraform as object) };
     return tf;
   }
 
   /** HCL output, with the repairs cdktf 0.21's renderer needs (see hcl-fixups.ts). */
-  override toHclTerraform(): { hcl: string; metadata: Record<string, any> } {
-    const rendered = super.toHclTerraform();
+  override toHclTerraform(): { hcl: string; metadata: unknown } {
+    const rendered = super.toHclTerraform() as { hcl: string; metadata: unknown };
     const hcl = unquoteDependsOn(addRequiredVersion(rendered.hcl, TERRAFORM_REQUIRED_VERSION));
     return { hcl, metadata: rendered.metadata };
   }

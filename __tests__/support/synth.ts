@@ -1,0 +1,62 @@
+/**
+ * Test helpers around a real `app.synth()` (not Testing.synth): cross-stack wiring, backends and annotations only
+ * exist in what the App writes.
+ */
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../../config/environments";
+import type { ProjectConfig } from "../../config/schema";
+import { buildApp } from "../../main";
+import { JSON_FILE, finalizeSynthOutput, stackDirectories } from "../../tools/synth-output";
+
+export interface SynthResult {
+  /** The output directory (a fresh temp dir). */
+  readonly outdir: string;
+  /** Stack id → its directory. */
+  readonly stackDirs: Record<string, string>;
+}
+
+/** Synthesizes the whole App the way `npm run synth[:hcl]` does, into a temp dir. */
+export function synthApp(options: { config?: ProjectConfig; hcl?: boolean } = {}): SynthResult {
+  const outdir = join(mkdtempSync(join(tmpdir(), "medicare-hub-synth-")), "cdktf.out");
+  const app = buildApp(options.config ?? DEFAULT_CONFIG, { outdir, hclOutput: options.hcl ?? false });
+  app.synth();
+  finalizeSynthOutput(outdir, options.hcl ?? false);
+  const stackDirs: Record<string, string> = {};
+  for (const dir of stackDirectories(outdir)) stackDirs[dir.split("/").pop() as string] = dir;
+  return { outdir, stackDirs };
+}
+
+/** The parsed cdk.tf.json of a JSON synth. */
+export function readStackJson(result: SynthResult, stackId: string): TerraformJson {
+  const dir = result.stackDirs[stackId];
+  if (!dir) throw new Error(`no stack ${stackId} in ${result.outdir}; have ${Object.keys(result.stackDirs).join(", ")}`);
+  return JSON.parse(readFileSync(join(dir, JSON_FILE), "utf8")) as TerraformJson;
+}
+
+/** Synthesized Terraform JSON, loosely typed: tests assert on its shape. */
+export interface TerraformJson {
+  readonly terraform: Record<string, any>;
+  readonly provider?: Record<string, any[]>;
+  readonly resource?: Record<string, Record<string, any>>;
+  readonly data?: Record<string, Record<string, any>>;
+  readonly output?: Record<string, any>;
+}
+
+/** Every resource of `type`, by name. */
+export function resourcesOf(tf: TerraformJson, type: string): Record<string, any> {
+  return tf.resource?.[type] ?? {};
+}
+
+/** The one resource of `type` called `name`; fails the test with what exists instead. */
+export function resource(tf: TerraformJson, type: string, name: string): any {
+  const found = resourcesOf(tf, type)[name];
+  if (!found) throw new Error(`no ${type}.${name}; have: ${Object.keys(resourcesOf(tf, type)).join(", ") || "none"}`);
+  return found;
+}
+
+/** The interpolation cdktf writes for a reference: `${type.name.attribute}`. */
+export function ref(type: string, name: string, attribute: string): string {
+  return `\${${type}.${name}.${attribute}}`;
+}

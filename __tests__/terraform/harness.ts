@@ -1,0 +1,191 @@
+/**
+ * Offline Terraform harness: runs the real `terraform` binary on synthesized stacks.
+ *
+ * - `TF_PLUGIN_MIRROR=<dir>`: a CLI config is written that installs providers only from that filesystem mirror
+ *   (CI and air-gapped machines); without it Terraform downloads providers as usual.
+ * - `REQUIRE_TERRAFORM=1`: a missing terraform fails the suite instead of skipping it.
+ * - Plans run against override files written next to a copy of the stack: a local backend and fake credentials with
+ *   the provider's skip_* flags. The synthesized output itself never contains them.
+ */
+import { execFile, execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+export const TERRAFORM = process.env.TERRAFORM_BINARY || "terraform";
+/** Name of the override file the plan step adds; Terraform merges any `*_override.tf.json` over the stack. */
+export const OFFLINE_OVERRIDE_FILE = "zz_offline_override.tf.json";
+/** Values only the harness uses; a test asserts none of them ever reaches synthesized output. */
+export const FAKE_CREDENTIALS = { access_key: "AKIAMEDICAREHUBTESTS0", secret_key: "medicare-hub-offline-plan-not-a-secret" };
+
+export type Availability = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: string };
+
+/** Whether terraform can run here, and why not. */
+export function terraformAvailability(): Availability {
+  try {
+    const out = execFileSync(TERRAFORM, ["version", "-json"], { env: terraformEnv(), stdio: ["ignore", "pipe", "ignore"] });
+    return { ok: true, version: (JSON.parse(out.toString()) as { terraform_version: string }).terraform_version };
+  } catch (error) {
+    return { ok: false, reason: `"${TERRAFORM}" could not be run (${(error as Error).message.split("\n")[0]})` };
+  }
+}
+
+/**
+ * `describe` for suites that need terraform: skipped with a loud warning when it is missing, or failed when
+ * REQUIRE_TERRAFORM=1 (CI), so a machine without terraform can never pass CI by skipping.
+ */
+export function describeWithTerraform(name: string, body: () => void): void {
+  const availability = terraformAvailability();
+  if (availability.ok) {
+    describe(name, body);
+  } else if (process.env.REQUIRE_TERRAFORM === "1") {
+    describe(name, () => {
+      test("terraform is available (REQUIRE_TERRAFORM=1)", () => {
+        throw new Error(`${availability.reason}. Install Terraform >= 1.10 or unset REQUIRE_TERRAFORM to skip.`);
+      });
+    });
+  } else {
+    const banner = "!".repeat(78);
+    console.warn(`${banner}\nSKIPPED "${name}": ${availability.reason}.\nInstall Terraform >= 1.10 (or set TERRAFORM_BINARY); CI sets REQUIRE_TERRAFORM=1 and fails instead.\n${banner}`);
+    describe.skip(name, body);
+  }
+}
+
+let sharedEnv: NodeJS.ProcessEnv | undefined;
+
+/**
+ * Environment for every terraform run: no telemetry, no colour, a plugin cache shared by the runs of this process,
+ * and, with TF_PLUGIN_MIRROR, a CLI config that allows nothing but the mirror.
+ */
+export function terraformEnv(): NodeJS.ProcessEnv {
+  if (sharedEnv) return sharedEnv;
+  const root = mkdtempSync(join(tmpdir(), "medicare-hub-tf-"));
+  const cache = process.env.TF_PLUGIN_CACHE_DIR || join(root, "plugin-cache");
+  mkdirSync(cache, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0", TF_PLUGIN_CACHE_DIR: cache };
+  delete env.TF_LOG;
+  const mirror = process.env.TF_PLUGIN_MIRROR;
+  if (mirror) {
+    const cliConfig = join(root, "terraform.rc");
+    writeFileSync(cliConfig, mirrorCliConfig(mirror));
+    env.TF_CLI_CONFIG_FILE = cliConfig;
+  }
+  sharedEnv = env;
+  return env;
+}
+
+/** A CLI config that installs registry providers from `mirror` only: an offline run can never reach the internet. */
+export function mirrorCliConfig(mirror: string): string {
+  return [
+    "provider_installation {",
+    "  filesystem_mirror {",
+    `    path    = ${JSON.stringify(mirror)}`,
+    '    include = ["registry.terraform.io/*/*"]',
+    "  }",
+    "  direct {",
+    '    exclude = ["registry.terraform.io/*/*"]',
+    "  }",
+    "}",
+    "",
+  ].join("\n");
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs terraform in `cwd`; rejects with its output unless `allowFailure`. */
+export function terraform(cwd: string, args: readonly string[], allowFailure = false): Promise<RunResult> {
+  return new Promise((resolvePromise, reject) => {
+    execFile(TERRAFORM, args, { cwd, env: terraformEnv(), maxBuffer: 256 * 1024 * 1024, timeout: 300_000 }, (error, stdout, stderr) => {
+      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
+      if (code !== 0 && !allowFailure) {
+        reject(new Error(`terraform ${args.join(" ")} failed in ${cwd} (exit ${code}):\n${stderr}\n${stdout}`));
+      } else {
+        resolvePromise({ code, stdout, stderr });
+      }
+    });
+  });
+}
+
+/** Copies a synthesized stack directory's Terraform files into a fresh working directory. */
+export function copyStack(stackDir: string, workDir: string): string {
+  mkdirSync(workDir, { recursive: true });
+  for (const entry of readdirSync(stackDir, { withFileTypes: true })) {
+    if (entry.isFile() && /\.tf(\.json)?$/.test(entry.name)) copyFileSync(join(stackDir, entry.name), join(workDir, entry.name));
+  }
+  return workDir;
+}
+
+/** The override that lets `plan` run offline: local state and fake credentials for every provider alias. */
+export function offlineOverride(providerAliases: readonly (string | undefined)[]): object {
+  const offline = {
+    ...FAKE_CREDENTIALS,
+    skip_credentials_validation: true,
+    skip_requesting_account_id: true,
+    skip_metadata_api_check: true,
+    skip_region_validation: true,
+  };
+  return {
+    terraform: { backend: { local: { path: "terraform.tfstate" } } },
+    provider: { aws: providerAliases.map((alias) => (alias ? { alias, ...offline } : offline)) },
+  };
+}
+
+export interface ValidateResult {
+  readonly valid: boolean;
+  readonly error_count: number;
+  readonly warning_count: number;
+  readonly diagnostics: { severity: string; summary: string; detail?: string }[];
+}
+
+/** `terraform fmt -check`: the files Terraform would rewrite (empty when formatted). */
+export async function fmtCheck(dir: string): Promise<string[]> {
+  const result = await terraform(dir, ["fmt", "-check", "-list=true", "-no-color"], true);
+  return result.stdout.split("\n").filter(Boolean);
+}
+
+/** `init -backend=false` + `validate -json`, on the stack exactly as synthesized. */
+export async function validate(dir: string): Promise<ValidateResult> {
+  await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+  const result = await terraform(dir, ["validate", "-json", "-no-color"], true);
+  return JSON.parse(result.stdout) as ValidateResult;
+}
+
+/** Adds the offline override, re-initialises with the local backend, plans and returns `terraform show -json`. */
+export async function planOffline(dir: string, providerAliases: readonly (string | undefined)[]): Promise<TerraformPlan> {
+  writeFileSync(join(dir, OFFLINE_OVERRIDE_FILE), JSON.stringify(offlineOverride(providerAliases), null, 2));
+  await terraform(dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
+  await terraform(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan"]);
+  const shown = await terraform(dir, ["show", "-json", "-no-color", "offline.tfplan"]);
+  return JSON.parse(shown.stdout) as TerraformPlan;
+}
+
+/** The parts of `terraform show -json <plan>` the tests read. */
+export interface TerraformPlan {
+  readonly format_version: string;
+  readonly planned_values: { root_module: PlannedModule; outputs?: Record<string, { sensitive: boolean; value?: unknown }> };
+  readonly resource_changes?: ResourceChange[];
+  readonly configuration: { provider_config?: Record<string, { name: string; expressions?: Record<string, unknown> }> };
+}
+
+export interface PlannedModule {
+  readonly resources?: PlannedResource[];
+}
+
+export interface PlannedResource {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly name: string;
+  readonly values: Record<string, any>;
+}
+
+export interface ResourceChange {
+  readonly address: string;
+  readonly mode: "managed" | "data";
+  readonly type: string;
+  readonly change: { actions: string[]; after?: Record<string, any> };
+}

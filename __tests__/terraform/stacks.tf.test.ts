@@ -1,0 +1,154 @@
+/**
+ * Every stack, in both output formats, through the real terraform binary: fmt, validate and an offline plan.
+ * The HCL output is every user's exit path from cdktf, so it must plan to exactly what the JSON plans to.
+ */
+import { join } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { DEFAULT_CONFIG } from "../../config/environments";
+import { ENVIRONMENT_NAMES } from "../../config/schema";
+import { environmentStackId } from "../../constructs/medicare-hub-stack";
+import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
+import { mapLimit } from "../support/concurrency";
+import { synthApp, readStackJson, type SynthResult } from "../support/synth";
+import {
+  FAKE_CREDENTIALS,
+  copyStack,
+  describeWithTerraform,
+  fmtCheck,
+  planOffline,
+  validate,
+  type PlannedResource,
+  type TerraformPlan,
+  type ValidateResult,
+} from "./harness";
+
+const STACKS = [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)];
+const FORMATS = ["json", "hcl"] as const;
+type Format = (typeof FORMATS)[number];
+
+interface StackRun {
+  readonly stack: string;
+  readonly format: Format;
+  readonly dir: string;
+  unformatted: string[];
+  validation?: ValidateResult;
+  plan?: TerraformPlan;
+}
+
+describeWithTerraform("synthesized stacks through terraform (offline)", () => {
+  const runs: StackRun[] = [];
+  let json: SynthResult;
+  const run = (stack: string, format: Format) => runs.find((r) => r.stack === stack && r.format === format) as StackRun;
+  const resources = (stack: string, format: Format = "json"): PlannedResource[] =>
+    run(stack, format).plan?.planned_values.root_module.resources ?? [];
+  const planned = (stack: string, type: string, name: string) => {
+    const found = resources(stack).find((r) => r.type === type && r.name === name && r.mode === "managed");
+    if (!found) throw new Error(`${stack} plans no ${type}.${name}`);
+    return found.values;
+  };
+
+  beforeAll(async () => {
+    json = synthApp();
+    const hcl = synthApp({ hcl: true });
+    const work = join(json.outdir, "..", "terraform");
+    for (const stack of STACKS) {
+      for (const format of FORMATS) {
+        const source = (format === "json" ? json : hcl).stackDirs[stack];
+        runs.push({ stack, format, dir: copyStack(source, join(work, `${stack}-${format}`)), unformatted: [] });
+      }
+    }
+    const step = async (r: StackRun) => {
+      if (r.format === "hcl") r.unformatted = await fmtCheck(r.dir);
+      r.validation = await validate(r.dir);
+      const aliases = (readStackJson(json, r.stack).provider?.aws ?? []).map((p: { alias?: string }) => p.alias);
+      if (r.validation.valid) r.plan = await planOffline(r.dir, aliases);
+    };
+    // The first init fills the shared plugin cache alone: Terraform's cache is not safe for concurrent writers.
+    await step(runs[0]);
+    await mapLimit(runs.slice(1), 2, step);
+  }, 600_000);
+
+  describe.each(STACKS)("%s", (stack) => {
+    test("the HCL output passes terraform fmt -check unchanged", () => {
+      expect(run(stack, "hcl").unformatted).toEqual([]);
+    });
+
+    test.each(FORMATS)("the %s output validates with no errors and no warnings", (format) => {
+      const validation = run(stack, format).validation;
+      expect(validation?.diagnostics).toEqual([]);
+      expect(validation).toMatchObject({ valid: true, error_count: 0, warning_count: 0 });
+    });
+
+    test("plans offline, creating resources and nothing else", () => {
+      const changes = (run(stack, "json").plan?.resource_changes ?? []).filter((c) => c.mode === "managed");
+      for (const change of changes) expect(change.change.actions).toEqual(["create"]);
+      if (stack === STATE_STACK_ID) expect(changes.length).toBeGreaterThan(0);
+    });
+
+    test("the HCL output plans exactly what the JSON output plans", () => {
+      const byAddress = (format: Format) =>
+        Object.fromEntries(resources(stack, format).map((r) => [r.address, r.values]));
+      expect(run(stack, "hcl").plan).toBeDefined();
+      expect(byAddress("hcl")).toEqual(byAddress("json"));
+      expect(run(stack, "hcl").plan?.planned_values.outputs).toEqual(run(stack, "json").plan?.planned_values.outputs);
+    });
+
+    test("the synthesized files carry no credentials (the harness's fake keys live only in its override)", () => {
+      for (const format of FORMATS) {
+        const dir = run(stack, format).dir;
+        for (const file of readdirSync(dir).filter((f) => /^cdk\.tf(\.json)?$/.test(f))) {
+          const text = readFileSync(join(dir, file), "utf8");
+          for (const secret of Object.values(FAKE_CREDENTIALS)) expect(text).not.toContain(secret);
+          expect(text).not.toMatch(/access_key|secret_key|skip_credentials_validation/);
+        }
+      }
+    });
+  });
+
+  test("the state bucket is planned versioned, KMS-encrypted under the rotated state key and private", () => {
+    const state = STATE_STACK_ID;
+    expect(planned(state, "aws_s3_bucket", "state-bucket")).toMatchObject({
+      bucket: DEFAULT_CONFIG.stateBackend.bucketName,
+      force_destroy: false,
+    });
+    expect(planned(state, "aws_s3_bucket_versioning", "state-bucket_versioning").versioning_configuration).toEqual([
+      expect.objectContaining({ status: "Enabled" }),
+    ]);
+    expect(planned(state, "aws_s3_bucket_server_side_encryption_configuration", "state-bucket_encryption").rule).toEqual([
+      expect.objectContaining({
+        bucket_key_enabled: true,
+        apply_server_side_encryption_by_default: [expect.objectContaining({ sse_algorithm: "aws:kms" })],
+      }),
+    ]);
+    expect(planned(state, "aws_kms_key", "state-key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(planned(state, "aws_s3_bucket_public_access_block", "state-bucket_public-access-block")).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    // The bucket policy's document depends on the bucket ARN, unknown until apply: asserted in the construct tests.
+  });
+
+  test("the lock table is planned with a LockID string key, on demand, PITR, KMS and deletion protection", () => {
+    expect(planned(STATE_STACK_ID, "aws_dynamodb_table", "lock-table")).toMatchObject({
+      name: DEFAULT_CONFIG.stateBackend.lockTableName,
+      hash_key: "LockID",
+      billing_mode: "PAY_PER_REQUEST",
+      attribute: [{ name: "LockID", type: "S" }],
+      point_in_time_recovery: [expect.objectContaining({ enabled: true })],
+      server_side_encryption: [expect.objectContaining({ enabled: true })],
+      deletion_protection_enabled: true,
+    });
+  });
+
+  test.each(ENVIRONMENT_NAMES)("the %s stack's provider is planned in its region with the project's default tags", (env) => {
+    const provider = run(environmentStackId(env), "json").plan?.configuration.provider_config?.aws;
+    const config = DEFAULT_CONFIG.environments[env];
+    expect(provider?.expressions).toMatchObject({
+      region: { constant_value: config.region },
+      default_tags: [{ tags: { constant_value: expect.objectContaining({ Environment: env, CostCenter: config.costCenter }) } }],
+    });
+    expect(run(environmentStackId(env), "json").plan?.planned_values.outputs?.region).toMatchObject({ value: config.region });
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * `npm run synth` (tools/synth.ts) and the cdktf app entry (main.ts) as processes: exit codes, what they print and,
+ * above all, that invalid configuration writes nothing.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { OVERRIDE_FILE_ENV } from "../../config/load";
+import { mapLimit } from "../support/concurrency";
+import { describeWithTerraform, terraform } from "../terraform/harness";
+
+const ROOT = resolve(__dirname, "../..");
+const TSX = join(ROOT, "node_modules/.bin/tsx");
+const work = mkdtempSync(join(tmpdir(), "medicare-hub-synth-cli-"));
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
+  return new Promise((done) => {
+    execFile(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+      done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+function overrideFile(name: string, content: unknown): string {
+  const path = join(work, `${name}.json`);
+  writeFileSync(path, JSON.stringify(content));
+  return path;
+}
+
+/** The bad-config cases the foundation must refuse, each with the field its message must name. */
+const CASES = [
+  { name: "malformed CIDR", field: "network.vpcCidr", override: { environments: { dev: { network: { vpcCidr: "10.10.0.0" } } } } },
+  { name: "oversized CIDR", field: "network.vpcCidr", override: { environments: { prod: { network: { vpcCidr: "10.0.0.0/12" } } } } },
+  { name: "fewer than 2 AZs", field: "availabilityZones", override: { environments: { prod: { availabilityZones: ["us-east-2a"] } } } },
+  { name: "duplicate AZs", field: "availabilityZones[1]", override: { environments: { dev: { availabilityZones: ["us-east-2b", "us-east-2b"] } } } },
+  { name: "AZ not in the region", field: "availabilityZones[0]", override: { environments: { dev: { availabilityZones: ["eu-west-1a", "us-east-2b"] } } } },
+  { name: "min > max capacity", field: "app.minCapacity", override: { environments: { prod: { app: { minCapacity: 10, desiredCapacity: 10 } } } } },
+  { name: "backup retention 0", field: "database.backupRetentionDays", override: { environments: { dev: { database: { backupRetentionDays: 0 } } } } },
+  { name: "backup retention 40", field: "database.backupRetentionDays", override: { environments: { prod: { database: { backupRetentionDays: 40 } } } } },
+  { name: "unknown environment name", field: "(environment)", override: { environments: { qa: {} } } },
+  { name: "typo in a key", field: "network.natGateway", override: { environments: { dev: { network: { natGateway: "single" } } } } },
+];
+
+describe("synth with invalid configuration", () => {
+  const results = new Map<string, Run & { outdir: string }>();
+
+  beforeAll(async () => {
+    await mapLimit(CASES, 2, async ({ name, override }) => {
+      const outdir = join(work, `out-${name.replace(/\W+/g, "-")}`);
+      const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile(name, override) });
+      results.set(name, { ...run, outdir });
+    });
+  }, 120_000);
+
+  test.each(CASES)("$name: exits non-zero, names the field and writes no output directory", ({ name, field }) => {
+    const run = results.get(name);
+    expect(run?.code).toBe(1);
+    expect(run?.stderr).toContain(`field ${field}: got`);
+    expect(run?.stderr).toContain("nothing was synthesized");
+    expect(existsSync(run?.outdir as string)).toBe(false);
+  });
+
+  test("through the cdktf app entry (main.ts, as `cdktf synth` runs it) too", async () => {
+    const outdir = join(work, "out-cdktf-entry");
+    const run = await runScript("main.ts", [], {
+      CDKTF_OUTDIR: outdir,
+      [OVERRIDE_FILE_ENV]: overrideFile("entry", CASES[2].override),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("field availabilityZones: got");
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  test("leaves an earlier good output untouched", async () => {
+    const outdir = join(work, "out-kept");
+    expect((await runScript("tools/synth.ts", ["--outdir", outdir], {})).code).toBe(0);
+    const manifest = join(outdir, "manifest.json");
+    const before = { text: readFileSync(manifest, "utf8"), mtime: statSync(manifest).mtimeMs };
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile("kept", CASES[0].override) });
+    expect(run.code).toBe(1);
+    expect({ text: readFileSync(manifest, "utf8"), mtime: statSync(manifest).mtimeMs }).toEqual(before);
+  }, 60_000);
+});
+
+describe("synth with valid configuration", () => {
+  test("writes cdk.tf.json for all three stacks into a clean directory, removing stale files", async () => {
+    const outdir = join(work, "out-good");
+    const stale = join(outdir, "stacks", "medicare-hub-dev");
+    mkdirSync(stale, { recursive: true });
+    writeFileSync(join(stale, "cdk.tf"), "# left by an earlier synth --hcl\n");
+    writeFileSync(join(outdir, "stacks", "stale-marker"), "");
+
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], {});
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("medicare-hub-state, medicare-hub-dev, medicare-hub-prod");
+    const stacks = readdirSync(join(outdir, "stacks")).sort();
+    expect(stacks).toEqual(["medicare-hub-dev", "medicare-hub-prod", "medicare-hub-state"]);
+    for (const stack of stacks) {
+      expect(readdirSync(join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);
+    }
+  }, 60_000);
+
+  test("refuses unknown arguments with usage", async () => {
+    const run = await runScript("tools/synth.ts", ["--hlc"], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('unknown argument "--hlc"');
+  });
+});
+
+describe("synth --hcl", () => {
+  test("refuses to start without terraform (it formats the HCL) and writes nothing", async () => {
+    const outdir = join(work, "out-hcl-no-terraform");
+    const run = await runScript("tools/synth.ts", ["--hcl", "--outdir", outdir], { TERRAFORM_BINARY: "/nonexistent/terraform" });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/formats its output with "\/nonexistent\/terraform fmt".*nothing was written/);
+    expect(existsSync(outdir)).toBe(false);
+  });
+});
+
+describeWithTerraform("synth --hcl with terraform", () => {
+  test("writes only cdk.tf for all three stacks, already as terraform fmt wants it", async () => {
+    const outdir = join(work, "out-hcl");
+    const run = await runScript("tools/synth.ts", ["--hcl", "--outdir", outdir], {});
+    expect(run.code).toBe(0);
+    const stacks = readdirSync(join(outdir, "stacks"));
+    expect(stacks).toHaveLength(3);
+    for (const stack of stacks) {
+      expect(readdirSync(join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
+    }
+    const check = await terraform(outdir, ["fmt", "-check", "-recursive", "-list=true"], true);
+    expect({ code: check.code, unformatted: check.stdout }).toEqual({ code: 0, unformatted: "" });
+  }, 60_000);
+});
