@@ -11,7 +11,8 @@ import { mapLimit } from "../support/concurrency";
 import { describeWithTerraform, terraform } from "../terraform/harness";
 
 const ROOT = resolve(__dirname, "../..");
-const TSX = join(ROOT, "node_modules/.bin/tsx");
+/** As package.json and cdktf.json run it. */
+const NODE_ARGS = ["--require", "tsx/cjs"];
 const work = mkdtempSync(join(tmpdir(), "medicare-hub-synth-cli-"));
 
 interface Run {
@@ -22,7 +23,7 @@ interface Run {
 
 function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Run> {
   return new Promise((done) => {
-    execFile(TSX, [script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [...NODE_ARGS, script, ...args], { cwd: ROOT, env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
       done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stdout, stderr });
     });
   });
