@@ -19,10 +19,13 @@ export const DEFAULT_CONFIG: ProjectConfig = {
   },
   environments: {
     dev: {
+      // The AWS documentation's example account: every organisation sets its own (synth warns until it does).
+      accountId: "123456789012",
       region: "us-east-2",
       availabilityZones: ["us-east-2a", "us-east-2b"],
       costCenter: "medicare-hub-dev",
-      network: { vpcCidr: "10.10.0.0/16", natGateways: "single" },
+      network: { vpcCidr: "10.10.0.0/16", natGateways: "single", interfaceEndpoints: false },
+      logRetentionDays: 30,
       app: { instanceType: "t3.small", port: 8080, minCapacity: 2, desiredCapacity: 2, maxCapacity: 4 },
       database: {
         engineVersion: "16",
@@ -37,10 +40,12 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       alerts: { email: "oncall-dev@medicare-hub.example" },
     },
     prod: {
+      accountId: "123456789012",
       region: "us-east-2",
       availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"],
       costCenter: "medicare-hub-prod",
-      network: { vpcCidr: "10.20.0.0/16", natGateways: "one-per-az" },
+      network: { vpcCidr: "10.20.0.0/16", natGateways: "one-per-az", interfaceEndpoints: true },
+      logRetentionDays: 365,
       app: { instanceType: "t3.medium", port: 8080, minCapacity: 3, desiredCapacity: 3, maxCapacity: 9 },
       database: {
         engineVersion: "16",

@@ -6,14 +6,15 @@
  */
 import { z } from "zod";
 import { PRIVATE_RANGES, cidrContains, parseIpv4Cidr } from "./cidr";
+import { LARGEST_VPC_PREFIX, SMALLEST_SUBNET_PREFIX } from "./subnet-plan";
 
 /** Environments the App synthesizes, in synth order. */
 export const ENVIRONMENT_NAMES = ["dev", "prod"] as const;
 export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
 
-/** AWS VPC limits on the primary CIDR block. */
+/** AWS allows /16 at most for a VPC block; the subnet plan (config/subnet-plan.ts) needs /22 at least. */
 export const VPC_PREFIX_MIN = 16;
-export const VPC_PREFIX_MAX = 24;
+export const VPC_PREFIX_MAX = LARGEST_VPC_PREFIX;
 /** At least two AZs: one AZ is a single point of failure; six covers every AWS region we would deploy to. */
 export const AZ_COUNT_MIN = 2;
 export const AZ_COUNT_MAX = 6;
@@ -48,15 +49,30 @@ const vpcCidr = z.string({ error: 'must be a CIDR string such as "10.20.0.0/16"'
   } else if (parsed.cidr.prefix > VPC_PREFIX_MAX) {
     ctx.addIssue({
       code: "custom",
-      message: `is too small for three subnet tiers in every AZ (/${parsed.cidr.prefix}); allowed: ${allowed}`,
+      message: `is too small for the subnet plan (/${parsed.cidr.prefix} gives subnets smaller than /${SMALLEST_SUBNET_PREFIX}); allowed: ${allowed}`,
     });
   } else if (!PRIVATE_RANGES.some((range) => cidrContains(range, parsed.cidr))) {
     ctx.addIssue({ code: "custom", message: `is not private address space; allowed: ${allowed}` });
   }
 });
 
+/** Retention periods CloudWatch Logs accepts, in days. */
+export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const logRetention = z.union(
+  LOG_RETENTION_DAYS.map((days) => z.literal(days)),
+  { error: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(", ")} days` },
+);
+
+/** The AWS documentation's example account: a placeholder the stacks warn about. */
+export const PLACEHOLDER_ACCOUNT_ID = "123456789012";
+
 /** Settings of one environment (`dev`, `prod`). */
 export const EnvironmentSchema = z.strictObject({
+  /**
+   * The AWS account the environment is deployed to. The provider refuses any other account (`allowed_account_ids`),
+   * and key policies name it.
+   */
+  accountId: pattern(/^\d{12}$/, 'must be a 12-digit AWS account id such as "123456789012"'),
   /** AWS region the environment runs in. */
   region,
   /** Explicit AZ names (no data source, so output is deterministic and plans offline). */
@@ -78,7 +94,14 @@ export const EnvironmentSchema = z.strictObject({
     vpcCidr,
     /** `one-per-az` keeps every AZ's egress independent; `single` is a cost switch flagged by the guardrails. */
     natGateways: z.enum(["one-per-az", "single"], { error: 'must be "one-per-az" or "single" (a flagged cost switch)' }),
+    /**
+     * Interface endpoints for SSM, SSM messages, EC2 messages and CloudWatch Logs, so instances are managed and log
+     * without the internet. Turning them off is a cost switch (traffic then goes through NAT), flagged on synth.
+     */
+    interfaceEndpoints: z.boolean({ error: "must be true or false" }),
   }),
+  /** How long CloudWatch log groups (flow logs, app, WAF) are kept; audit needs a year in prod. */
+  logRetentionDays: logRetention,
   app: z.strictObject({
     /** EC2 instance type of the app tier. */
     instanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "t3.small"'),

@@ -55,8 +55,15 @@ export abstract class MediCareStack extends TerraformStack {
     return visible.join("_");
   }
 
-  /** The AWS provider every resource of the stack uses, tagging everything it creates. */
-  protected addAwsProvider(region: string, tags: ProjectTags): AwsProvider {
-    return new AwsProvider(this, "aws", { region, defaultTags: [{ tags: { ...tags } }] });
+  /**
+   * The AWS provider every resource of the stack uses, tagging everything it creates. With `accountId` it refuses
+   * credentials of any other account, so a prod configuration can never be applied to the wrong account.
+   */
+  protected addAwsProvider(region: string, tags: ProjectTags, accountId?: string): AwsProvider {
+    return new AwsProvider(this, "aws", {
+      region,
+      allowedAccountIds: accountId ? [accountId] : undefined,
+      defaultTags: [{ tags: { ...tags } }],
+    });
   }
 }

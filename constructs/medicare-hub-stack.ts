@@ -1,9 +1,14 @@
-import { TerraformOutput } from "cdktf";
+import { Annotations, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import type { EnvironmentConfig, EnvironmentName, StateBackendConfig } from "../config/schema";
+import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
+import { PLACEHOLDER_ACCOUNT_ID, type EnvironmentConfig, type EnvironmentName, type StateBackendConfig } from "../config/schema";
 import { useStateBackend } from "../terraform-state-backend/backend";
 import { MediCareStack } from "./base-stack";
+import { Encryption } from "./encryption";
 import { PROJECT, projectTags } from "./naming";
+import { Network } from "./network";
+import { SecurityGroups } from "./security-groups";
+import { VpcEndpoints } from "./vpc-endpoints";
 
 /** Stack id of an environment: `medicare-hub-<env>`. */
 export function environmentStackId(environment: EnvironmentName): string {
@@ -20,28 +25,69 @@ export interface MediCareHubStackProps {
 }
 
 /**
- * One MediCare Hub environment. It composes the layers (network, security groups, load balancer, app tier,
- * database, shared storage, DNS, monitoring, backup, failure experiments); each takes typed props and exposes
- * typed outputs for the next, and none reaches into another.
+ * One MediCare Hub environment. It composes the layers (encryption, network, security groups, endpoints; then load
+ * balancer, app tier, database, shared storage, DNS, monitoring, backup, failure experiments); each takes typed props
+ * and exposes typed outputs for the next, and none reaches into another.
  */
 export class MediCareHubStack extends MediCareStack {
   readonly environment: EnvironmentName;
+  readonly encryption: Encryption;
+  readonly network: Network;
+  readonly securityGroups: SecurityGroups;
+  readonly endpoints: VpcEndpoints;
 
   constructor(scope: Construct, id: string, props: MediCareHubStackProps) {
     super(scope, id);
-    this.environment = props.environment;
-    this.addAwsProvider(props.config.region, projectTags(props.environment, props.config.costCenter));
-    useStateBackend(this, props.stateBackend, props.environment);
+    const { environment, config } = props;
+    this.environment = environment;
+    this.addAwsProvider(config.region, projectTags(environment, config.costCenter), config.accountId);
+    useStateBackend(this, props.stateBackend, environment);
+    if (config.accountId === PLACEHOLDER_ACCOUNT_ID) {
+      Annotations.of(this).addWarning(
+        `environments.${environment}.accountId is the AWS documentation's example account ${PLACEHOLDER_ACCOUNT_ID}: ` +
+          "set your account in the override file; the provider refuses credentials of any other account.",
+      );
+    }
+    const partition = new DataAwsPartition(this, "partition").partition;
+    const account = { accountId: config.accountId, partition, region: config.region };
 
-    new TerraformOutput(this, "environment", {
-      value: props.environment,
-      description: "Environment this state belongs to",
-      staticId: true,
+    this.encryption = new Encryption(this, "encryption", { environment, ...account });
+
+    this.network = new Network(this, "network", {
+      environment,
+      ...account,
+      vpcCidr: config.network.vpcCidr,
+      availabilityZones: config.availabilityZones,
+      natGateways: config.network.natGateways,
+      logKey: this.encryption.storageKey,
+      flowLogRetentionDays: config.logRetentionDays,
     });
-    new TerraformOutput(this, "region", {
-      value: props.config.region,
-      description: "Region the environment runs in",
-      staticId: true,
+
+    this.securityGroups = new SecurityGroups(this, "security-groups", {
+      environment,
+      vpcId: this.network.vpcId,
+      appPort: config.app.port,
     });
+
+    this.endpoints = new VpcEndpoints(this, "endpoints", {
+      environment,
+      region: config.region,
+      vpcId: this.network.vpcId,
+      gatewayRouteTableIds: this.network.appRouteTableIds,
+      interfaceSubnetIds: this.network.appSubnetIds,
+      securityGroupId: this.securityGroups.endpoints.id,
+      interfaceEndpoints: config.network.interfaceEndpoints,
+    });
+
+    this.output("environment", environment, "Environment this state belongs to");
+    this.output("region", config.region, "Region the environment runs in");
+    this.output("vpc_id", this.network.vpcId, "VPC of the environment");
+    this.output("public_subnet_ids", this.network.publicSubnetIds, "Public subnets (load balancer, NAT), in AZ order");
+    this.output("private_app_subnet_ids", this.network.appSubnetIds, "Private app subnets (instances, endpoints, EFS mount targets), in AZ order");
+    this.output("private_data_subnet_ids", this.network.dataSubnetIds, "Private data subnets (database), no route out of the VPC, in AZ order");
+  }
+
+  private output(id: string, value: string | readonly string[], description: string): TerraformOutput {
+    return new TerraformOutput(this, id, { value, description, staticId: true });
   }
 }

@@ -25,3 +25,12 @@ export function projectTags(environment: string, costCenter: string): ProjectTag
 
 /** Added to data stores (state, database, file system, backups): they may hold protected health information. */
 export const PHI_TAGS = { DataClassification: "PHI" } as const;
+
+/** CloudWatch log group names: `/medicare-hub/<env>/<name>`; the log key's policy is scoped to this prefix. */
+export function logGroupName(environment: string, name: string): string {
+  return `${logGroupPrefix(environment)}${name}`;
+}
+
+export function logGroupPrefix(environment: string): string {
+  return `/${PROJECT}/${environment}/`;
+}

@@ -2,7 +2,7 @@
  * Post-processing of `cdktf.out` that cdktf itself does not do, shared by every way of synthesizing.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 
 export const JSON_FILE = "cdk.tf.json";
@@ -44,4 +44,30 @@ export function finalizeSynthOutput(outdir: string, hcl: boolean, terraformBinar
 /** The Terraform binary: $TERRAFORM_BINARY, else `terraform` on PATH. */
 export function terraformCommand(): string {
   return process.env.TERRAFORM_BINARY || "terraform";
+}
+
+/** One annotation cdktf recorded in manifest.json (the cdktf CLI prints these; `npm run synth` does too). */
+export interface SynthAnnotation {
+  readonly stack: string;
+  readonly constructPath: string;
+  readonly level: "warning" | "info" | "error";
+  readonly message: string;
+}
+
+/** Annotations of every stack in `<outdir>/manifest.json`. */
+export function readAnnotations(outdir: string): SynthAnnotation[] {
+  const manifestPath = join(outdir, "manifest.json");
+  if (!existsSync(manifestPath)) return [];
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    stacks: Record<string, { annotations?: { constructPath: string; level: string; message: string }[] }>;
+  };
+  const levels: Record<string, SynthAnnotation["level"]> = { "@cdktf/warn": "warning", "@cdktf/info": "info", "@cdktf/error": "error" };
+  return Object.entries(manifest.stacks).flatMap(([stack, { annotations = [] }]) =>
+    annotations.map((a) => ({ stack, constructPath: a.constructPath, level: levels[a.level] ?? "info", message: a.message })),
+  );
+}
+
+/** Human-readable lines, one per annotation: `warning [medicare-hub-dev/network] ...`. */
+export function formatAnnotations(annotations: readonly SynthAnnotation[]): string[] {
+  return annotations.map((a) => `${a.level} [${a.constructPath}] ${a.message}`);
 }

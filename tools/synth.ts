@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config/load";
 import type { ProjectConfig } from "../config/schema";
 import { buildApp } from "../main";
-import { finalizeSynthOutput, terraformCommand } from "./synth-output";
+import { finalizeSynthOutput, formatAnnotations, readAnnotations, terraformCommand } from "./synth-output";
 
 interface SynthArgs {
   readonly hcl: boolean;
@@ -48,6 +48,7 @@ function run(argv: readonly string[]): number {
   const app = buildApp(config, { outdir: args.outdir, hclOutput: args.hcl });
   app.synth();
   if (finalizeSynthOutput(args.outdir, args.hcl)) return 1;
+  for (const line of formatAnnotations(readAnnotations(args.outdir))) console.error(line);
   const stacks = app.node.children.map((child) => child.node.id).join(", ");
   console.log(`Synthesized ${args.hcl ? "HCL (cdk.tf)" : "JSON (cdk.tf.json)"} for ${stacks} into ${args.outdir}/stacks/`);
   return 0;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { ConfigError, OVERRIDE_FILE_ENV, deepMerge, loadConfig, type ConfigIssue } from "../../config/load";
-import { BACKUP_RETENTION_MAX, BACKUP_RETENTION_MIN } from "../../config/schema";
+import { BACKUP_RETENTION_MAX, BACKUP_RETENTION_MIN, VPC_PREFIX_MAX, VPC_PREFIX_MIN } from "../../config/schema";
 
 const dir = mkdtempSync(join(tmpdir(), "medicare-hub-config-"));
 let files = 0;
@@ -104,8 +104,10 @@ const BAD_CONFIGS: { name: string; override: unknown; issue: Partial<ConfigIssue
   { name: "a malformed CIDR", override: { environments: { dev: { network: { vpcCidr: "10.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr", value: "10.0.0/16" }, allowed: /not an IPv4 CIDR.*allowed: an RFC 1918/ },
   { name: "a CIDR with an octet above 255", override: { environments: { dev: { network: { vpcCidr: "10.300.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr" }, allowed: /octet above 255/ },
   { name: "a CIDR with host bits set", override: { environments: { prod: { network: { vpcCidr: "10.20.0.1/16" } } } }, issue: { scope: "prod", field: "network.vpcCidr" }, allowed: /host bits set.*10\.20\.0\.0\/16/ },
-  { name: "an oversized CIDR", override: { environments: { prod: { network: { vpcCidr: "10.0.0.0/8" } } } }, issue: { scope: "prod", field: "network.vpcCidr", value: "10.0.0.0/8" }, allowed: /larger than AWS allows.*\/16 to \/24/ },
-  { name: "an undersized CIDR", override: { environments: { prod: { network: { vpcCidr: "10.0.0.0/26" } } } }, issue: { scope: "prod", field: "network.vpcCidr" }, allowed: /too small/ },
+  { name: "an oversized CIDR", override: { environments: { prod: { network: { vpcCidr: "10.0.0.0/8" } } } }, issue: { scope: "prod", field: "network.vpcCidr", value: "10.0.0.0/8" }, allowed: new RegExp(`larger than AWS allows.*/${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}`) },
+  { name: "an undersized CIDR", override: { environments: { prod: { network: { vpcCidr: `10.0.0.0/${VPC_PREFIX_MAX + 1}` } } } }, issue: { scope: "prod", field: "network.vpcCidr" }, allowed: /too small for the subnet plan/ },
+  { name: "a log retention CloudWatch does not offer", override: { environments: { prod: { logRetentionDays: 100 } } }, issue: { scope: "prod", field: "logRetentionDays", value: 100 }, allowed: /one of 1, 3, 5.*365/ },
+  { name: "a malformed account id", override: { environments: { prod: { accountId: 123456789012 } } }, issue: { scope: "prod", field: "accountId" }, allowed: /12-digit AWS account id/ },
   { name: "public address space", override: { environments: { dev: { network: { vpcCidr: "8.8.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr" }, allowed: /not private address space/ },
   { name: "fewer than 2 AZs", override: { environments: { prod: { availabilityZones: ["us-east-2a"] } } }, issue: { scope: "prod", field: "availabilityZones", value: ["us-east-2a"] }, allowed: /at least 2 AZs.*single point of failure/ },
   { name: "duplicate AZs", override: { environments: { dev: { availabilityZones: ["us-east-2a", "us-east-2a"] } } }, issue: { scope: "dev", field: "availabilityZones[1]", value: "us-east-2a" }, allowed: /duplicates availabilityZones\[0\]/ },

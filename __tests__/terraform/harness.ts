@@ -119,9 +119,14 @@ export function copyStack(stackDir: string, workDir: string): string {
   return workDir;
 }
 
-/** The override that lets `plan` run offline: local state and fake credentials for every provider alias. */
+/**
+ * The override that lets `plan` run offline: local state and fake credentials for every provider alias. The account
+ * guard (`allowed_account_ids`) is lifted because with skip_requesting_account_id the provider knows no account to
+ * compare; the construct tests assert the guard itself.
+ */
 export function offlineOverride(providerAliases: readonly (string | undefined)[]): object {
   const offline = {
+    allowed_account_ids: null,
     ...FAKE_CREDENTIALS,
     skip_credentials_validation: true,
     skip_requesting_account_id: true,
