@@ -50,6 +50,7 @@ describe("the MediCare Hub App", () => {
     expect(envStack(env).provider?.aws).toEqual([
       {
         region: config.region,
+        allowed_account_ids: [config.accountId],
         default_tags: [{ tags: { Project: "medicare-hub", Environment: env, ManagedBy: "cdktf", CostCenter: config.costCenter } }],
       },
     ]);

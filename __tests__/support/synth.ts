@@ -60,3 +60,16 @@ export function resource(tf: TerraformJson, type: string, name: string): any {
 export function ref(type: string, name: string, attribute: string): string {
   return `\${${type}.${name}.${attribute}}`;
 }
+
+/** The resource a `${type.name.attribute}` interpolation points at, or undefined for anything else. */
+export function parseRef(value: unknown): { type: string; name: string; attribute: string } | undefined {
+  const match = typeof value === "string" ? /^\$\{((?:data\.)?[a-z0-9_]+)\.([\w-]+)\.([\w.]+)\}$/.exec(value) : null;
+  return match ? { type: match[1], name: match[2], attribute: match[3] } : undefined;
+}
+
+/** The name of the `type` resource that `value` references; fails when it references anything else. */
+export function refName(value: unknown, type: string): string {
+  const parsed = parseRef(value);
+  if (!parsed || parsed.type !== type) throw new Error(`expected a reference to a ${type}, got ${JSON.stringify(value)}`);
+  return parsed.name;
+}

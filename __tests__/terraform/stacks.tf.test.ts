@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { readdirSync, readFileSync } from "node:fs";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { ENVIRONMENT_NAMES } from "../../config/schema";
+import { planSubnets } from "../../config/subnet-plan";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
 import { mapLimit } from "../support/concurrency";
@@ -150,5 +151,18 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       default_tags: [{ tags: { constant_value: expect.objectContaining({ Environment: env, CostCenter: config.costCenter }) } }],
     });
     expect(run(environmentStackId(env), "json").plan?.planned_values.outputs?.region).toMatchObject({ value: config.region });
+  });
+
+  test.each(ENVIRONMENT_NAMES)("the %s plan creates every subnet of the subnet plan and a NAT gateway per AZ (or one)", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
+    const subnets = planned.filter((r) => r.type === "aws_subnet").map((r) => ({ az: r.values.availability_zone, cidr: r.values.cidr_block }));
+    const expected = planSubnets(config.network.vpcCidr, config.availabilityZones).map((s) => ({ az: s.availabilityZone, cidr: s.cidrBlock }));
+    const byCidr = (a: { cidr: string }, b: { cidr: string }) => a.cidr.localeCompare(b.cidr);
+    expect(subnets.sort(byCidr)).toEqual(expected.sort(byCidr));
+    const nats = planned.filter((r) => r.type === "aws_nat_gateway");
+    expect(nats).toHaveLength(config.network.natGateways === "single" ? 1 : config.availabilityZones.length);
+    expect(planned.filter((r) => r.type === "aws_eip")).toHaveLength(nats.length);
+    expect(planned.filter((r) => r.type === "aws_flow_log").map((r) => r.values.traffic_type)).toEqual(["ALL"]);
   });
 });

@@ -1,0 +1,51 @@
+import { DEFAULT_CONFIG } from "../../config/environments";
+import { environmentStackId } from "../../constructs/medicare-hub-stack";
+import { readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
+
+describe("encryption keys (prod)", () => {
+  const config = DEFAULT_CONFIG.environments.prod;
+  let tf: TerraformJson;
+  const keys = () => resourcesOf(tf, "aws_kms_key");
+  const policyOf = (keyName: string): any[] =>
+    tf.data?.aws_iam_policy_document[refName(keys()[keyName].policy, "data.aws_iam_policy_document")].statement;
+
+  beforeAll(() => {
+    tf = readStackJson(synthApp(), environmentStackId("prod"));
+  });
+
+  test("one customer-managed key per data class, rotated, with a 30-day deletion window and an alias", () => {
+    expect(Object.keys(keys()).sort()).toEqual(["encryption_database-key", "encryption_storage-key"]);
+    for (const key of Object.values(keys())) {
+      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, tags: expect.objectContaining({ DataClassification: "PHI" }) });
+    }
+    const aliases = Object.values(resourcesOf(tf, "aws_kms_alias"));
+    expect(aliases.map((a) => refName(a.target_key_id, "aws_kms_key")).sort()).toEqual(Object.keys(keys()).sort());
+    expect(aliases.map((a) => a.name).sort()).toEqual(["alias/medicare-hub-prod-database", "alias/medicare-hub-prod-storage"]);
+  });
+
+  test("the account root administers each key", () => {
+    for (const name of Object.keys(keys())) {
+      expect(policyOf(name)).toContainEqual(
+        expect.objectContaining({ principals: [{ type: "AWS", identifiers: [expect.stringMatching(new RegExp(`:iam::${config.accountId}:root$`))] }], actions: ["kms:*"] }),
+      );
+    }
+  });
+
+  test("CloudWatch Logs may use the storage key only for this environment's log groups", () => {
+    const logs = policyOf("encryption_storage-key").find((s) => s.principals[0].type === "Service");
+    expect(logs.principals[0].identifiers).toEqual([`logs.${config.region}.amazonaws.com`]);
+    expect(logs.condition).toEqual([
+      { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [expect.stringMatching(new RegExp(`:logs:${config.region}:${config.accountId}:log-group:/medicare-hub/prod/\\*$`))] },
+    ]);
+  });
+
+  test("other principals of the account use each key only through the services of its data class", () => {
+    const via = (name: string) => {
+      const statement = policyOf(name).find((s) => s.condition?.some((c: any) => c.variable === "kms:ViaService"));
+      expect(statement.condition).toContainEqual({ test: "StringEquals", variable: "kms:CallerAccount", values: [config.accountId] });
+      return statement.condition.find((c: any) => c.variable === "kms:ViaService").values.map((v: string) => v.split(".")[0]).sort();
+    };
+    expect(via("encryption_database-key")).toEqual(["rds", "secretsmanager"]);
+    expect(via("encryption_storage-key")).toEqual(["backup", "elasticfilesystem", "sns"]);
+  });
+});
