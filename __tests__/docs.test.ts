@@ -1,0 +1,23 @@
+/** Documentation that states configured values is kept equal to the configuration. */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../config/environments";
+import { planSubnets } from "../config/subnet-plan";
+
+const ROOT = join(__dirname, "..");
+
+function between(file: string, marker: string): string[] {
+  const text = readFileSync(join(ROOT, file), "utf8");
+  const start = text.indexOf(`<!-- ${marker} -->`);
+  const end = text.indexOf(`<!-- /${marker} -->`);
+  expect(start).toBeGreaterThanOrEqual(0);
+  expect(end).toBeGreaterThan(start);
+  return text.slice(start, end).split("\n").filter((line) => /^\| [a-z]/.test(line) && !line.startsWith("| tier |"));
+}
+
+test("docs/network.md's prod subnet table is the subnet plan of the prod configuration", () => {
+  const prod = DEFAULT_CONFIG.environments.prod;
+  const rows = between("docs/network.md", "subnet-plan:prod").map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+  expect(rows).toEqual(planSubnets(prod.network.vpcCidr, prod.availabilityZones).map((s) => [s.tier, s.availabilityZone, s.cidrBlock]));
+  expect(readFileSync(join(ROOT, "docs/network.md"), "utf8")).toContain(`Prod (\`${prod.network.vpcCidr}\``);
+});
