@@ -160,6 +160,22 @@ function crossFieldIssues(root: unknown): RawIssue[] {
     if (isInt(desired) && isInt(max) && desired > max) {
       issues.push({ path: at("app", "desiredCapacity"), value: desired, problem: `must not exceed app.maxCapacity (${max})` });
     }
+    if (isInt(min) && azs.length >= 2 && min < azs.length) {
+      issues.push({
+        path: at("app", "minCapacity"),
+        value: min,
+        problem: `must be at least the number of availabilityZones (${azs.length}), so every AZ keeps an instance when one fails`,
+      });
+    }
+    const lb = isPlainObject(env.loadBalancer) ? env.loadBalancer : {};
+    const check = isPlainObject(lb.healthCheck) ? lb.healthCheck : {};
+    if (isInt(check.timeoutSeconds) && isInt(check.intervalSeconds) && check.timeoutSeconds >= check.intervalSeconds) {
+      issues.push({
+        path: at("loadBalancer", "healthCheck", "timeoutSeconds"),
+        value: check.timeoutSeconds,
+        problem: `must be less than loadBalancer.healthCheck.intervalSeconds (${check.intervalSeconds})`,
+      });
+    }
     const db = isPlainObject(env.database) ? env.database : {};
     if (isInt(db.allocatedStorageGib) && isInt(db.maxAllocatedStorageGib) && db.maxAllocatedStorageGib < db.allocatedStorageGib) {
       issues.push({

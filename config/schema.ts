@@ -107,9 +107,21 @@ export const EnvironmentSchema = z.strictObject({
     instanceType: pattern(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'must be an EC2 instance type such as "t3.small"'),
     /** Port the app listens on behind the load balancer. */
     port: wholeNumber(1024, 65535, "an unprivileged port"),
+    /** Instances never drop below this; at least one per AZ (checked against availabilityZones). */
     minCapacity: wholeNumber(1, 100, ""),
     desiredCapacity: wholeNumber(1, 100, ""),
     maxCapacity: wholeNumber(1, 100, ""),
+    /** Root volume size; gp3, encrypted with the storage key. */
+    rootVolumeGib: wholeNumber(8, 1024, "EBS gp3; the AMI needs 8"),
+    /**
+     * Seconds a new instance has to boot and bootstrap before failed health checks count against it; also the ASG's
+     * default instance warmup. Too short and the ASG kills instances that are still installing.
+     */
+    bootstrapSeconds: wholeNumber(60, 900, "how long the user-data bootstrap takes, with margin"),
+    /** Target average CPU of the group for target-tracking scaling. */
+    cpuTargetPercent: wholeNumber(10, 90, "scaling target"),
+    /** Target ALB requests per instance per minute for target-tracking scaling. */
+    requestsPerTargetPerMinute: wholeNumber(10, 100000, "scaling target"),
   }),
   database: z.strictObject({
     /** PostgreSQL engine version, pinned (major or major.minor). */
@@ -124,7 +136,21 @@ export const EnvironmentSchema = z.strictObject({
   }),
   loadBalancer: z.strictObject({
     deletionProtection: z.boolean({ error: "must be true or false" }),
+    /** AWS WAF in front of the ALB: managed rule groups and a per-IP rate limit. Off is a flagged switch. */
     waf: z.boolean({ error: "must be true or false" }),
+    /** Requests one client IP may send in 5 minutes before WAF blocks it. */
+    wafRateLimitPer5Minutes: wholeNumber(100, 2_000_000_000, "AWS WAF rate-based rule limits"),
+    /** Seconds an idle client connection is kept open. */
+    idleTimeoutSeconds: wholeNumber(1, 4000, "ALB limits"),
+    /** Seconds in-flight requests get to finish when an instance leaves the target group. */
+    deregistrationDelaySeconds: wholeNumber(0, 3600, "target group limits"),
+    /** The target group's health check of `/health`: detection time = interval × unhealthy threshold. */
+    healthCheck: z.strictObject({
+      intervalSeconds: wholeNumber(5, 300, "ALB limits"),
+      timeoutSeconds: wholeNumber(2, 120, "ALB limits; less than the interval"),
+      healthyThreshold: wholeNumber(2, 10, "ALB limits"),
+      unhealthyThreshold: wholeNumber(2, 10, "ALB limits"),
+    }),
   }),
   dns: z.strictObject({
     /** The domain users reach the app on. */

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { PHI_TAGS, PROJECT, logGroupPrefix } from "./naming";
+import { PHI_TAGS, PROJECT, logGroupPrefix, wafLogGroupName } from "./naming";
 
 /** A deleted key makes everything it encrypted unreadable: keep the longest window AWS allows to cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -74,7 +74,9 @@ export class Encryption extends Construct {
           {
             test: "ArnLike",
             variable: "kms:EncryptionContext:aws:logs:arn",
-            values: [`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupPrefix(environment)}*`],
+            values: [logGroupPrefix(environment), wafLogGroupName(environment)].map(
+              (name) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}*`,
+            ),
           },
         ],
       },

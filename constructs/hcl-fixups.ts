@@ -17,28 +17,36 @@ export function addRequiredVersion(hcl: string, constraint: string): string {
   return `${TERRAFORM_BLOCK_OPENING}required_version = ${JSON.stringify(constraint)}\n${hcl.slice(TERRAFORM_BLOCK_OPENING.length)}`;
 }
 
-const DEPENDS_ON_OPENING = /^\s*depends_on\s*=\s*\[\s*$/;
-const QUOTED_REFERENCE = /^(\s*)"((?:data\.|module\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*)"(,?)\s*$/;
+/** Meta-argument lists whose entries Terraform expects as bare references, with the shape of one entry. */
+const REFERENCE_LISTS: Record<string, RegExp> = {
+  depends_on: /^(?:data\.|module\.)?[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*$/,
+  replace_triggered_by: /^[A-Za-z_][\w-]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*|\[\d+\])*$/,
+  ignore_changes: /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*|\[\d+\])*$/,
+};
+const LIST_OPENING = /^\s*(depends_on|replace_triggered_by|ignore_changes)\s*=\s*\[\s*$/;
+const QUOTED_ENTRY = /^(\s*)"([^"]*)"(,?)\s*$/;
 
 /**
- * cdktf renders `depends_on` entries as quoted strings, which Terraform accepts with a "Quoted references are
- * deprecated" warning per entry; write them as the bare references Terraform expects.
+ * cdktf renders the entries of `depends_on`, `ignore_changes` and `replace_triggered_by` as quoted strings, which
+ * Terraform accepts with a "Quoted references are deprecated" warning per entry; write them as the bare references
+ * Terraform expects.
  */
-export function unquoteDependsOn(hcl: string): string {
-  let inside = false;
+export function unquoteReferenceLists(hcl: string): string {
+  let entry: RegExp | undefined;
   return hcl
     .split("\n")
     .map((line) => {
-      if (!inside) {
-        inside = DEPENDS_ON_OPENING.test(line);
+      if (!entry) {
+        const opening = LIST_OPENING.exec(line);
+        entry = opening ? REFERENCE_LISTS[opening[1]] : undefined;
         return line;
       }
       if (/^\s*\]/.test(line)) {
-        inside = false;
+        entry = undefined;
         return line;
       }
-      const match = QUOTED_REFERENCE.exec(line);
-      return match ? `${match[1]}${match[2]}${match[3]}` : line;
+      const match = QUOTED_ENTRY.exec(line);
+      return match && entry.test(match[2]) ? `${match[1]}${match[2]}${match[3]}` : line;
     })
     .join("\n");
 }

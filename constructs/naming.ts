@@ -34,3 +34,8 @@ export function logGroupName(environment: string, name: string): string {
 export function logGroupPrefix(environment: string): string {
   return `/${PROJECT}/${environment}/`;
 }
+
+/** AWS WAF only logs to CloudWatch log groups whose name starts with `aws-waf-logs-`. */
+export function wafLogGroupName(environment: string): string {
+  return `aws-waf-logs-${PROJECT}-${environment}`;
+}

@@ -49,7 +49,7 @@ describe("the committed profiles", () => {
   test("prod keeps at least 14 days of database backups and protects its database and load balancer from deletion", () => {
     expect(prod.database.backupRetentionDays).toBeGreaterThanOrEqual(14);
     expect(prod.database.deletionProtection).toBe(true);
-    expect(prod.loadBalancer).toEqual({ deletionProtection: true, waf: true });
+    expect(prod.loadBalancer).toMatchObject({ deletionProtection: true, waf: true });
     expect(dev.database.backupRetentionDays).toBe(7);
   });
 
@@ -106,6 +106,8 @@ const BAD_CONFIGS: { name: string; override: unknown; issue: Partial<ConfigIssue
   { name: "a CIDR with host bits set", override: { environments: { prod: { network: { vpcCidr: "10.20.0.1/16" } } } }, issue: { scope: "prod", field: "network.vpcCidr" }, allowed: /host bits set.*10\.20\.0\.0\/16/ },
   { name: "an oversized CIDR", override: { environments: { prod: { network: { vpcCidr: "10.0.0.0/8" } } } }, issue: { scope: "prod", field: "network.vpcCidr", value: "10.0.0.0/8" }, allowed: new RegExp(`larger than AWS allows.*/${VPC_PREFIX_MIN} to /${VPC_PREFIX_MAX}`) },
   { name: "an undersized CIDR", override: { environments: { prod: { network: { vpcCidr: `10.0.0.0/${VPC_PREFIX_MAX + 1}` } } } }, issue: { scope: "prod", field: "network.vpcCidr" }, allowed: /too small for the subnet plan/ },
+  { name: "fewer instances than AZs", override: { environments: { prod: { app: { minCapacity: 2, desiredCapacity: 2 } } } }, issue: { scope: "prod", field: "app.minCapacity", value: 2 }, allowed: /at least the number of availabilityZones \(3\)/ },
+  { name: "a health-check timeout as long as the interval", override: { environments: { prod: { loadBalancer: { healthCheck: { timeoutSeconds: 10 } } } } }, issue: { scope: "prod", field: "loadBalancer.healthCheck.timeoutSeconds", value: 10 }, allowed: /less than loadBalancer.healthCheck.intervalSeconds \(10\)/ },
   { name: "a log retention CloudWatch does not offer", override: { environments: { prod: { logRetentionDays: 100 } } }, issue: { scope: "prod", field: "logRetentionDays", value: 100 }, allowed: /one of 1, 3, 5.*365/ },
   { name: "a malformed account id", override: { environments: { prod: { accountId: 123456789012 } } }, issue: { scope: "prod", field: "accountId" }, allowed: /12-digit AWS account id/ },
   { name: "public address space", override: { environments: { dev: { network: { vpcCidr: "8.8.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr" }, allowed: /not private address space/ },

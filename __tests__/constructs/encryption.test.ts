@@ -34,9 +34,15 @@ describe("encryption keys (prod)", () => {
   test("CloudWatch Logs may use the storage key only for this environment's log groups", () => {
     const logs = policyOf("encryption_storage-key").find((s) => s.principals[0].type === "Service");
     expect(logs.principals[0].identifiers).toEqual([`logs.${config.region}.amazonaws.com`]);
+    const arn = (name: string) => expect.stringMatching(new RegExp(`:logs:${config.region}:${config.accountId}:log-group:${name}\\*$`));
+    // This environment's groups, and its WAF log group (AWS WAF requires the aws-waf-logs- prefix).
     expect(logs.condition).toEqual([
-      { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [expect.stringMatching(new RegExp(`:logs:${config.region}:${config.accountId}:log-group:/medicare-hub/prod/\\*$`))] },
+      { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [arn("/medicare-hub/prod/"), arn("aws-waf-logs-medicare-hub-prod")] },
     ]);
+    for (const group of Object.values(resourcesOf(tf, "aws_cloudwatch_log_group"))) {
+      expect(group.name.startsWith("/medicare-hub/prod/") || group.name === "aws-waf-logs-medicare-hub-prod").toBe(true);
+      expect(refName(group.kms_key_id, "aws_kms_key")).toBe("encryption_storage-key");
+    }
   });
 
   test("other principals of the account use each key only through the services of its data class", () => {

@@ -1,4 +1,4 @@
-import { addRequiredVersion, unquoteDependsOn } from "../../constructs/hcl-fixups";
+import { addRequiredVersion, unquoteReferenceLists } from "../../constructs/hcl-fixups";
 
 describe("addRequiredVersion", () => {
   test("writes the constraint as the first attribute of the terraform block", () => {
@@ -12,7 +12,7 @@ describe("addRequiredVersion", () => {
   });
 });
 
-describe("unquoteDependsOn", () => {
+describe("unquoteReferenceLists", () => {
   test("turns quoted depends_on entries into bare references", () => {
     const hcl = [
       'resource "aws_s3_bucket_policy" "p" {',
@@ -22,7 +22,7 @@ describe("unquoteDependsOn", () => {
       "  ]",
       "}",
     ].join("\n");
-    expect(unquoteDependsOn(hcl)).toBe(
+    expect(unquoteReferenceLists(hcl)).toBe(
       [
         'resource "aws_s3_bucket_policy" "p" {',
         "  depends_on = [",
@@ -34,8 +34,15 @@ describe("unquoteDependsOn", () => {
     );
   });
 
+  test("turns quoted ignore_changes and replace_triggered_by entries into bare attribute paths and references", () => {
+    const hcl = ["  ignore_changes = [", '    "desired_capacity",', '    "tags[0]"', "  ]", "  replace_triggered_by = [", '    "aws_launch_template.app.latest_version"', "  ]"].join("\n");
+    expect(unquoteReferenceLists(hcl)).toBe(
+      ["  ignore_changes = [", "    desired_capacity,", "    tags[0]", "  ]", "  replace_triggered_by = [", "    aws_launch_template.app.latest_version", "  ]"].join("\n"),
+    );
+  });
+
   test("leaves quoted strings in every other list alone", () => {
     const hcl = ['  values = [', '    "aws_s3_bucket.looks_like_a_reference",', "  ]"].join("\n");
-    expect(unquoteDependsOn(hcl)).toBe(hcl);
+    expect(unquoteReferenceLists(hcl)).toBe(hcl);
   });
 });

@@ -1,0 +1,265 @@
+import { Token } from "cdktf";
+import { Construct } from "constructs";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { encodeUserData, renderUserData } from "./app/user-data";
+import { logGroupName, resourceName } from "./naming";
+import type { KmsKeyRef } from "./secure-bucket";
+
+/** Instance refresh keeps at least this share of capacity healthy while it replaces instances. */
+export const REFRESH_MIN_HEALTHY_PERCENT = 90;
+/** ...and launches replacements before terminating (up to this share), so capacity never dips during a deploy. */
+export const REFRESH_MAX_HEALTHY_PERCENT = 120;
+/** Every group metric, at one-minute granularity: alarms on in-service capacity need them. */
+export const GROUP_METRICS = [
+  "GroupMinSize",
+  "GroupMaxSize",
+  "GroupDesiredCapacity",
+  "GroupInServiceInstances",
+  "GroupPendingInstances",
+  "GroupStandbyInstances",
+  "GroupTerminatingInstances",
+  "GroupTotalInstances",
+  "GroupInServiceCapacity",
+  "GroupPendingCapacity",
+  "GroupStandbyCapacity",
+  "GroupTerminatingCapacity",
+  "GroupTotalCapacity",
+];
+/** Namespace the CloudWatch agent publishes to; the instance role may publish nowhere else. */
+export const AGENT_METRIC_NAMESPACE = "CWAgent";
+
+/** The SSM parameter of the current Amazon Linux 2023 AMI for an instance type's architecture (no data source). */
+export function amazonLinuxImage(instanceType: string): string {
+  const family = instanceType.split(".")[0];
+  const arm = /^[a-z]+\d+g[a-z]*$/.test(family);
+  return `resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arm ? "arm64" : "x86_64"}`;
+}
+
+export interface AppTierProps {
+  readonly environment: string;
+  readonly region: string;
+  readonly partition: string;
+  /** Private-app subnets, one per AZ: the group spreads over all of them. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  /** Target group the instances register in; its health check is the group's health check. */
+  readonly targetGroupArn: string;
+  /** `<alb arn suffix>/<target group arn suffix>`, for scaling on requests per target. */
+  readonly requestCountResourceLabel: string;
+  readonly appPort: number;
+  readonly instanceType: string;
+  readonly rootVolumeGib: number;
+  /** Key of the root volumes and the app log group. */
+  readonly storageKey: KmsKeyRef;
+  readonly logRetentionDays: number;
+  readonly minCapacity: number;
+  readonly desiredCapacity: number;
+  readonly maxCapacity: number;
+  /** Seconds to boot and bootstrap: the health-check grace period and the instance warmup. */
+  readonly bootstrapSeconds: number;
+  readonly cpuTargetPercent: number;
+  readonly requestsPerTargetPerMinute: number;
+  /** The database's managed master secret, which the app may read. @default - no secret access */
+  readonly databaseSecretArn?: string;
+  /** The shared file system and its access point, which the app mounts. @default - no EFS access */
+  readonly fileSystem?: { readonly arn: string; readonly id: string; readonly accessPointArn: string; readonly accessPointId: string };
+}
+
+/**
+ * The self-healing app tier: instances from a hardened launch template in an Auto Scaling Group over every AZ's
+ * private-app subnet. The group uses the load balancer's health check, so an instance that stops answering /health
+ * is replaced without anyone's help; deploys roll through instance refresh with automatic rollback.
+ */
+export class AppTier extends Construct {
+  readonly group: AutoscalingGroup;
+  readonly launchTemplate: LaunchTemplate;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: AppTierProps) {
+    super(scope, id);
+    const { environment } = props;
+    const name = resourceName(environment, "app");
+    if (props.minCapacity < props.subnetIds.length) {
+      throw new Error(`AppTier minCapacity ${props.minCapacity} is below the ${props.subnetIds.length} AZs: every AZ needs an instance`);
+    }
+
+    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: logGroupName(environment, "app"),
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.storageKey.arn,
+    });
+
+    this.role = this.instanceRole(name, props);
+    const profile = new IamInstanceProfile(this, "instance-profile", { name, role: this.role.name });
+
+    const userData = renderUserData({
+      environment,
+      region: props.region,
+      appPort: props.appPort,
+      appLogGroup: logGroupName(environment, "app"),
+    });
+    const instanceTags: Record<string, string> = { Name: name };
+    if (props.fileSystem) {
+      // Read by the bootstrap through instance metadata (see constructs/app/bootstrap.sh).
+      instanceTags.EfsFileSystemId = props.fileSystem.id;
+      instanceTags.EfsAccessPointId = props.fileSystem.accessPointId;
+    }
+
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name,
+      description: `MediCare Hub ${environment} app instances`,
+      imageId: amazonLinuxImage(props.instanceType),
+      instanceType: props.instanceType,
+      updateDefaultVersion: true,
+      ebsOptimized: "true",
+      iamInstanceProfile: { arn: profile.arn },
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        // IMDSv2 only, and one hop: containers or proxies on the instance cannot borrow its credentials.
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "enabled",
+      },
+      monitoring: { enabled: true },
+      networkInterfaces: [
+        { deviceIndex: 0, associatePublicIpAddress: "false", securityGroups: [props.securityGroupId], deleteOnTermination: "true" },
+      ],
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeSize: props.rootVolumeGib,
+            volumeType: "gp3",
+            encrypted: "true",
+            kmsKeyId: props.storageKey.arn,
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      userData: encodeUserData(userData),
+      tagSpecifications: [
+        { resourceType: "instance", tags: instanceTags },
+        { resourceType: "volume", tags: { Name: name } },
+      ],
+      tags: { Name: name },
+    });
+
+    this.group = new AutoscalingGroup(this, "group", {
+      name,
+      vpcZoneIdentifier: [...props.subnetIds],
+      minSize: props.minCapacity,
+      desiredCapacity: props.desiredCapacity,
+      maxSize: props.maxCapacity,
+      healthCheckType: "ELB",
+      healthCheckGracePeriod: props.bootstrapSeconds,
+      defaultInstanceWarmup: props.bootstrapSeconds,
+      targetGroupArns: [props.targetGroupArn],
+      // The version number, not "$Latest": a new template version is a change the group sees, which starts a refresh.
+      launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
+      instanceRefresh: {
+        strategy: "Rolling",
+        preferences: {
+          minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENT,
+          maxHealthyPercentage: REFRESH_MAX_HEALTHY_PERCENT,
+          autoRollback: true,
+          skipMatching: true,
+        },
+      },
+      enabledMetrics: GROUP_METRICS,
+      metricsGranularity: "1Minute",
+      waitForCapacityTimeout: "15m",
+      tag: [{ key: "Name", value: name, propagateAtLaunch: true }],
+      // Scaling policies own the desired capacity after creation; re-applying must not undo a scale-out.
+      lifecycle: { ignoreChanges: ["desired_capacity"] },
+    });
+
+    new AutoscalingPolicy(this, "cpu-scaling", {
+      name: `${name}-cpu`,
+      autoscalingGroupName: this.group.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+        targetValue: props.cpuTargetPercent,
+      },
+    });
+    new AutoscalingPolicy(this, "request-scaling", {
+      name: `${name}-requests`,
+      autoscalingGroupName: this.group.name,
+      policyType: "TargetTrackingScaling",
+      targetTrackingConfiguration: {
+        predefinedMetricSpecification: {
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          resourceLabel: props.requestCountResourceLabel,
+        },
+        targetValue: props.requestsPerTargetPerMinute,
+      },
+    });
+  }
+
+  private instanceRole(name: string, props: AppTierProps): IamRole {
+    const trust = new DataAwsIamPolicyDocument(this, "instance-trust", {
+      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
+    });
+    const role = new IamRole(this, "instance-role", {
+      name,
+      description: "MediCare Hub app instances: Session Manager, their own logs and metrics, the DB secret, the shared file system",
+      assumeRolePolicy: trust.json,
+    });
+    // Session Manager instead of SSH: no key pairs, no port 22, every session logged.
+    new IamRolePolicyAttachment(this, "ssm-core", {
+      role: role.name,
+      policyArn: `arn:${props.partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    });
+
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: "ShipLogsToTheAppLogGroup",
+        effect: "Allow",
+        actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        resources: [this.logGroup.arn, `${this.logGroup.arn}:*`],
+      },
+      {
+        sid: "PublishAgentMetrics",
+        effect: "Allow",
+        actions: ["cloudwatch:PutMetricData"],
+        resources: ["*"],
+        condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: [AGENT_METRIC_NAMESPACE] }],
+      },
+      {
+        sid: "DescribeForAgentDimensions",
+        effect: "Allow",
+        actions: ["ec2:DescribeTags", "ec2:DescribeVolumes"],
+        resources: ["*"],
+      },
+    ];
+    if (props.databaseSecretArn) {
+      statements.push({
+        sid: "ReadTheDatabaseSecret",
+        effect: "Allow",
+        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+        resources: [props.databaseSecretArn],
+      });
+    }
+    if (props.fileSystem) {
+      statements.push({
+        sid: "MountTheSharedFileSystemThroughItsAccessPoint",
+        effect: "Allow",
+        actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],
+        resources: [props.fileSystem.arn],
+        condition: [{ test: "StringEquals", variable: "elasticfilesystem:AccessPointArn", values: [props.fileSystem.accessPointArn] }],
+      });
+    }
+    const policy = new DataAwsIamPolicyDocument(this, "instance-permissions", { statement: statements });
+    new IamRolePolicy(this, "instance-policy", { name: "medicare-hub-app", role: role.id, policy: policy.json });
+    return role;
+  }
+}

@@ -1,0 +1,187 @@
+#!/bin/bash
+# shellcheck shell=bash
+#
+# MediCare Hub app instance bootstrap (Amazon Linux 2023).
+#
+# constructs/app/user-data.ts renders this file into the launch template's user data after a preamble that exports
+# the settings checked below. It installs a small MediCare Hub web service on APP_PORT with a shallow /health (200
+# while the process serves; the load balancer's health check), mounts the shared EFS file system over TLS when the
+# instance is tagged with one, and ships the app and bootstrap logs to CloudWatch. Every wait is bounded: a bootstrap
+# that cannot finish fails, the instance never turns healthy, and the Auto Scaling Group replaces it.
+set -euo pipefail
+
+: "${MEDICARE_HUB_ENVIRONMENT:?set by the user-data preamble}"
+: "${AWS_REGION:?set by the user-data preamble}"
+: "${APP_PORT:?set by the user-data preamble}"
+: "${APP_LOG_GROUP:?set by the user-data preamble}"
+
+readonly APP_USER=medicare-hub
+readonly APP_DIR=/opt/medicare-hub
+readonly LOG_DIR=/var/log/medicare-hub
+# Fixed mount point of the shared file system: the app finds shared files here on every instance, in every AZ.
+readonly DATA_DIR=/mnt/medicare-hub
+readonly BOOTSTRAP_LOG="${LOG_DIR}/bootstrap.log"
+readonly IMDS=http://169.254.169.254/latest
+
+mkdir -p "${LOG_DIR}"
+exec > >(tee -a "${BOOTSTRAP_LOG}") 2>&1
+echo "bootstrap of MediCare Hub ${MEDICARE_HUB_ENVIRONMENT} starting at $(date --iso-8601=seconds)"
+
+# IMDSv2 only (the launch template requires tokens).
+imds() {
+  local token
+  token="$(curl -fsS --max-time 5 -X PUT "${IMDS}/api/token" -H "X-aws-ec2-metadata-token-ttl-seconds: 300")"
+  curl -fsS --max-time 5 -H "X-aws-ec2-metadata-token: ${token}" "${IMDS}/$1"
+}
+
+# An instance tag through instance metadata, or nothing when the instance has no such tag.
+instance_tag() {
+  imds "meta-data/tags/instance/$1" 2>/dev/null || true
+}
+
+retry() {
+  local attempts=$1 delay=$2 i
+  shift 2
+  for ((i = 1; i <= attempts; i++)); do
+    if "$@"; then
+      return 0
+    fi
+    echo "attempt ${i}/${attempts} of '$*' failed; retrying in ${delay}s"
+    sleep "${delay}"
+  done
+  return 1
+}
+
+INSTANCE_ID="$(imds meta-data/instance-id)"
+AVAILABILITY_ZONE="$(imds meta-data/placement/availability-zone)"
+readonly INSTANCE_ID AVAILABILITY_ZONE
+
+retry 5 10 dnf install -y --setopt=install_weak_deps=False python3 amazon-cloudwatch-agent amazon-efs-utils
+
+if ! id "${APP_USER}" >/dev/null 2>&1; then
+  useradd --system --no-create-home --shell /sbin/nologin "${APP_USER}"
+fi
+install -d -m 0755 -o root -g root "${APP_DIR}" "${DATA_DIR}"
+install -d -m 0750 -o "${APP_USER}" -g "${APP_USER}" "${LOG_DIR}/app"
+
+# Shared storage: mounted through its access point, encrypted in transit (TLS) and authorised by the instance role.
+EFS_FILE_SYSTEM_ID="$(instance_tag EfsFileSystemId)"
+EFS_ACCESS_POINT_ID="$(instance_tag EfsAccessPointId)"
+if [[ -n "${EFS_FILE_SYSTEM_ID}" ]]; then
+  mount_options="_netdev,noresvport,tls,iam"
+  if [[ -n "${EFS_ACCESS_POINT_ID}" ]]; then
+    mount_options="${mount_options},accesspoint=${EFS_ACCESS_POINT_ID}"
+  fi
+  echo "${EFS_FILE_SYSTEM_ID}:/ ${DATA_DIR} efs ${mount_options} 0 0" >>/etc/fstab
+  retry 12 5 mount "${DATA_DIR}"
+  echo "mounted ${EFS_FILE_SYSTEM_ID} at ${DATA_DIR}"
+else
+  echo "no EfsFileSystemId tag: ${DATA_DIR} stays on the root volume"
+fi
+
+cat >"${APP_DIR}/server.py" <<'PYTHON'
+"""MediCare Hub web service: a page, and a shallow /health for the load balancer."""
+import html
+import logging
+import os
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+PORT = int(os.environ["APP_PORT"])
+ENVIRONMENT = os.environ["MEDICARE_HUB_ENVIRONMENT"]
+ZONE = os.environ.get("AVAILABILITY_ZONE", "unknown")
+INSTANCE = os.environ.get("INSTANCE_ID", "unknown")
+
+logging.basicConfig(
+    filename=os.environ["APP_LOG_FILE"],
+    level=logging.INFO,
+    format="%(asctime)s %(levelname)s %(message)s",
+)
+
+
+class Handler(BaseHTTPRequestHandler):
+    server_version = "MediCareHub/1"
+
+    def do_GET(self):
+        if self.path == "/health":
+            # Shallow on purpose: only this process. A database blip must not make the ASG replace every instance.
+            self.reply(200, "text/plain", "ok\n")
+        elif self.path == "/":
+            page = (
+                "<!doctype html><title>MediCare Hub</title><h1>MediCare Hub</h1>"
+                f"<p>Environment {html.escape(ENVIRONMENT)}, served by {html.escape(INSTANCE)} in {html.escape(ZONE)}.</p>"
+            )
+            self.reply(200, "text/html; charset=utf-8", page)
+        else:
+            self.reply(404, "text/plain", "not found\n")
+
+    def reply(self, status, content_type, body):
+        data = body.encode()
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, format, *args):
+        logging.info("%s %s", self.address_string(), format % args)
+
+
+if __name__ == "__main__":
+    logging.info("listening on port %d", PORT)
+    ThreadingHTTPServer(("", PORT), Handler).serve_forever()
+PYTHON
+
+cat >/etc/systemd/system/medicare-hub.service <<UNIT
+[Unit]
+Description=MediCare Hub web service
+After=network-online.target remote-fs.target
+Wants=network-online.target
+
+[Service]
+User=${APP_USER}
+Environment=APP_PORT=${APP_PORT}
+Environment=MEDICARE_HUB_ENVIRONMENT=${MEDICARE_HUB_ENVIRONMENT}
+Environment=AVAILABILITY_ZONE=${AVAILABILITY_ZONE}
+Environment=INSTANCE_ID=${INSTANCE_ID}
+Environment=APP_LOG_FILE=${LOG_DIR}/app/app.log
+ExecStart=/usr/bin/python3 ${APP_DIR}/server.py
+Restart=always
+RestartSec=2
+NoNewPrivileges=true
+ProtectSystem=strict
+ReadWritePaths=${LOG_DIR}/app ${DATA_DIR}
+PrivateTmp=true
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+
+readonly CW_CONFIG=/opt/aws/amazon-cloudwatch-agent/etc/medicare-hub.json
+cat >"${CW_CONFIG}" <<JSON
+{
+  "agent": { "region": "${AWS_REGION}", "logfile": "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log" },
+  "logs": {
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          { "file_path": "${LOG_DIR}/app/app.log", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/app" },
+          { "file_path": "${BOOTSTRAP_LOG}", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/bootstrap" }
+        ]
+      }
+    }
+  }
+}
+JSON
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:${CW_CONFIG}"
+
+systemctl daemon-reload
+systemctl enable --now medicare-hub.service
+
+# Bounded wait for the service to answer locally; the load balancer's health check decides from here on.
+if retry 30 2 curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${APP_PORT}/health"; then
+  echo "bootstrap finished at $(date --iso-8601=seconds): /health answers on port ${APP_PORT}"
+else
+  echo "MediCare Hub did not answer /health on port ${APP_PORT}; the load balancer will mark this instance unhealthy" >&2
+  exit 1
+fi
