@@ -7,10 +7,11 @@
  * - Plans run against override files written next to a copy of the stack: a local backend and fake credentials with
  *   the provider's skip_* flags. The synthesized output itself never contains them.
  */
-import { execFile, execFileSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { describeWithTool } from "../support/required-tool";
 
 export const TERRAFORM = process.env.TERRAFORM_BINARY || "terraform";
 /** Name of the override file the plan step adds; Terraform merges any `*_override.tf.json` over the stack. */
@@ -18,37 +19,16 @@ export const OFFLINE_OVERRIDE_FILE = "zz_offline_override.tf.json";
 /** Values only the harness uses; a test asserts none of them ever reaches synthesized output. */
 export const FAKE_CREDENTIALS = { access_key: "AKIAMEDICAREHUBTESTS0", secret_key: "medicare-hub-offline-plan-not-a-secret" };
 
-export type Availability = { readonly ok: true; readonly version: string } | { readonly ok: false; readonly reason: string };
-
-/** Whether terraform can run here, and why not. */
-export function terraformAvailability(): Availability {
-  try {
-    const out = execFileSync(TERRAFORM, ["version", "-json"], { env: terraformEnv(), stdio: ["ignore", "pipe", "ignore"] });
-    return { ok: true, version: (JSON.parse(out.toString()) as { terraform_version: string }).terraform_version };
-  } catch (error) {
-    return { ok: false, reason: `"${TERRAFORM}" could not be run (${(error as Error).message.split("\n")[0]})` };
-  }
-}
-
 /**
  * `describe` for suites that need terraform: skipped with a loud warning when it is missing, or failed when
  * REQUIRE_TERRAFORM=1 (CI), so a machine without terraform can never pass CI by skipping.
  */
 export function describeWithTerraform(name: string, body: () => void): void {
-  const availability = terraformAvailability();
-  if (availability.ok) {
-    describe(name, body);
-  } else if (process.env.REQUIRE_TERRAFORM === "1") {
-    describe(name, () => {
-      test("terraform is available (REQUIRE_TERRAFORM=1)", () => {
-        throw new Error(`${availability.reason}. Install Terraform >= 1.10 or unset REQUIRE_TERRAFORM to skip.`);
-      });
-    });
-  } else {
-    const banner = "!".repeat(78);
-    console.warn(`${banner}\nSKIPPED "${name}": ${availability.reason}.\nInstall Terraform >= 1.10 (or set TERRAFORM_BINARY); CI sets REQUIRE_TERRAFORM=1 and fails instead.\n${banner}`);
-    describe.skip(name, body);
-  }
+  describeWithTool(
+    { binary: TERRAFORM, requireVariable: "REQUIRE_TERRAFORM", versionArgs: ["version"], installHint: "Install Terraform >= 1.10 or set TERRAFORM_BINARY" },
+    name,
+    body,
+  );
 }
 
 let sharedEnv: NodeJS.ProcessEnv | undefined;
