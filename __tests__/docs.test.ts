@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../config/environments";
+import { ENVIRONMENT_NAMES } from "../config/schema";
 import { planSubnets } from "../config/subnet-plan";
 
 const ROOT = join(__dirname, "..");
@@ -12,7 +13,7 @@ function between(file: string, marker: string): string[] {
   const end = text.indexOf(`<!-- /${marker} -->`);
   expect(start).toBeGreaterThanOrEqual(0);
   expect(end).toBeGreaterThan(start);
-  return text.slice(start, end).split("\n").filter((line) => /^\| [a-z]/.test(line) && !line.startsWith("| tier |"));
+  return text.slice(start, end).split("\n").filter((line) => /^\| [a-z]/.test(line) && !/^\| (tier|environment) \|/.test(line));
 }
 
 test("docs/network.md's prod subnet table is the subnet plan of the prod configuration", () => {
@@ -20,4 +21,16 @@ test("docs/network.md's prod subnet table is the subnet plan of the prod configu
   const rows = between("docs/network.md", "subnet-plan:prod").map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
   expect(rows).toEqual(planSubnets(prod.network.vpcCidr, prod.availabilityZones).map((s) => [s.tier, s.availabilityZone, s.cidrBlock]));
   expect(readFileSync(join(ROOT, "docs/network.md"), "utf8")).toContain(`Prod (\`${prod.network.vpcCidr}\``);
+});
+
+test("docs/app-tier.md states each environment's detection and replacement times as the configuration gives them", () => {
+  const rows = between("docs/app-tier.md", "recovery-times").map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+  const expected = ENVIRONMENT_NAMES.map((env) => {
+    const { app, loadBalancer } = DEFAULT_CONFIG.environments[env];
+    const check = loadBalancer.healthCheck;
+    const detection = check.intervalSeconds * check.unhealthyThreshold;
+    const inService = detection + app.bootstrapSeconds + check.healthyThreshold * check.intervalSeconds;
+    return [env, `${detection} s`, `${inService} s`];
+  });
+  expect(rows).toEqual(expected);
 });

@@ -165,4 +165,20 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     expect(planned.filter((r) => r.type === "aws_eip")).toHaveLength(nats.length);
     expect(planned.filter((r) => r.type === "aws_flow_log").map((r) => r.values.traffic_type)).toEqual(["ALL"]);
   });
+
+  test.each(ENVIRONMENT_NAMES)("the %s plan creates a self-healing group behind an HTTPS load balancer", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
+    const one = (type: string) => {
+      const found = planned.filter((r) => r.type === type);
+      expect(found).toHaveLength(1);
+      return found[0].values;
+    };
+    expect(one("aws_autoscaling_group")).toMatchObject({ min_size: config.app.minCapacity, max_size: config.app.maxCapacity, health_check_type: "ELB" });
+    expect(one("aws_launch_template").metadata_options).toEqual([expect.objectContaining({ http_tokens: "required", http_put_response_hop_limit: 1 })]);
+    expect(one("aws_lb")).toMatchObject({ internal: false, drop_invalid_header_fields: true, enable_deletion_protection: config.loadBalancer.deletionProtection });
+    const listeners = planned.filter((r) => r.type === "aws_lb_listener").map((r) => [r.values.port, r.values.protocol]);
+    expect(listeners.sort()).toEqual([[443, "HTTPS"], [80, "HTTP"]]);
+    expect(planned.filter((r) => r.type === "aws_wafv2_web_acl_association")).toHaveLength(config.loadBalancer.waf ? 1 : 0);
+  });
 });
