@@ -8,6 +8,7 @@ import { resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_CONFIG } from "./environments";
 import { ENVIRONMENT_NAMES, ProjectConfigSchema, type ProjectConfig } from "./schema";
+import { MINIMUM_WINDOW_MINUTES, dailyWindowMinutes, weeklyWindowMinutes, windowsOverlap } from "./windows";
 
 /** Environment variable naming the JSON override file. */
 export const OVERRIDE_FILE_ENV = "MEDICARE_HUB_CONFIG_OVERRIDES";
@@ -177,6 +178,31 @@ function crossFieldIssues(root: unknown): RawIssue[] {
       });
     }
     const db = isPlainObject(env.database) ? env.database : {};
+    const DAILY = /^\d\d:\d\d-\d\d:\d\d$/;
+    const WEEKLY = /^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$/;
+    const backupWindow = typeof db.backupWindow === "string" && DAILY.test(db.backupWindow) ? db.backupWindow : undefined;
+    const maintenanceWindow = typeof db.maintenanceWindow === "string" && WEEKLY.test(db.maintenanceWindow) ? db.maintenanceWindow : undefined;
+    if (backupWindow && dailyWindowMinutes(backupWindow) < MINIMUM_WINDOW_MINUTES) {
+      issues.push({ path: at("database", "backupWindow"), value: backupWindow, problem: `must last at least ${MINIMUM_WINDOW_MINUTES} minutes (RDS minimum)` });
+    }
+    if (maintenanceWindow && weeklyWindowMinutes(maintenanceWindow) < MINIMUM_WINDOW_MINUTES) {
+      issues.push({ path: at("database", "maintenanceWindow"), value: maintenanceWindow, problem: `must last at least ${MINIMUM_WINDOW_MINUTES} minutes (RDS minimum)` });
+    }
+    if (backupWindow && maintenanceWindow && windowsOverlap(backupWindow, maintenanceWindow)) {
+      issues.push({
+        path: at("database", "maintenanceWindow"),
+        value: maintenanceWindow,
+        problem: `overlaps database.backupWindow (${backupWindow}); RDS requires the two not to overlap`,
+      });
+    }
+    const backup = isPlainObject(env.backup) ? env.backup : {};
+    if (typeof backup.copyToRegion === "string" && backup.copyToRegion === env.region) {
+      issues.push({
+        path: at("backup", "copyToRegion"),
+        value: backup.copyToRegion,
+        problem: "must be another region than the environment's: a copy in the same region does not survive its loss",
+      });
+    }
     if (isInt(db.allocatedStorageGib) && isInt(db.maxAllocatedStorageGib) && db.maxAllocatedStorageGib < db.allocatedStorageGib) {
       issues.push({
         path: at("database", "maxAllocatedStorageGib"),

@@ -124,16 +124,56 @@ export const EnvironmentSchema = z.strictObject({
     requestsPerTargetPerMinute: wholeNumber(10, 100000, "scaling target"),
   }),
   database: z.strictObject({
-    /** PostgreSQL engine version, pinned (major or major.minor). */
-    engineVersion: pattern(/^\d{2}(\.\d{1,2})?$/, 'must be a PostgreSQL version such as "16" or "16.4"'),
+    /**
+     * PostgreSQL major version, pinned. Minor versions are applied by RDS in the maintenance window
+     * (auto minor version upgrade), so pinning the minor would only make plans drift.
+     */
+    engineVersion: pattern(/^1[3-9]$/, 'must be a PostgreSQL major version RDS supports, such as "17"'),
     /** RDS instance class. */
     instanceClass: pattern(/^db\.[a-z0-9-]+\.[a-z0-9]+$/, 'must be an RDS instance class such as "db.t4g.medium"'),
     allocatedStorageGib: wholeNumber(20, 65536, "RDS gp3 limits"),
     maxAllocatedStorageGib: wholeNumber(20, 65536, "RDS gp3 limits; enables storage autoscaling"),
     /** Automated backup retention = the point-in-time recovery window. */
     backupRetentionDays: wholeNumber(BACKUP_RETENTION_MIN, BACKUP_RETENTION_MAX, "RDS limits; 0 would disable backups"),
+    /** Daily automated-backup window, UTC, at least 30 minutes; must not overlap the maintenance window. */
+    backupWindow: pattern(/^([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d$/, 'must be a UTC window "hh:mm-hh:mm" such as "03:00-03:30"'),
+    /** Weekly maintenance window, UTC (minor upgrades, patching; a Multi-AZ failover at most). */
+    maintenanceWindow: pattern(
+      /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
+      'must be a UTC window "ddd:hh:mm-ddd:hh:mm" such as "sun:04:30-sun:05:30"',
+    ),
+    /** RDS API deletion protection. */
     deletionProtection: z.boolean({ error: "must be true or false" }),
+    /** Enhanced monitoring granularity in seconds. */
+    monitoringIntervalSeconds: z.union([1, 5, 10, 15, 30, 60].map((v) => z.literal(v)), {
+      error: "must be one of 1, 5, 10, 15, 30, 60 seconds (enhanced monitoring intervals)",
+    }),
+    /** Performance Insights retention: 7 days (free tier) or a multiple of 31 up to 731. */
+    performanceInsightsRetentionDays: z.union([7, ...Array.from({ length: 23 }, (_, i) => 31 * (i + 1)), 731].map((v) => z.literal(v)), {
+      error: "must be 7, a multiple of 31 up to 713, or 731 days (Performance Insights retention)",
+    }),
   }),
+  /** Shared file system (EFS). */
+  sharedStorage: z.strictObject({
+    /** Days without access before a file moves to Infrequent Access (moved back on first access). */
+    transitionToIaDays: z.union([1, 7, 14, 30, 60, 90, 180, 270, 365].map((v) => z.literal(v)), {
+      error: "must be one of 1, 7, 14, 30, 60, 90, 180, 270, 365 days (EFS lifecycle policies)",
+    }),
+  }),
+  /** AWS Backup of the database and the file system. */
+  backup: z.strictObject({
+    /** Daily recovery points are kept this long. */
+    dailyRetentionDays: wholeNumber(1, 35, "daily recovery points"),
+    /** Monthly recovery points are kept this long. */
+    monthlyRetentionDays: wholeNumber(30, 3650, "monthly recovery points"),
+    /** Copy every recovery point to a vault in this region (survives the loss of the region). @default - no copy */
+    copyToRegion: region.optional(),
+  }),
+  /**
+   * `prevent_destroy` on stateful resources (database, file system, backup vault, KMS keys): Terraform refuses any
+   * plan that would destroy them. Off only where the data is disposable.
+   */
+  preventDestroy: z.boolean({ error: "must be true or false" }),
   loadBalancer: z.strictObject({
     deletionProtection: z.boolean({ error: "must be true or false" }),
     /** AWS WAF in front of the ALB: managed rule groups and a per-IP rate limit. Off is a flagged switch. */
