@@ -59,9 +59,10 @@ export abstract class MediCareStack extends TerraformStack {
    * The AWS provider every resource of the stack uses, tagging everything it creates. With `accountId` it refuses
    * credentials of any other account, so a prod configuration can never be applied to the wrong account.
    */
-  protected addAwsProvider(region: string, tags: ProjectTags, accountId?: string): AwsProvider {
-    return new AwsProvider(this, "aws", {
+  protected addAwsProvider(region: string, tags: ProjectTags, accountId?: string, alias?: string): AwsProvider {
+    return new AwsProvider(this, alias ? `aws-${alias}` : "aws", {
       region,
+      alias,
       allowedAccountIds: accountId ? [accountId] : undefined,
       defaultTags: [{ tags: { ...tags } }],
     });

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { PHI_TAGS, PROJECT, logGroupPrefix, wafLogGroupName } from "./naming";
+import { PHI_TAGS, PROJECT, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
 
 /** A deleted key makes everything it encrypted unreadable: keep the longest window AWS allows to cancel. */
 export const KEY_DELETION_WINDOW_DAYS = 30;
@@ -19,6 +19,8 @@ export interface EncryptionProps {
   readonly region: string;
   /** AWS partition (`aws`, `aws-us-gov`), from the stack's `aws_partition` data source. */
   readonly partition: string;
+  /** `prevent_destroy` on the keys: destroying a key destroys access to everything it encrypted. @default true */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -27,15 +29,18 @@ export interface EncryptionProps {
  *
  * - `databaseKey`: RDS storage, Performance Insights and the RDS-managed master secret (used through RDS and Secrets
  *   Manager only).
- * - `storageKey`: EFS, CloudWatch log groups of this environment, SNS topics and the backup vault.
+ * - `storageKey`: EFS, CloudWatch log groups of this environment (its own, its WAF's and its database's exports),
+ *   SNS topics and the backup vault.
  */
 export class Encryption extends Construct {
   readonly databaseKey: KmsKey;
   readonly storageKey: KmsKey;
+  private readonly preventDestroy: boolean;
 
   constructor(scope: Construct, id: string, props: EncryptionProps) {
     super(scope, id);
     const { accountId, region, partition, environment } = props;
+    this.preventDestroy = props.preventDestroy ?? true;
     const root = `arn:${partition}:iam::${accountId}:root`;
     const viaServices = (sid: string, services: string[]): DataAwsIamPolicyDocumentStatement => ({
       sid,
@@ -74,7 +79,7 @@ export class Encryption extends Construct {
           {
             test: "ArnLike",
             variable: "kms:EncryptionContext:aws:logs:arn",
-            values: [logGroupPrefix(environment), wafLogGroupName(environment)].map(
+            values: [logGroupPrefix(environment), wafLogGroupName(environment), `/aws/rds/instance/${databaseIdentifier(environment)}/`].map(
               (name) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}*`,
             ),
           },
@@ -92,6 +97,7 @@ export class Encryption extends Construct {
       deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
       policy: policy.json,
       tags: { Name: `${PROJECT}-${environment}-${role}`, ...PHI_TAGS },
+      lifecycle: { preventDestroy: this.preventDestroy },
     });
     new KmsAlias(this, `${role}-key-alias`, { name: `alias/${PROJECT}-${environment}-${role}`, targetKeyId: key.keyId });
     return key;

@@ -1,16 +1,19 @@
-import { Annotations, TerraformOutput } from "cdktf";
+import { Annotations, TerraformOutput, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { PLACEHOLDER_ACCOUNT_ID, type EnvironmentConfig, type EnvironmentName, type StateBackendConfig } from "../config/schema";
 import { useStateBackend } from "../terraform-state-backend/backend";
 import { MediCareStack } from "./base-stack";
 import { AppTier } from "./app-tier";
+import { Backup } from "./backup";
+import { Database } from "./database";
 import { Dns } from "./dns";
 import { Encryption } from "./encryption";
 import { LoadBalancer } from "./load-balancer";
 import { PROJECT, projectTags } from "./naming";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
+import { SharedStorage } from "./shared-storage";
 import { VpcEndpoints } from "./vpc-endpoints";
 
 /** Stack id of an environment: `medicare-hub-<env>`. */
@@ -41,12 +44,16 @@ export class MediCareHubStack extends MediCareStack {
   readonly dns: Dns;
   readonly loadBalancer: LoadBalancer;
   readonly appTier: AppTier;
+  readonly database: Database;
+  readonly sharedStorage: SharedStorage;
+  readonly backup: Backup;
 
   constructor(scope: Construct, id: string, props: MediCareHubStackProps) {
     super(scope, id);
     const { environment, config } = props;
     this.environment = environment;
-    this.addAwsProvider(config.region, projectTags(environment, config.costCenter), config.accountId);
+    const tags = projectTags(environment, config.costCenter);
+    this.addAwsProvider(config.region, tags, config.accountId);
     useStateBackend(this, props.stateBackend, environment);
     if (config.accountId === PLACEHOLDER_ACCOUNT_ID) {
       Annotations.of(this).addWarning(
@@ -57,7 +64,7 @@ export class MediCareHubStack extends MediCareStack {
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = { accountId: config.accountId, partition, region: config.region };
 
-    this.encryption = new Encryption(this, "encryption", { environment, ...account });
+    this.encryption = new Encryption(this, "encryption", { environment, ...account, preventDestroy: config.preventDestroy });
 
     this.network = new Network(this, "network", {
       environment,
@@ -110,6 +117,51 @@ export class MediCareHubStack extends MediCareStack {
         : undefined,
     });
 
+    this.sharedStorage = new SharedStorage(this, "shared-storage", {
+      environment,
+      subnetIds: this.network.appSubnetIds,
+      availabilityZones: config.availabilityZones,
+      securityGroupId: this.securityGroups.efs.id,
+      storageKey: this.encryption.storageKey,
+      transitionToIaDays: config.sharedStorage.transitionToIaDays,
+      preventDestroy: config.preventDestroy,
+    });
+
+    const db = config.database;
+    this.database = new Database(this, "database", {
+      environment,
+      partition,
+      subnetIds: this.network.dataSubnetIds,
+      securityGroupId: this.securityGroups.database.id,
+      databaseKey: this.encryption.databaseKey,
+      logKey: this.encryption.storageKey,
+      logRetentionDays: config.logRetentionDays,
+      engineVersion: db.engineVersion,
+      instanceClass: db.instanceClass,
+      allocatedStorageGib: db.allocatedStorageGib,
+      maxAllocatedStorageGib: db.maxAllocatedStorageGib,
+      backupRetentionDays: db.backupRetentionDays,
+      backupWindow: db.backupWindow,
+      maintenanceWindow: db.maintenanceWindow,
+      deletionProtection: db.deletionProtection,
+      preventDestroy: config.preventDestroy,
+      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
+      performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
+    });
+
+    const copyRegion = config.backup.copyToRegion;
+    this.backup = new Backup(this, "backup", {
+      environment,
+      accountId: config.accountId,
+      partition,
+      vaultKey: this.encryption.storageKey,
+      resourceArns: [this.database.instance.arn, this.sharedStorage.fileSystem.arn],
+      dailyRetentionDays: config.backup.dailyRetentionDays,
+      monthlyRetentionDays: config.backup.monthlyRetentionDays,
+      preventDestroy: config.preventDestroy,
+      copy: copyRegion ? { region: copyRegion, provider: this.addAwsProvider(copyRegion, tags, config.accountId, "backup-copy") } : undefined,
+    });
+
     const app = config.app;
     this.appTier = new AppTier(this, "app-tier", {
       environment,
@@ -130,6 +182,13 @@ export class MediCareHubStack extends MediCareStack {
       bootstrapSeconds: app.bootstrapSeconds,
       cpuTargetPercent: app.cpuTargetPercent,
       requestsPerTargetPerMinute: app.requestsPerTargetPerMinute,
+      databaseSecretArn: this.database.secretArn,
+      fileSystem: {
+        id: this.sharedStorage.fileSystem.id,
+        arn: this.sharedStorage.fileSystem.arn,
+        accessPointId: this.sharedStorage.accessPoint.id,
+        accessPointArn: this.sharedStorage.accessPoint.arn,
+      },
     });
 
     this.output("environment", environment, "Environment this state belongs to");
@@ -141,6 +200,11 @@ export class MediCareHubStack extends MediCareStack {
     this.output("app_url", `https://${config.dns.domainName}`, "Where users reach MediCare Hub");
     this.output("hosted_zone_id", this.dns.zoneId, "Route 53 zone of the domain (delegate its name servers when it was created here)");
     this.output("autoscaling_group_name", this.appTier.group.name, "Auto Scaling Group of the app instances");
+    this.output("database_endpoint", this.database.instance.address, "Host name of the database (TLS required; verify against the RDS CA)");
+    this.output("database_port", Token.asString(this.database.instance.port), "Port of the database");
+    this.output("database_secret_arn", this.database.secretArn, "ARN of the Secrets Manager secret RDS manages for the master user (the ARN, not the value)");
+    this.output("file_system_id", this.sharedStorage.fileSystem.id, "Shared EFS file system, mounted at /mnt/medicare-hub on every instance");
+    this.output("backup_vault_name", this.backup.vault.name, "AWS Backup vault holding the database and file-system recovery points");
     this.output("private_data_subnet_ids", this.network.dataSubnetIds, "Private data subnets (database), no route out of the VPC, in AZ order");
   }
 

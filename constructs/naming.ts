@@ -39,3 +39,13 @@ export function logGroupPrefix(environment: string): string {
 export function wafLogGroupName(environment: string): string {
   return `aws-waf-logs-${PROJECT}-${environment}`;
 }
+
+/** The RDS instance identifier of an environment. */
+export function databaseIdentifier(environment: string): string {
+  return resourceName(environment, "db");
+}
+
+/** RDS writes exported logs to `/aws/rds/instance/<identifier>/<log>`; we create those groups first, encrypted. */
+export function rdsLogGroupName(environment: string, log: string): string {
+  return `/aws/rds/instance/${databaseIdentifier(environment)}/${log}`;
+}

@@ -112,13 +112,20 @@ describe("app tier", () => {
       ]);
     });
 
+    test("instances are tagged with the file system and access point the bootstrap mounts", () => {
+      const instanceTags = template.tag_specifications.find((t: any) => t.resource_type === "instance").tags;
+      expect(refName(instanceTags.EfsFileSystemId, "aws_efs_file_system")).toBe("shared-storage_file-system");
+      expect(refName(instanceTags.EfsAccessPointId, "aws_efs_access_point")).toBe("shared-storage_app-access-point");
+      expect(template.metadata_options.instance_metadata_tags).toBe("enabled");
+    });
+
     test("user data is the bootstrap rendered for this environment", () => {
       const rendered = Buffer.from(template.user_data, "base64").toString("utf8");
       expect(rendered).toBe(renderUserData({ environment: env, region: config.region, appPort: config.app.port, appLogGroup: logGroupName(env, "app") }));
       expect(rendered).toContain(`export APP_PORT='${config.app.port}'`);
     });
 
-    test("the instance profile's role: SSM core, its own log group, agent metrics, nothing else by default", () => {
+    test("the instance profile's role: SSM core, its own logs and metrics, the database secret and the file system, nothing more", () => {
       const [, profile] = only(tf, "aws_iam_instance_profile");
       expect(template.iam_instance_profile).toEqual({ arn: expect.stringMatching(/^\$\{aws_iam_instance_profile\./) });
       const roleName = refName(profile.role, "aws_iam_role");
@@ -130,7 +137,19 @@ describe("app tier", () => {
       expect(attached.map((a) => a.policy_arn.split("/").pop())).toEqual(["AmazonSSMManagedInstanceCore"]);
       const inline = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => refName(p.role, "aws_iam_role") === roleName);
       const statements = policyStatements(tf, inline.policy);
-      expect(statements.map((s) => s.sid).sort()).toEqual(["DescribeForAgentDimensions", "PublishAgentMetrics", "ShipLogsToTheAppLogGroup"]);
+      expect(statements.map((s) => s.sid).sort()).toEqual([
+        "DescribeForAgentDimensions",
+        "MountTheSharedFileSystemThroughItsAccessPoint",
+        "PublishAgentMetrics",
+        "ReadTheDatabaseSecret",
+        "ShipLogsToTheAppLogGroup",
+      ]);
+      expect(statements.find((s) => s.sid === "ReadTheDatabaseSecret").resources).toEqual([
+        expect.stringMatching(/^\$\{aws_db_instance\.database_instance\.master_user_secret\[0\]\.secret_arn\}$/),
+      ]);
+      const mount = statements.find((s) => s.sid === "MountTheSharedFileSystemThroughItsAccessPoint");
+      expect(refName(mount.resources[0], "aws_efs_file_system")).toBe("shared-storage_file-system");
+      expect(refName(mount.condition[0].values[0], "aws_efs_access_point")).toBe("shared-storage_app-access-point");
       const logs = statements.find((s) => s.sid === "ShipLogsToTheAppLogGroup");
       for (const resource of logs.resources) expect(resource).toMatch(/^\$\{aws_cloudwatch_log_group\.app-tier_log-group\.arn\}/);
       expect(statements.find((s) => s.sid === "PublishAgentMetrics").condition).toEqual([

@@ -13,10 +13,15 @@ describe("encryption keys (prod)", () => {
     tf = readStackJson(synthApp(), environmentStackId("prod"));
   });
 
-  test("one customer-managed key per data class, rotated, with a 30-day deletion window and an alias", () => {
+  test("one customer-managed key per data class, rotated, with a 30-day deletion window, an alias, and prevent_destroy", () => {
     expect(Object.keys(keys()).sort()).toEqual(["encryption_database-key", "encryption_storage-key"]);
     for (const key of Object.values(keys())) {
-      expect(key).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30, tags: expect.objectContaining({ DataClassification: "PHI" }) });
+      expect(key).toMatchObject({
+        enable_key_rotation: true,
+        deletion_window_in_days: 30,
+        tags: expect.objectContaining({ DataClassification: "PHI" }),
+        lifecycle: { prevent_destroy: true },
+      });
     }
     const aliases = Object.values(resourcesOf(tf, "aws_kms_alias"));
     expect(aliases.map((a) => refName(a.target_key_id, "aws_kms_key")).sort()).toEqual(Object.keys(keys()).sort());
@@ -37,10 +42,15 @@ describe("encryption keys (prod)", () => {
     const arn = (name: string) => expect.stringMatching(new RegExp(`:logs:${config.region}:${config.accountId}:log-group:${name}\\*$`));
     // This environment's groups, and its WAF log group (AWS WAF requires the aws-waf-logs- prefix).
     expect(logs.condition).toEqual([
-      { test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values: [arn("/medicare-hub/prod/"), arn("aws-waf-logs-medicare-hub-prod")] },
+      {
+        test: "ArnLike",
+        variable: "kms:EncryptionContext:aws:logs:arn",
+        values: [arn("/medicare-hub/prod/"), arn("aws-waf-logs-medicare-hub-prod"), arn("/aws/rds/instance/medicare-hub-prod-db/")],
+      },
     ]);
+    const allowed = /^(\/medicare-hub\/prod\/|aws-waf-logs-medicare-hub-prod$|\/aws\/rds\/instance\/medicare-hub-prod-db\/)/;
     for (const group of Object.values(resourcesOf(tf, "aws_cloudwatch_log_group"))) {
-      expect(group.name.startsWith("/medicare-hub/prod/") || group.name === "aws-waf-logs-medicare-hub-prod").toBe(true);
+      expect(group.name).toMatch(allowed);
       expect(refName(group.kms_key_id, "aws_kms_key")).toBe("encryption_storage-key");
     }
   });

@@ -1,0 +1,154 @@
+import { Construct } from "constructs";
+import type { TerraformProvider } from "cdktf";
+import { BackupPlan, type BackupPlanRule } from "@cdktf/provider-aws/lib/backup-plan";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { KEY_DELETION_WINDOW_DAYS } from "./encryption";
+import { PHI_TAGS, PROJECT, resourceName } from "./naming";
+import type { KmsKeyRef } from "./secure-bucket";
+
+/** Daily at 05:00 UTC: after the database's backup window, outside the maintenance window. */
+export const DAILY_SCHEDULE = "cron(0 5 * * ? *)";
+/** Monthly on the 1st at 05:00 UTC. */
+export const MONTHLY_SCHEDULE = "cron(0 5 1 * ? *)";
+/** A job that cannot start within an hour is failed (and alarmed on), not left waiting. */
+export const START_WINDOW_MINUTES = 60;
+export const COMPLETION_WINDOW_MINUTES = 8 * 60;
+
+export interface BackupProps {
+  readonly environment: string;
+  readonly accountId: string;
+  readonly partition: string;
+  /** Encrypts the vault's recovery points. */
+  readonly vaultKey: KmsKeyRef;
+  /** ARNs of what to back up: the database and the file system. */
+  readonly resourceArns: readonly string[];
+  readonly dailyRetentionDays: number;
+  readonly monthlyRetentionDays: number;
+  /** `prevent_destroy` on the vault(s). */
+  readonly preventDestroy: boolean;
+  /**
+   * Copy every recovery point to a vault in another region, through a provider for that region.
+   * @default - no copy
+   */
+  readonly copy?: { readonly region: string; readonly provider: TerraformProvider };
+}
+
+/**
+ * AWS Backup of the stateful resources: an encrypted vault, a plan with daily and monthly recovery points (copied to
+ * another region when configured), a selection naming the database and the file system, and the role AWS Backup
+ * uses. Independent of RDS's own automated backups: a second, separately retained line of defence.
+ */
+export class Backup extends Construct {
+  readonly vault: BackupVault;
+  readonly plan: BackupPlan;
+  readonly copyVault?: BackupVault;
+
+  constructor(scope: Construct, id: string, props: BackupProps) {
+    super(scope, id);
+    const name = resourceName(props.environment, "backup");
+
+    this.vault = new BackupVault(this, "vault", {
+      name,
+      kmsKeyArn: props.vaultKey.arn,
+      forceDestroy: false,
+      tags: { Name: name, ...PHI_TAGS },
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+
+    if (props.copy) this.copyVault = this.copyTarget(name, props);
+    const copyAction = (deleteAfter: number) =>
+      this.copyVault ? [{ destinationVaultArn: this.copyVault.arn, lifecycle: { deleteAfter } }] : undefined;
+    const rule = (ruleName: string, schedule: string, deleteAfter: number): BackupPlanRule => ({
+      ruleName,
+      targetVaultName: this.vault.name,
+      schedule,
+      startWindow: START_WINDOW_MINUTES,
+      completionWindow: COMPLETION_WINDOW_MINUTES,
+      lifecycle: { deleteAfter },
+      recoveryPointTags: { Project: PROJECT, Environment: props.environment, ...PHI_TAGS },
+      copyAction: copyAction(deleteAfter),
+    });
+    this.plan = new BackupPlan(this, "plan", {
+      name,
+      rule: [
+        rule("daily", DAILY_SCHEDULE, props.dailyRetentionDays),
+        rule("monthly", MONTHLY_SCHEDULE, props.monthlyRetentionDays),
+      ],
+    });
+
+    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
+      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["backup.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
+    });
+    const role = new IamRole(this, "role", {
+      name,
+      description: "Lets AWS Backup back up and restore the MediCare Hub database and file system",
+      assumeRolePolicy: trust.json,
+    });
+    for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
+      new IamRolePolicyAttachment(this, `role-${policy.endsWith("Backup") ? "backup" : "restore"}`, {
+        role: role.name,
+        policyArn: `arn:${props.partition}:iam::aws:policy/service-role/${policy}`,
+      });
+    }
+
+    new BackupSelection(this, "selection", {
+      name: `${name}-data`,
+      planId: this.plan.id,
+      iamRoleArn: role.arn,
+      resources: [...props.resourceArns],
+    });
+  }
+
+  /** The vault (and its own key) in the copy region: a key cannot cross regions. */
+  private copyTarget(name: string, props: BackupProps): BackupVault {
+    const copy = props.copy as NonNullable<BackupProps["copy"]>;
+    const provider = copy.provider;
+    const policy = new DataAwsIamPolicyDocument(this, "copy-key-policy", {
+      provider,
+      statement: [
+        {
+          sid: "AccountAdministersKey",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.accountId}:root`] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+        {
+          sid: "UseThroughBackup",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
+          resources: ["*"],
+          condition: [
+            { test: "StringEquals", variable: "kms:CallerAccount", values: [props.accountId] },
+            { test: "StringEquals", variable: "kms:ViaService", values: [`backup.${copy.region}.amazonaws.com`] },
+          ],
+        },
+      ],
+    });
+    const key = new KmsKey(this, "copy-key", {
+      provider,
+      description: `MediCare Hub ${props.environment}: backup copies in ${copy.region}`,
+      enableKeyRotation: true,
+      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+      policy: policy.json,
+      tags: { Name: `${name}-copy`, ...PHI_TAGS },
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+    new KmsAlias(this, "copy-key-alias", { provider, name: `alias/${name}-copy`, targetKeyId: key.keyId });
+    return new BackupVault(this, "copy-vault", {
+      provider,
+      name: `${name}-copy`,
+      kmsKeyArn: key.arn,
+      forceDestroy: false,
+      tags: { Name: `${name}-copy`, ...PHI_TAGS },
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+  }
+}

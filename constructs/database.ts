@@ -1,0 +1,165 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
+import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
+import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { PHI_TAGS, databaseIdentifier, rdsLogGroupName, resourceName } from "./naming";
+import type { KmsKeyRef } from "./secure-bucket";
+import { POSTGRES_PORT } from "./security-groups";
+
+/** Logs RDS exports to CloudWatch. */
+export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
+/** The application database and its administrative user (whose password only Secrets Manager knows). */
+export const DATABASE_NAME = "medicarehub";
+export const MASTER_USERNAME = "medicare_admin";
+/** RSA 2048 CA valid until 2061: clients pin it for verify-full TLS. */
+export const CA_CERTIFICATE = "rds-ca-rsa2048-g1";
+
+/**
+ * Parameters of the database: TLS forced for every connection, and the logging an auditor and an on-call engineer
+ * need (connections, DDL, slow statements, lock waits). All are dynamic, so they apply without a reboot.
+ */
+export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
+  "rds.force_ssl": "1",
+  log_connections: "1",
+  log_disconnections: "1",
+  log_statement: "ddl",
+  log_min_duration_statement: "1000",
+  log_lock_waits: "1",
+};
+
+export interface DatabaseProps {
+  readonly environment: string;
+  readonly partition: string;
+  /** Private-data subnets, one per AZ: the primary and the standby live in different ones. */
+  readonly subnetIds: readonly string[];
+  readonly securityGroupId: string;
+  /** Encrypts storage, Performance Insights and the master user secret. */
+  readonly databaseKey: KmsKeyRef;
+  /** Encrypts the exported log groups. */
+  readonly logKey: KmsKeyRef;
+  readonly logRetentionDays: number;
+  /** PostgreSQL major version. */
+  readonly engineVersion: string;
+  readonly instanceClass: string;
+  readonly allocatedStorageGib: number;
+  /** Storage grows automatically up to this. */
+  readonly maxAllocatedStorageGib: number;
+  /** Automated backups, and so the point-in-time recovery window. */
+  readonly backupRetentionDays: number;
+  readonly backupWindow: string;
+  readonly maintenanceWindow: string;
+  readonly deletionProtection: boolean;
+  /** `prevent_destroy`: Terraform refuses any plan that destroys the database. */
+  readonly preventDestroy: boolean;
+  readonly monitoringIntervalSeconds: number;
+  readonly performanceInsightsRetentionDays: number;
+}
+
+/**
+ * The PostgreSQL database: Multi-AZ (a synchronous standby in another AZ, automatic failover), encrypted under the
+ * database key, its master password generated and rotated by RDS in Secrets Manager (no password exists in
+ * configuration, Terraform state or output), TLS forced, backed up daily with point-in-time recovery, and a final
+ * snapshot if it is ever deleted.
+ */
+export class Database extends Construct {
+  readonly instance: DbInstance;
+  /** ARN of the RDS-managed secret holding the master credentials (the ARN, never the value). */
+  readonly secretArn: string;
+
+  constructor(scope: Construct, id: string, props: DatabaseProps) {
+    super(scope, id);
+    const { environment } = props;
+    const identifier = databaseIdentifier(environment);
+
+    const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
+      name: identifier,
+      description: `MediCare Hub ${environment}: the private-data subnet of every AZ`,
+      subnetIds: [...props.subnetIds],
+      tags: { Name: identifier },
+    });
+
+    const parameters = new DbParameterGroup(this, "parameter-group", {
+      name: `${identifier}-postgres${props.engineVersion}`,
+      family: `postgres${props.engineVersion}`,
+      description: `MediCare Hub ${environment}: TLS only, connection, DDL and slow-statement logging`,
+      parameter: Object.entries(DATABASE_PARAMETERS).map(([name, value]) => ({ name, value, applyMethod: "immediate" })),
+      // A new major version needs a new group: create it before the old one goes.
+      lifecycle: { createBeforeDestroy: true },
+    });
+
+    // RDS would create these itself, unencrypted and kept forever; created first, they are encrypted and retained.
+    const logGroups = EXPORTED_LOGS.map(
+      (log) =>
+        new CloudwatchLogGroup(this, `${log}-log-group`, {
+          name: rdsLogGroupName(environment, log),
+          retentionInDays: props.logRetentionDays,
+          kmsKeyId: props.logKey.arn,
+        }),
+    );
+
+    const monitoringTrust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
+      statement: [
+        { effect: "Allow", principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }], actions: ["sts:AssumeRole"] },
+      ],
+    });
+    const monitoringRole = new IamRole(this, "monitoring-role", {
+      name: resourceName(environment, "db-monitoring"),
+      description: "Lets RDS enhanced monitoring publish OS metrics of the MediCare Hub database",
+      assumeRolePolicy: monitoringTrust.json,
+    });
+    new IamRolePolicyAttachment(this, "monitoring-policy", {
+      role: monitoringRole.name,
+      policyArn: `arn:${props.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
+    });
+
+    this.instance = new DbInstance(this, "instance", {
+      identifier,
+      engine: "postgres",
+      engineVersion: props.engineVersion,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      instanceClass: props.instanceClass,
+      dbName: DATABASE_NAME,
+      username: MASTER_USERNAME,
+      manageMasterUserPassword: true,
+      masterUserSecretKmsKeyId: props.databaseKey.arn,
+      iamDatabaseAuthenticationEnabled: true,
+      port: POSTGRES_PORT,
+      multiAz: true,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [props.securityGroupId],
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      caCertIdentifier: CA_CERTIFICATE,
+      storageType: "gp3",
+      allocatedStorage: props.allocatedStorageGib,
+      maxAllocatedStorage: props.maxAllocatedStorageGib,
+      storageEncrypted: true,
+      kmsKeyId: props.databaseKey.arn,
+      backupRetentionPeriod: props.backupRetentionDays,
+      backupWindow: props.backupWindow,
+      maintenanceWindow: props.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      // Automated backups outlive the instance: a mistaken delete keeps its point-in-time history.
+      deleteAutomatedBackups: false,
+      skipFinalSnapshot: false,
+      finalSnapshotIdentifier: `${identifier}-final`,
+      deletionProtection: props.deletionProtection,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: props.databaseKey.arn,
+      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
+      monitoringInterval: props.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoringRole.arn,
+      enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
+      applyImmediately: false,
+      tags: { Name: identifier, ...PHI_TAGS },
+      dependsOn: logGroups,
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+    this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
+  }
+}

@@ -1,0 +1,95 @@
+import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { EfsAccessPoint } from "@cdktf/provider-aws/lib/efs-access-point";
+import { EfsBackupPolicy } from "@cdktf/provider-aws/lib/efs-backup-policy";
+import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
+import { PHI_TAGS, resourceName } from "./naming";
+import type { KmsKeyRef } from "./secure-bucket";
+
+/** The app's files live under this directory of the file system, owned by this POSIX identity. */
+export const APP_ROOT_DIRECTORY = "/medicare-hub";
+export const APP_POSIX_UID = 10001;
+export const APP_POSIX_GID = 10001;
+
+export interface SharedStorageProps {
+  readonly environment: string;
+  /** Private-app subnets and their AZs, in the same order: one mount target in each. */
+  readonly subnetIds: readonly string[];
+  readonly availabilityZones: readonly string[];
+  readonly securityGroupId: string;
+  /** Encrypts the file system at rest. */
+  readonly storageKey: KmsKeyRef;
+  /** Days without access before a file moves to Infrequent Access. */
+  readonly transitionToIaDays: number;
+  /** `prevent_destroy`: Terraform refuses any plan that destroys the file system. */
+  readonly preventDestroy: boolean;
+}
+
+/**
+ * Shared, durable storage for every app instance: one EFS file system (regional: data stored across AZs), encrypted
+ * under the storage key, reachable through a mount target in every AZ, only over TLS, and only through the app's
+ * access point identity.
+ */
+export class SharedStorage extends Construct {
+  readonly fileSystem: EfsFileSystem;
+  readonly accessPoint: EfsAccessPoint;
+
+  constructor(scope: Construct, id: string, props: SharedStorageProps) {
+    super(scope, id);
+    if (props.subnetIds.length !== props.availabilityZones.length) {
+      throw new Error(`SharedStorage needs one subnet per AZ: got ${props.subnetIds.length} subnets for ${props.availabilityZones.length} AZs`);
+    }
+    const name = resourceName(props.environment, "shared");
+
+    this.fileSystem = new EfsFileSystem(this, "file-system", {
+      creationToken: name,
+      encrypted: true,
+      kmsKeyId: props.storageKey.arn,
+      performanceMode: "generalPurpose",
+      throughputMode: "elastic",
+      lifecyclePolicy: [
+        { transitionToIa: `AFTER_${props.transitionToIaDays}_DAY${props.transitionToIaDays === 1 ? "" : "S"}` },
+        { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" },
+      ],
+      tags: { Name: name, ...PHI_TAGS },
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+
+    // AWS Backup's daily EFS backups, in addition to the environment's own backup plan.
+    new EfsBackupPolicy(this, "automatic-backups", { fileSystemId: this.fileSystem.id, backupPolicy: { status: "ENABLED" } });
+
+    const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
+      statement: [
+        {
+          sid: "DenyUnencryptedTransport",
+          effect: "Deny",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["*"],
+          resources: [this.fileSystem.arn],
+          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+        },
+      ],
+    });
+    new EfsFileSystemPolicy(this, "policy", { fileSystemId: this.fileSystem.id, policy: policy.json });
+
+    props.availabilityZones.forEach((az, i) => {
+      new EfsMountTarget(this, `mount-target-${az}`, {
+        fileSystemId: this.fileSystem.id,
+        subnetId: props.subnetIds[i],
+        securityGroups: [props.securityGroupId],
+      });
+    });
+
+    this.accessPoint = new EfsAccessPoint(this, "app-access-point", {
+      fileSystemId: this.fileSystem.id,
+      posixUser: { uid: APP_POSIX_UID, gid: APP_POSIX_GID },
+      rootDirectory: {
+        path: APP_ROOT_DIRECTORY,
+        creationInfo: { ownerUid: APP_POSIX_UID, ownerGid: APP_POSIX_GID, permissions: "750" },
+      },
+      tags: { Name: resourceName(props.environment, "app-files") },
+    });
+  }
+}
