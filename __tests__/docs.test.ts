@@ -34,3 +34,12 @@ test("docs/app-tier.md states each environment's detection and replacement times
   });
   expect(rows).toEqual(expected);
 });
+
+test("docs/data.md states each environment's recovery windows as the configuration gives them", () => {
+  const rows = between("docs/data.md", "recovery-points").map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+  const expected = ENVIRONMENT_NAMES.map((env) => {
+    const { database, backup } = DEFAULT_CONFIG.environments[env];
+    return [env, `${database.backupRetentionDays} days`, `${backup.dailyRetentionDays} days`, `${backup.monthlyRetentionDays} days`, "24 h"];
+  });
+  expect(rows).toEqual(expected);
+});

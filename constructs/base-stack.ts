@@ -1,7 +1,7 @@
 import { TerraformElement, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { addRequiredVersion, unquoteReferenceLists } from "./hcl-fixups";
+import { addRequiredVersion, unquoteProviderReferences, unquoteReferenceLists } from "./hcl-fixups";
 import type { ProjectTags } from "./naming";
 
 /** use_lockfile (S3-native state locking) needs Terraform 1.10. */
@@ -38,7 +38,7 @@ export abstract class MediCareStack extends TerraformStack {
   /** HCL output, with the repairs cdktf 0.21's renderer needs (see hcl-fixups.ts). */
   override toHclTerraform(): { hcl: string; metadata: unknown } {
     const rendered = super.toHclTerraform() as { hcl: string; metadata: unknown };
-    const hcl = unquoteReferenceLists(addRequiredVersion(rendered.hcl, TERRAFORM_REQUIRED_VERSION));
+    const hcl = unquoteProviderReferences(unquoteReferenceLists(addRequiredVersion(rendered.hcl, TERRAFORM_REQUIRED_VERSION)));
     return { hcl, metadata: rendered.metadata };
   }
 

@@ -50,3 +50,16 @@ export function unquoteReferenceLists(hcl: string): string {
     })
     .join("\n");
 }
+
+const QUOTED_PROVIDER = /^(\s*provider\s*=\s*)"([a-z][\w-]*\.[A-Za-z_][\w-]*)"(\s*)$/;
+
+/** cdktf renders a resource's `provider` meta-argument quoted (`"aws.alias"`); Terraform expects the bare reference. */
+export function unquoteProviderReferences(hcl: string): string {
+  return hcl
+    .split("\n")
+    .map((line) => {
+      const match = QUOTED_PROVIDER.exec(line);
+      return match ? `${match[1]}${match[2]}${match[3]}` : line;
+    })
+    .join("\n");
+}

@@ -1,4 +1,4 @@
-import { addRequiredVersion, unquoteReferenceLists } from "../../constructs/hcl-fixups";
+import { addRequiredVersion, unquoteProviderReferences, unquoteReferenceLists } from "../../constructs/hcl-fixups";
 
 describe("addRequiredVersion", () => {
   test("writes the constraint as the first attribute of the terraform block", () => {
@@ -44,5 +44,12 @@ describe("unquoteReferenceLists", () => {
   test("leaves quoted strings in every other list alone", () => {
     const hcl = ['  values = [', '    "aws_s3_bucket.looks_like_a_reference",', "  ]"].join("\n");
     expect(unquoteReferenceLists(hcl)).toBe(hcl);
+  });
+});
+
+describe("unquoteProviderReferences", () => {
+  test("turns a quoted provider meta-argument into a bare reference, leaving provider blocks and strings alone", () => {
+    const hcl = ['provider "aws" {', '  alias = "backup-copy"', "}", 'resource "aws_kms_key" "k" {', '  provider = "aws.backup-copy"', '  description = "provider = \\"aws.x\\""', "}"].join("\n");
+    expect(unquoteProviderReferences(hcl)).toBe(hcl.replace('provider = "aws.backup-copy"', "provider = aws.backup-copy"));
   });
 });

@@ -132,9 +132,21 @@ export async function fmtCheck(dir: string): Promise<string[]> {
   return result.stdout.split("\n").filter(Boolean);
 }
 
+let initQueue: Promise<unknown> = Promise.resolve();
+
+/**
+ * `terraform init`, one at a time in this process: the shared plugin cache is not safe for concurrent writers.
+ * Inits after the first only link from the cache, so this costs well under a second each.
+ */
+export function init(dir: string, args: readonly string[]): Promise<RunResult> {
+  const run = initQueue.then(() => terraform(dir, ["init", "-input=false", "-no-color", ...args]));
+  initQueue = run.catch(() => undefined);
+  return run;
+}
+
 /** `init -backend=false` + `validate -json`, on the stack exactly as synthesized. */
 export async function validate(dir: string): Promise<ValidateResult> {
-  await terraform(dir, ["init", "-backend=false", "-input=false", "-no-color"]);
+  await init(dir, ["-backend=false"]);
   const result = await terraform(dir, ["validate", "-json", "-no-color"], true);
   return JSON.parse(result.stdout) as ValidateResult;
 }
@@ -142,7 +154,7 @@ export async function validate(dir: string): Promise<ValidateResult> {
 /** Adds the offline override, re-initialises with the local backend, plans and returns `terraform show -json`. */
 export async function planOffline(dir: string, providerAliases: readonly (string | undefined)[]): Promise<TerraformPlan> {
   writeFileSync(join(dir, OFFLINE_OVERRIDE_FILE), JSON.stringify(offlineOverride(providerAliases), null, 2));
-  await terraform(dir, ["init", "-input=false", "-no-color", "-reconfigure"]);
+  await init(dir, ["-reconfigure"]);
   await terraform(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan"]);
   const shown = await terraform(dir, ["show", "-json", "-no-color", "offline.tfplan"]);
   return JSON.parse(shown.stdout) as TerraformPlan;

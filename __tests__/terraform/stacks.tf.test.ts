@@ -64,9 +64,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       const aliases = (readStackJson(json, r.stack).provider?.aws ?? []).map((p: { alias?: string }) => p.alias);
       if (r.validation.valid) r.plan = await planOffline(r.dir, aliases);
     };
-    // The first init fills the shared plugin cache alone: Terraform's cache is not safe for concurrent writers.
-    await step(runs[0]);
-    await mapLimit(runs.slice(1), 2, step);
+    await mapLimit(runs, 2, step);
   }, 600_000);
 
   describe.each(STACKS)("%s", (stack) => {
@@ -180,5 +178,14 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     const listeners = planned.filter((r) => r.type === "aws_lb_listener").map((r) => [r.values.port, r.values.protocol]);
     expect(listeners.sort()).toEqual([[443, "HTTPS"], [80, "HTTP"]]);
     expect(planned.filter((r) => r.type === "aws_wafv2_web_acl_association")).toHaveLength(config.loadBalancer.waf ? 1 : 0);
+  });
+
+  test.each(ENVIRONMENT_NAMES)("the %s plan creates a Multi-AZ encrypted database and a file-system mount target per AZ", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
+    const [db] = planned.filter((r) => r.type === "aws_db_instance");
+    expect(db.values).toMatchObject({ multi_az: true, storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
+    expect(planned.filter((r) => r.type === "aws_efs_mount_target")).toHaveLength(config.availabilityZones.length);
+    expect(planned.filter((r) => r.type === "aws_backup_selection")).toHaveLength(1);
   });
 });

@@ -1,0 +1,251 @@
+/**
+ * The data layer of the synthesized stacks: database, shared file system and backups. "Loses no data" is won or lost
+ * here, so every protection is asserted for prod and every difference for dev.
+ */
+import { DEFAULT_CONFIG } from "../../config/environments";
+import type { EnvironmentName, ProjectConfig } from "../../config/schema";
+import { windowsOverlap } from "../../config/windows";
+import { environmentStackId } from "../../constructs/medicare-hub-stack";
+import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+
+function only(tf: TerraformJson, type: string): [string, any] {
+  const all = Object.entries(resourcesOf(tf, type));
+  expect(all).toHaveLength(1);
+  return all[0];
+}
+
+const KEY = { database: "${aws_kms_key.encryption_database-key.arn}", storage: "${aws_kms_key.encryption_storage-key.arn}" };
+
+describe("data layer", () => {
+  let result: SynthResult;
+  const stack = (env: EnvironmentName) => readStackJson(result, environmentStackId(env));
+  beforeAll(() => {
+    result = synthApp();
+  });
+
+  describe.each(["prod", "dev"] as const)("%s database", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    let tf: TerraformJson;
+    let db: any;
+    beforeAll(() => {
+      tf = stack(env);
+      [, db] = only(tf, "aws_db_instance");
+    });
+
+    test("PostgreSQL at the pinned major version, Multi-AZ, in a subnet group over the private-data subnet of every AZ", () => {
+      expect(db).toMatchObject({ engine: "postgres", engine_version: config.database.engineVersion, multi_az: true, instance_class: config.database.instanceClass });
+      const [groupName, group] = only(tf, "aws_db_subnet_group");
+      expect(refName(db.db_subnet_group_name, "aws_db_subnet_group")).toBe(groupName);
+      const subnets = resourcesOf(tf, "aws_subnet");
+      const used = group.subnet_ids.map((id: string) => subnets[refName(id, "aws_subnet")]);
+      expect(used.map((s: any) => s.tags.Tier)).toEqual(config.availabilityZones.map(() => "private-data"));
+      expect(used.map((s: any) => s.availability_zone).sort()).toEqual([...config.availabilityZones].sort());
+    });
+
+    test("only the database security group, never public", () => {
+      expect(db.publicly_accessible).toBe(false);
+      expect(db.vpc_security_group_ids).toEqual(["${aws_security_group.security-groups_database.id}"]);
+    });
+
+    test("encrypted gp3 storage under the database key, growing on its own up to the configured ceiling", () => {
+      expect(db).toMatchObject({ storage_encrypted: true, kms_key_id: KEY.database, storage_type: "gp3" });
+      expect(db.allocated_storage).toBe(config.database.allocatedStorageGib);
+      expect(db.max_allocated_storage).toBe(config.database.maxAllocatedStorageGib);
+      expect(db.max_allocated_storage).toBeGreaterThan(db.allocated_storage);
+    });
+
+    test("the master password is managed by RDS in Secrets Manager under the database key; no password is set anywhere", () => {
+      expect(db).toMatchObject({ manage_master_user_password: true, master_user_secret_kms_key_id: KEY.database });
+      expect(db.password).toBeUndefined();
+      expect(db.iam_database_authentication_enabled).toBe(true);
+    });
+
+    test("a parameter group of the engine's family forces TLS and logs connections, DDL and slow statements", () => {
+      const [groupName, group] = only(tf, "aws_db_parameter_group");
+      expect(refName(db.parameter_group_name, "aws_db_parameter_group")).toBe(groupName);
+      expect(group.family).toBe(`postgres${config.database.engineVersion}`);
+      const parameters = Object.fromEntries(group.parameter.map((p: any) => [p.name, p.value]));
+      expect(parameters).toMatchObject({ "rds.force_ssl": "1", log_connections: "1", log_statement: "ddl" });
+      expect(Number(parameters.log_min_duration_statement)).toBeGreaterThan(0);
+    });
+
+    test("backups kept as configured, in a window that never overlaps maintenance, with tags copied to snapshots", () => {
+      expect(db.backup_retention_period).toBe(config.database.backupRetentionDays);
+      if (env === "prod") expect(db.backup_retention_period).toBeGreaterThanOrEqual(14);
+      expect(db).toMatchObject({ backup_window: config.database.backupWindow, maintenance_window: config.database.maintenanceWindow });
+      expect(windowsOverlap(db.backup_window, db.maintenance_window)).toBe(false);
+      expect(db.copy_tags_to_snapshot).toBe(true);
+      expect(db.delete_automated_backups).toBe(false);
+    });
+
+    test("deleting it takes a final snapshot named after the environment", () => {
+      expect(db.skip_final_snapshot).toBe(false);
+      expect(db.final_snapshot_identifier).toContain(env);
+    });
+
+    test(`deletion protection and prevent_destroy are ${env === "prod" ? "on" : "off"}`, () => {
+      expect(db.deletion_protection).toBe(env === "prod");
+      expect(db.lifecycle.prevent_destroy).toBe(env === "prod");
+    });
+
+    test("Performance Insights under the database key, enhanced monitoring through its own role", () => {
+      expect(db).toMatchObject({ performance_insights_enabled: true, performance_insights_kms_key_id: KEY.database, monitoring_interval: config.database.monitoringIntervalSeconds });
+      const role = resourcesOf(tf, "aws_iam_role")[refName(db.monitoring_role_arn, "aws_iam_role")];
+      const trust = tf.data?.aws_iam_policy_document[refName(role.assume_role_policy, "data.aws_iam_policy_document")];
+      expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }]);
+    });
+
+    test("postgresql and upgrade logs go to log groups created first, encrypted and retained", () => {
+      expect(db.enabled_cloudwatch_logs_exports).toEqual(["postgresql", "upgrade"]);
+      const groups = resourcesOf(tf, "aws_cloudwatch_log_group");
+      for (const log of db.enabled_cloudwatch_logs_exports) {
+        const dependency = db.depends_on.find((d: string) => d.startsWith("aws_cloudwatch_log_group.") && d.includes(log));
+        const group = groups[dependency.split(".")[1]];
+        expect(group).toMatchObject({ name: `/aws/rds/instance/${db.identifier}/${log}`, kms_key_id: KEY.storage, retention_in_days: config.logRetentionDays });
+      }
+    });
+
+    test("minor versions are applied automatically; major upgrades never happen by surprise", () => {
+      expect(db).toMatchObject({ auto_minor_version_upgrade: true, allow_major_version_upgrade: false });
+    });
+
+    test("outputs give the endpoint, the port and the secret's ARN, never a secret value", () => {
+      const outputs = tf.output ?? {};
+      expect(refName(outputs.database_endpoint.value, "aws_db_instance")).toBe("database_instance");
+      expect(outputs.database_secret_arn.value).toBe("${aws_db_instance.database_instance.master_user_secret[0].secret_arn}");
+      expect(JSON.stringify(outputs)).not.toMatch(/secret_string|password/);
+    });
+  });
+
+  describe.each(["prod", "dev"] as const)("%s shared storage", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    let tf: TerraformJson;
+    let fsName: string;
+    let fs: any;
+    beforeAll(() => {
+      tf = stack(env);
+      [fsName, fs] = only(tf, "aws_efs_file_system");
+    });
+
+    test("encrypted under the storage key, elastic throughput, to Infrequent Access and back on first access", () => {
+      expect(fs).toMatchObject({ encrypted: true, kms_key_id: KEY.storage, throughput_mode: "elastic" });
+      expect(fs.lifecycle_policy).toEqual([
+        { transition_to_ia: `AFTER_${config.sharedStorage.transitionToIaDays}_DAYS` },
+        { transition_to_primary_storage_class: "AFTER_1_ACCESS" },
+      ]);
+      expect(fs.lifecycle.prevent_destroy).toBe(env === "prod");
+    });
+
+    test("automatic backups are on", () => {
+      const [, policy] = only(tf, "aws_efs_backup_policy");
+      expect(policy).toMatchObject({ file_system_id: `\${aws_efs_file_system.${fsName}.id}`, backup_policy: { status: "ENABLED" } });
+    });
+
+    test("the file-system policy denies every request without TLS", () => {
+      const [, policy] = only(tf, "aws_efs_file_system_policy");
+      const statements = tf.data?.aws_iam_policy_document[refName(policy.policy, "data.aws_iam_policy_document")].statement;
+      expect(statements).toEqual([
+        expect.objectContaining({ effect: "Deny", condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }),
+      ]);
+    });
+
+    test("exactly one mount target in each AZ's private-app subnet, behind the EFS security group", () => {
+      const targets = Object.values(resourcesOf(tf, "aws_efs_mount_target"));
+      const subnets = resourcesOf(tf, "aws_subnet");
+      expect(targets).toHaveLength(config.availabilityZones.length);
+      const placed = targets.map((t) => subnets[refName(t.subnet_id, "aws_subnet")]);
+      expect(placed.map((s) => s.availability_zone).sort()).toEqual([...config.availabilityZones].sort());
+      expect(placed.every((s) => s.tags.Tier === "private-app")).toBe(true);
+      for (const target of targets) expect(target.security_groups).toEqual(["${aws_security_group.security-groups_efs.id}"]);
+    });
+
+    test("the app reaches its files through an access point with a fixed POSIX user and root directory", () => {
+      const [, point] = only(tf, "aws_efs_access_point");
+      expect(point.posix_user).toEqual({ uid: expect.any(Number), gid: expect.any(Number) });
+      expect(point.root_directory).toMatchObject({ path: "/medicare-hub", creation_info: { permissions: "750" } });
+    });
+  });
+
+  describe.each(["prod", "dev"] as const)("%s backups", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    let tf: TerraformJson;
+    beforeAll(() => {
+      tf = stack(env);
+    });
+
+    test("a vault encrypted with the storage key", () => {
+      const [, vault] = only(tf, "aws_backup_vault");
+      expect(vault).toMatchObject({ kms_key_arn: KEY.storage, force_destroy: false, lifecycle: { prevent_destroy: env === "prod" } });
+    });
+
+    test("daily and monthly recovery points, kept as configured", () => {
+      const [, plan] = only(tf, "aws_backup_plan");
+      const byName = Object.fromEntries(plan.rule.map((r: any) => [r.rule_name, r]));
+      expect(byName.daily.lifecycle).toEqual({ delete_after: config.backup.dailyRetentionDays });
+      expect(byName.monthly.lifecycle).toEqual({ delete_after: config.backup.monthlyRetentionDays });
+      expect(byName.daily.schedule).toMatch(/^cron\(0 5 /);
+      expect(byName.monthly.schedule).toMatch(/^cron\(0 5 1 /);
+      if (env === "prod") expect([config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays]).toEqual([35, 365]);
+      for (const rule of plan.rule) expect(refName(rule.target_vault_name, "aws_backup_vault")).toBeDefined();
+    });
+
+    test("the selection covers the database and the file system, through a role only AWS Backup can assume", () => {
+      const [, selection] = only(tf, "aws_backup_selection");
+      expect(selection.resources.map((r: string) => refName(r, r.includes("aws_db_instance") ? "aws_db_instance" : "aws_efs_file_system")).sort()).toEqual([
+        "database_instance",
+        "shared-storage_file-system",
+      ]);
+      const roleName = refName(selection.iam_role_arn, "aws_iam_role");
+      const role = resourcesOf(tf, "aws_iam_role")[roleName];
+      const trust = tf.data?.aws_iam_policy_document[refName(role.assume_role_policy, "data.aws_iam_policy_document")];
+      expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["backup.amazonaws.com"] }]);
+      const attached = Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).filter((a) => refName(a.role, "aws_iam_role") === roleName);
+      expect(attached.map((a) => a.policy_arn.split("/").pop()).sort()).toEqual(["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]);
+    });
+
+    test("no cross-region copy unless configured", () => {
+      const [, plan] = only(tf, "aws_backup_plan");
+      for (const rule of plan.rule) expect(rule.copy_action).toBeUndefined();
+      expect(tf.provider?.aws).toHaveLength(1);
+    });
+  });
+
+  test("prod's stateful resources and keys all refuse terraform destroy; dev's are disposable", () => {
+    const stateful = ["aws_db_instance", "aws_efs_file_system", "aws_backup_vault", "aws_kms_key"];
+    for (const env of ["prod", "dev"] as const) {
+      for (const type of stateful) {
+        const all = Object.values(resourcesOf(stack(env), type));
+        expect(all.length).toBeGreaterThan(0);
+        for (const r of all) expect({ type, preventDestroy: r.lifecycle?.prevent_destroy }).toEqual({ type, preventDestroy: env === "prod" });
+      }
+    }
+  });
+});
+
+describe("cross-region backup copy (config switch)", () => {
+  const config: ProjectConfig = {
+    ...DEFAULT_CONFIG,
+    environments: {
+      ...DEFAULT_CONFIG.environments,
+      prod: { ...DEFAULT_CONFIG.environments.prod, backup: { ...DEFAULT_CONFIG.environments.prod.backup, copyToRegion: "us-west-2" } },
+    },
+  };
+  let tf: TerraformJson;
+  beforeAll(() => {
+    tf = readStackJson(synthApp({ config }), environmentStackId("prod"));
+  });
+
+  test("copies every rule's recovery points to a vault in the other region, under a key of that region", () => {
+    const copyProvider = tf.provider?.aws.find((p) => p.alias);
+    expect(copyProvider).toMatchObject({ region: "us-west-2", allowed_account_ids: [config.environments.prod.accountId] });
+    const vaults = resourcesOf(tf, "aws_backup_vault");
+    const [copyName, copyVault] = Object.entries(vaults).find(([, v]) => v.provider) as [string, any];
+    expect(copyVault.provider).toBe(`aws.${copyProvider.alias}`);
+    const key = resourcesOf(tf, "aws_kms_key")[refName(copyVault.kms_key_arn, "aws_kms_key")];
+    expect(key).toMatchObject({ provider: `aws.${copyProvider.alias}`, enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    const [plan] = Object.values(resourcesOf(tf, "aws_backup_plan"));
+    for (const rule of plan.rule) {
+      expect(rule.copy_action).toEqual([{ destination_vault_arn: `\${aws_backup_vault.${copyName}.arn}`, lifecycle: rule.lifecycle }]);
+    }
+  });
+});
