@@ -65,7 +65,7 @@ describe("the MediCare Hub App", () => {
   });
 
   test("output is deterministic and free of this machine's paths", () => {
-    const again = synthApp();
+    const again = synthApp({ fresh: true });
     for (const id of Object.keys(result.stackDirs)) {
       const first = readFileSync(join(result.stackDirs[id], "cdk.tf.json"), "utf8");
       expect(readFileSync(join(again.stackDirs[id], "cdk.tf.json"), "utf8")).toBe(first);

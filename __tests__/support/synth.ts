@@ -17,12 +17,36 @@ export interface SynthResult {
   readonly stackDirs: Record<string, string>;
 }
 
-/** Synthesizes the whole App the way `npm run synth[:hcl]` does, into a temp dir. */
-export function synthApp(options: { config?: ProjectConfig; hcl?: boolean } = {}): SynthResult {
+/** Where global-setup.ts left the default configuration's synth, per format (read-only for tests). */
+export const SHARED_SYNTH_ENV = { json: "MEDICARE_HUB_TEST_SYNTH_JSON", hcl: "MEDICARE_HUB_TEST_SYNTH_HCL" } as const;
+
+export interface SynthOptions {
+  /** @default DEFAULT_CONFIG; any other configuration is always synthesized afresh */
+  readonly config?: ProjectConfig;
+  readonly hcl?: boolean;
+  /** Synthesize again even when the shared synth of the default configuration exists. @default false */
+  readonly fresh?: boolean;
+}
+
+/**
+ * The whole App synthesized the way `npm run synth[:hcl]` does. The default configuration is synthesized once per
+ * test run (jest globalSetup) and shared read-only; anything else goes into a fresh temp dir.
+ */
+export function synthApp(options: SynthOptions = {}): SynthResult {
+  const shared = process.env[SHARED_SYNTH_ENV[options.hcl ? "hcl" : "json"]];
+  if (shared && !options.config && !options.fresh) return resultFor(shared);
+  return synthFresh(options);
+}
+
+export function synthFresh(options: SynthOptions = {}): SynthResult {
   const outdir = join(mkdtempSync(join(tmpdir(), "medicare-hub-synth-")), "cdktf.out");
   const app = buildApp(options.config ?? DEFAULT_CONFIG, { outdir, hclOutput: options.hcl ?? false });
   app.synth();
   finalizeSynthOutput(outdir, options.hcl ?? false);
+  return resultFor(outdir);
+}
+
+function resultFor(outdir: string): SynthResult {
   const stackDirs: Record<string, string> = {};
   for (const dir of stackDirectories(outdir)) stackDirs[dir.split("/").pop() as string] = dir;
   return { outdir, stackDirs };
