@@ -47,13 +47,13 @@ describe("the MediCare Hub App", () => {
 
   test.each(ENVIRONMENT_NAMES)("the %s provider runs in the configured region and tags Project, Environment, ManagedBy, CostCenter", (env) => {
     const config = DEFAULT_CONFIG.environments[env];
-    expect(envStack(env).provider?.aws).toEqual([
-      {
-        region: config.region,
-        allowed_account_ids: [config.accountId],
-        default_tags: [{ tags: { Project: "medicare-hub", Environment: env, ManagedBy: "cdktf", CostCenter: config.costCenter } }],
-      },
-    ]);
+    const tags = [{ tags: { Project: "medicare-hub", Environment: env, ManagedBy: "cdktf", CostCenter: config.costCenter } }];
+    const providers = envStack(env).provider?.aws ?? [];
+    expect(providers.find((p) => !p.alias)).toEqual({ region: config.region, allowed_account_ids: [config.accountId], default_tags: tags });
+    // Every alias (us-east-1 for CloudFront and Route 53 metrics) carries the same guard and tags.
+    for (const alias of providers.filter((p) => p.alias)) {
+      expect(alias).toMatchObject({ allowed_account_ids: [config.accountId], default_tags: tags });
+    }
   });
 
   test("every stack pins the AWS provider by its full source, and Terraform to a version with S3 lock files", () => {

@@ -61,7 +61,22 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         // Detection in interval × unhealthyThreshold = 20 s; back in rotation after healthyThreshold × interval = 20 s.
         healthCheck: { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
       },
-      dns: { domainName: "dev.medicare-hub.example" },
+      dns: {
+        domainName: "dev.medicare-hub.example",
+        // Failover after 10 s × 3 failed checks + 60 s alias TTL = 90 s.
+        healthCheck: { requestIntervalSeconds: 10, failureThreshold: 3 },
+        maintenancePage: false,
+      },
+      alarms: {
+        http5xxRatePercent: 5,
+        p99LatencyMilliseconds: 2000,
+        databaseCpuPercent: 80,
+        databaseFreeStoragePercent: 10,
+        databaseFreeableMemoryMib: 256,
+        databaseConnections: 150,
+        efsIoLimitPercent: 95,
+        wafBlockedRequestsPer5Minutes: 1000,
+      },
       alerts: { email: "oncall-dev@medicare-hub.example" },
     },
     prod: {
@@ -106,7 +121,22 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         // Detection in interval × unhealthyThreshold = 20 s; back in rotation after healthyThreshold × interval = 20 s.
         healthCheck: { intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 2 },
       },
-      dns: { domainName: "medicare-hub.example" },
+      dns: {
+        domainName: "medicare-hub.example",
+        // Failover after 10 s × 3 failed checks + 60 s alias TTL = 90 s.
+        healthCheck: { requestIntervalSeconds: 10, failureThreshold: 3 },
+        maintenancePage: true,
+      },
+      alarms: {
+        http5xxRatePercent: 5,
+        p99LatencyMilliseconds: 1000,
+        databaseCpuPercent: 80,
+        databaseFreeStoragePercent: 10,
+        databaseFreeableMemoryMib: 256,
+        databaseConnections: 400,
+        efsIoLimitPercent: 95,
+        wafBlockedRequestsPer5Minutes: 1000,
+      },
       alerts: { email: "oncall@medicare-hub.example" },
     },
   },

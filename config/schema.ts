@@ -200,6 +200,32 @@ export const EnvironmentSchema = z.strictObject({
     ),
     /** An existing public hosted zone to use; when absent the zone is created. */
     hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
+    /** Route 53's HTTPS health check of the load balancer: failover after interval × failure threshold (+ TTL). */
+    healthCheck: z.strictObject({
+      requestIntervalSeconds: z.union([z.literal(10), z.literal(30)], { error: "must be 10 (fast) or 30 seconds (Route 53 intervals)" }),
+      failureThreshold: wholeNumber(1, 10, "Route 53 limits"),
+    }),
+    /**
+     * Failover routing: while the load balancer is unhealthy, DNS answers with a static "under maintenance" page
+     * served by CloudFront from S3. Off: plain alias records to the load balancer.
+     */
+    maintenancePage: z.boolean({ error: "must be true or false" }),
+  }),
+  /** Thresholds of the CloudWatch alarms (every alarm notifies the alerts topic). */
+  alarms: z.strictObject({
+    /** Share of requests answered 5xx (by the load balancer, or by targets) that raises an alarm. */
+    http5xxRatePercent: wholeNumber(1, 100, "percent of requests"),
+    /** p99 target response time, in milliseconds. */
+    p99LatencyMilliseconds: wholeNumber(50, 60000, "milliseconds"),
+    databaseCpuPercent: wholeNumber(50, 100, "percent"),
+    /** Free storage below this share of the allocated storage (autoscaling should have kicked in before). */
+    databaseFreeStoragePercent: wholeNumber(5, 50, "percent of allocated storage"),
+    databaseFreeableMemoryMib: wholeNumber(64, 1048576, "MiB"),
+    databaseConnections: wholeNumber(10, 100000, "connections"),
+    /** EFS PercentIOLimit (general purpose mode) above this. */
+    efsIoLimitPercent: wholeNumber(50, 100, "percent"),
+    /** WAF blocked requests in 5 minutes above this: an attack, or a rule blocking real users. */
+    wafBlockedRequestsPer5Minutes: wholeNumber(1, 1000000000, "requests"),
   }),
   alerts: z.strictObject({
     /** Where alarms are e-mailed; absent means alarms notify the SNS topic only. */

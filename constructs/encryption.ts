@@ -86,6 +86,14 @@ export class Encryption extends Construct {
         ],
       },
       viaServices("UseThroughStorageServices", ["elasticfilesystem", "backup", "sns"]),
+      {
+        // CloudWatch alarms publish to the encrypted alerts topic.
+        sid: "CloudWatchAlarmsPublishToEncryptedTopics",
+        effect: "Allow",
+        principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+        actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
+        resources: ["*"],
+      },
     ]);
   }
 

@@ -9,7 +9,8 @@ import { Backup } from "./backup";
 import { Database } from "./database";
 import { Dns } from "./dns";
 import { Encryption } from "./encryption";
-import { LoadBalancer } from "./load-balancer";
+import { HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
+import { Monitoring } from "./monitoring";
 import { PROJECT, projectTags } from "./naming";
 import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
@@ -47,6 +48,7 @@ export class MediCareHubStack extends MediCareStack {
   readonly database: Database;
   readonly sharedStorage: SharedStorage;
   readonly backup: Backup;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: MediCareHubStackProps) {
     super(scope, id);
@@ -54,6 +56,8 @@ export class MediCareHubStack extends MediCareStack {
     this.environment = environment;
     const tags = projectTags(environment, config.costCenter);
     this.addAwsProvider(config.region, tags, config.accountId);
+    // CloudFront certificates and Route 53 health-check metrics only exist in us-east-1.
+    const usEast1 = this.addAwsProvider("us-east-1", tags, config.accountId, "us-east-1");
     useStateBackend(this, props.stateBackend, environment);
     if (config.accountId === PLACEHOLDER_ACCOUNT_ID) {
       Annotations.of(this).addWarning(
@@ -191,6 +195,35 @@ export class MediCareHubStack extends MediCareStack {
       },
     });
 
+    this.dns.addRouting({
+      loadBalancer: { dnsName: this.loadBalancer.alb.dnsName, zoneId: this.loadBalancer.alb.zoneId },
+      healthCheckPath: HEALTH_CHECK_PATH,
+      requestIntervalSeconds: config.dns.healthCheck.requestIntervalSeconds,
+      failureThreshold: config.dns.healthCheck.failureThreshold,
+      maintenancePage: config.dns.maintenancePage ? { accountId: config.accountId, region: config.region, usEast1 } : undefined,
+    });
+
+    this.monitoring = new Monitoring(this, "monitoring", {
+      environment,
+      ...account,
+      resources: {
+        loadBalancerArnSuffix: this.loadBalancer.alb.arnSuffix,
+        targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
+        autoScalingGroupName: this.appTier.group.name,
+        databaseIdentifier: this.database.instance.identifier,
+        fileSystemId: this.sharedStorage.fileSystem.id,
+        healthCheckId: (this.dns.healthCheck as NonNullable<Dns["healthCheck"]>).id,
+        webAclName: this.loadBalancer.firewall?.webAcl.name,
+      },
+      thresholds: config.alarms,
+      minCapacity: app.minCapacity,
+      databaseAllocatedStorageGib: db.allocatedStorageGib,
+      topicKey: this.encryption.storageKey,
+      usEast1,
+      email: config.alerts.email,
+      preventDestroy: config.preventDestroy,
+    });
+
     this.output("environment", environment, "Environment this state belongs to");
     this.output("region", config.region, "Region the environment runs in");
     this.output("vpc_id", this.network.vpcId, "VPC of the environment");
@@ -204,6 +237,7 @@ export class MediCareHubStack extends MediCareStack {
     this.output("database_port", Token.asString(this.database.instance.port), "Port of the database");
     this.output("database_secret_arn", this.database.secretArn, "ARN of the Secrets Manager secret RDS manages for the master user (the ARN, not the value)");
     this.output("file_system_id", this.sharedStorage.fileSystem.id, "Shared EFS file system, mounted at /mnt/medicare-hub on every instance");
+    this.output("alerts_topic_arn", this.monitoring.topic.arn, "SNS topic every alarm notifies (subscribe the on-call pager here)");
     this.output("backup_vault_name", this.backup.vault.name, "AWS Backup vault holding the database and file-system recovery points");
     this.output("private_data_subnet_ids", this.network.dataSubnetIds, "Private data subnets (database), no route out of the VPC, in AZ order");
   }
