@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../config/environments";
 import { ENVIRONMENT_NAMES } from "../config/schema";
 import { planSubnets } from "../config/subnet-plan";
+import { ALB_ALIAS_TTL_SECONDS } from "../constructs/dns";
 
 const ROOT = join(__dirname, "..");
 
@@ -40,6 +41,15 @@ test("docs/data.md states each environment's recovery windows as the configurati
   const expected = ENVIRONMENT_NAMES.map((env) => {
     const { database, backup } = DEFAULT_CONFIG.environments[env];
     return [env, `${database.backupRetentionDays} days`, `${backup.dailyRetentionDays} days`, `${backup.monthlyRetentionDays} days`, "24 h"];
+  });
+  expect(rows).toEqual(expected);
+});
+
+test("docs/observability.md states each environment's DNS failover time as the configuration gives it", () => {
+  const rows = between("docs/observability.md", "dns-failover").map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()));
+  const expected = ENVIRONMENT_NAMES.map((env) => {
+    const { requestIntervalSeconds: interval, failureThreshold: threshold } = DEFAULT_CONFIG.environments[env].dns.healthCheck;
+    return [env, `${interval} s`, `${threshold}`, `${ALB_ALIAS_TTL_SECONDS} s`, `${interval * threshold + ALB_ALIAS_TTL_SECONDS} s`];
   });
   expect(rows).toEqual(expected);
 });

@@ -276,7 +276,7 @@ export class Monitoring extends Construct {
 }
 
 /** One row of widgets per layer, with the signals the alarms watch. */
-function dashboardBody(props: MonitoringProps): object {
+export function dashboardBody(props: Pick<MonitoringProps, "region" | "resources">): object {
   const r = props.resources;
   const widget = (title: string, metrics: unknown[][], x: number, y: number, region = props.region) => ({
     type: "metric",

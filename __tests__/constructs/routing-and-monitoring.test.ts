@@ -1,0 +1,202 @@
+/**
+ * DNS routing and observability of the synthesized stacks: DNS stops sending users to a dead endpoint, and every
+ * alarm reaches a human.
+ */
+import { DEFAULT_CONFIG } from "../../config/environments";
+import type { EnvironmentName } from "../../config/schema";
+import { environmentStackId } from "../../constructs/medicare-hub-stack";
+import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
+import { MAINTENANCE_STATUS } from "../../constructs/maintenance-site";
+import { dashboardBody } from "../../constructs/monitoring";
+import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+
+function only(tf: TerraformJson, type: string): [string, any] {
+  const all = Object.entries(resourcesOf(tf, type));
+  expect(all).toHaveLength(1);
+  return all[0];
+}
+
+/** Domain records (not certificate validation records). */
+function domainRecords(tf: TerraformJson, domain: string): any[] {
+  return Object.values(resourcesOf(tf, "aws_route53_record")).filter((r) => r.name === domain);
+}
+
+describe("DNS routing and monitoring", () => {
+  let result: SynthResult;
+  const stack = (env: EnvironmentName) => readStackJson(result, environmentStackId(env));
+  beforeAll(() => {
+    result = synthApp();
+  });
+
+  describe("prod routing: failover to a maintenance page", () => {
+    const config = DEFAULT_CONFIG.environments.prod;
+    let tf: TerraformJson;
+    let records: any[];
+    let healthCheckName: string;
+    beforeAll(() => {
+      tf = stack("prod");
+      records = domainRecords(tf, config.dns.domainName);
+      [healthCheckName] = only(tf, "aws_route53_health_check");
+    });
+
+    test("an HTTPS health check of /health on the load balancer, fast interval, explicit threshold, latency measured", () => {
+      const [, check] = only(tf, "aws_route53_health_check");
+      expect(check).toMatchObject({
+        type: "HTTPS",
+        port: 443,
+        resource_path: HEALTH_CHECK_PATH,
+        request_interval: config.dns.healthCheck.requestIntervalSeconds,
+        failure_threshold: config.dns.healthCheck.failureThreshold,
+        measure_latency: true,
+        enable_sni: true,
+      });
+      expect(refName(check.fqdn, "aws_lb")).toBe("load-balancer_alb");
+    });
+
+    test("A and AAAA PRIMARY records alias the load balancer, evaluate its health and carry the health check", () => {
+      const primaries = records.filter((r) => r.failover_routing_policy?.type === "PRIMARY");
+      expect(primaries.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      for (const record of primaries) {
+        expect(record.health_check_id).toBe(`\${aws_route53_health_check.${healthCheckName}.id}`);
+        expect(record.alias).toEqual({ name: "${aws_lb.load-balancer_alb.dns_name}", zone_id: "${aws_lb.load-balancer_alb.zone_id}", evaluate_target_health: true });
+        expect(refName(record.zone_id, "aws_route53_zone")).toBe("dns_zone");
+      }
+    });
+
+    test("A and AAAA SECONDARY records alias the CloudFront maintenance page", () => {
+      const [distributionName] = only(tf, "aws_cloudfront_distribution");
+      const secondaries = records.filter((r) => r.failover_routing_policy?.type === "SECONDARY");
+      expect(secondaries.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      for (const record of secondaries) {
+        expect(refName(record.alias.name, "aws_cloudfront_distribution")).toBe(distributionName);
+        expect(record.health_check_id).toBeUndefined();
+      }
+      expect(new Set(records.map((r) => r.set_identifier)).size).toBe(2);
+    });
+
+    test("the maintenance page: HTTPS with a us-east-1 certificate, a private bucket only this distribution reads", () => {
+      const [, distribution] = only(tf, "aws_cloudfront_distribution");
+      expect(distribution).toMatchObject({ enabled: true, aliases: [config.dns.domainName], is_ipv6_enabled: true });
+      expect(distribution.default_cache_behavior.viewer_protocol_policy).toBe("redirect-to-https");
+      expect(distribution.viewer_certificate).toMatchObject({ ssl_support_method: "sni-only", minimum_protocol_version: "TLSv1.2_2021" });
+      const validation = resourcesOf(tf, "aws_acm_certificate_validation")[refName(distribution.viewer_certificate.acm_certificate_arn, "aws_acm_certificate_validation")];
+      expect(validation.provider).toBe("aws.us-east-1");
+      expect(tf.provider?.aws.find((p) => p.alias === "us-east-1")?.region).toBe("us-east-1");
+      for (const response of distribution.custom_error_response) expect(response.response_code).toBe(MAINTENANCE_STATUS);
+
+      const origin = distribution.origin[0];
+      expect(refName(origin.origin_access_control_id, "aws_cloudfront_origin_access_control")).toBeDefined();
+      const bucketName = refName(origin.domain_name, "aws_s3_bucket");
+      expect(resourcesOf(tf, "aws_s3_bucket_public_access_block")[`${bucketName}_public-access-block`]).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
+      const read = (tf.data?.aws_iam_policy_document[`${bucketName}_policy-document`].statement as any[]).find((s) => s.effect === "Allow");
+      expect(read).toMatchObject({ principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }], actions: ["s3:GetObject"] });
+      expect(read.condition[0].values).toEqual(["${aws_cloudfront_distribution.dns_maintenance-site_distribution.arn}"]);
+      const [, page] = only(tf, "aws_s3_object");
+      expect(Buffer.from(page.content_base64, "base64").toString()).toMatch(/MediCare Hub is under maintenance/);
+    });
+  });
+
+  describe("dev routing: no maintenance page", () => {
+    test("plain A and AAAA aliases to the load balancer, still health-checked for the alarm", () => {
+      const config = DEFAULT_CONFIG.environments.dev;
+      const tf = stack("dev");
+      const records = domainRecords(tf, config.dns.domainName);
+      expect(records.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      for (const record of records) {
+        expect(record.failover_routing_policy).toBeUndefined();
+        expect(record.alias.evaluate_target_health).toBe(true);
+      }
+      expect(resourcesOf(tf, "aws_cloudfront_distribution")).toEqual({});
+      expect(Object.keys(resourcesOf(tf, "aws_route53_health_check"))).toHaveLength(1);
+    });
+  });
+
+  describe.each(["prod", "dev"] as const)("%s monitoring", (env) => {
+    const config = DEFAULT_CONFIG.environments[env];
+    let tf: TerraformJson;
+    let alarms: [string, any][];
+    beforeAll(() => {
+      tf = stack(env);
+      alarms = Object.entries(resourcesOf(tf, "aws_cloudwatch_metric_alarm"));
+    });
+
+    test("alerts go to SNS topics encrypted with customer keys, e-mailed to the configured address", () => {
+      const topics = resourcesOf(tf, "aws_sns_topic");
+      expect(Object.keys(topics).length).toBe(2);
+      for (const topic of Object.values(topics)) expect(refName(topic.kms_master_key_id, "aws_kms_key")).toBeDefined();
+      const subscriptions = Object.values(resourcesOf(tf, "aws_sns_topic_subscription"));
+      expect(subscriptions.map((s) => s.endpoint)).toEqual(Object.keys(topics).map(() => config.alerts.email));
+      for (const subscription of subscriptions) expect(subscription.protocol).toBe("email");
+    });
+
+    test("every alarm notifies a topic in its own region on alarm and on recovery, and says what to do", () => {
+      const topics = resourcesOf(tf, "aws_sns_topic");
+      expect(alarms.length).toBeGreaterThanOrEqual(12);
+      for (const [, alarm] of alarms) {
+        expect(alarm.alarm_actions).toHaveLength(1);
+        expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
+        const topic = topics[refName(alarm.alarm_actions[0], "aws_sns_topic")];
+        expect(topic.provider).toBe(alarm.provider);
+        expect(alarm.alarm_description).toMatch(/\. (Check|Look|Read|The Auto Scaling|Storage autoscaling)/);
+      }
+    });
+
+    test("at least one alarm per layer: load balancer, app tier, database, file system, DNS (and WAF in prod)", () => {
+      const namespaces = new Set(
+        alarms.flatMap(([, a]) => (a.namespace ? [a.namespace] : (a.metric_query as any[]).filter((q) => q.metric).map((q) => q.metric.namespace))),
+      );
+      const expected = ["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53"];
+      if (config.loadBalancer.waf) expected.push("AWS/WAFV2");
+      expect([...namespaces].sort()).toEqual(expected.sort());
+    });
+
+    test("the Route 53 alarm lives in us-east-1, where the health check's metrics are", () => {
+      const route53 = alarms.filter(([, a]) => a.namespace === "AWS/Route53");
+      expect(route53).toHaveLength(1);
+      expect(route53[0][1]).toMatchObject({ provider: "aws.us-east-1", metric_name: "HealthCheckStatus", comparison_operator: "LessThanThreshold", threshold: 1 });
+    });
+
+    test("thresholds come from config: healthy hosts and in-service instances below the group minimum alarm", () => {
+      const byMetric = (name: string) => alarms.find(([, a]) => a.metric_name === name)?.[1];
+      expect(byMetric("HealthyHostCount")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: config.app.minCapacity });
+      expect(byMetric("GroupInServiceInstances")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: config.app.minCapacity });
+      expect(byMetric("UnHealthyHostCount")).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 0 });
+      expect(byMetric("TargetResponseTime")).toMatchObject({ extended_statistic: "p99", threshold: config.alarms.p99LatencyMilliseconds / 1000 });
+      expect(byMetric("CPUUtilization")).toMatchObject({ threshold: config.alarms.databaseCpuPercent });
+      const rates = alarms.filter(([, a]) => a.metric_query).map(([, a]) => a);
+      expect(rates).toHaveLength(2);
+      for (const rate of rates) expect(rate.threshold).toBe(config.alarms.http5xxRatePercent);
+    });
+
+    test("a dashboard shows the same signals", () => {
+      const [, dashboard] = only(tf, "aws_cloudwatch_dashboard");
+      expect(dashboard.dashboard_body).toMatch(/^\$\{jsonencode\(/);
+    });
+
+    test(`log groups are encrypted and kept ${config.logRetentionDays} days${env === "prod" ? " (a year, for audit)" : ""}`, () => {
+      const groups = Object.values(resourcesOf(tf, "aws_cloudwatch_log_group"));
+      expect(groups.length).toBeGreaterThanOrEqual(env === "prod" ? 5 : 4);
+      for (const group of groups) {
+        expect(group.retention_in_days).toBe(config.logRetentionDays);
+        expect(refName(group.kms_key_id, "aws_kms_key")).toBe("encryption_storage-key");
+      }
+      if (env === "prod") expect(config.logRetentionDays).toBeGreaterThanOrEqual(365);
+    });
+  });
+});
+
+test("the dashboard has a widget per layer, the DNS one reading us-east-1", () => {
+  const resources = {
+    loadBalancerArnSuffix: "app/alb/1",
+    targetGroupArnSuffix: "targetgroup/tg/2",
+    autoScalingGroupName: "asg",
+    databaseIdentifier: "db",
+    fileSystemId: "fs-1",
+    healthCheckId: "hc-1",
+    webAclName: "waf",
+  };
+  const body = dashboardBody({ region: "us-east-2", resources } as Parameters<typeof dashboardBody>[0]) as { widgets: any[] };
+  const namespaces = body.widgets.flatMap((w) => w.properties.metrics.map((m: string[]) => m[0]));
+  expect(new Set(namespaces)).toEqual(new Set(["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53", "AWS/WAFV2"]));
+  expect(body.widgets.find((w) => w.properties.metrics[0][0] === "AWS/Route53").properties.region).toBe("us-east-1");
+});
