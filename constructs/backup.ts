@@ -6,9 +6,7 @@ import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
-import { KEY_DELETION_WINDOW_DAYS } from "./encryption";
+import { customerKey } from "./encryption";
 import { PHI_TAGS, PROJECT, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 
@@ -109,16 +107,15 @@ export class Backup extends Construct {
   private copyTarget(name: string, props: BackupProps): BackupVault {
     const copy = props.copy as NonNullable<BackupProps["copy"]>;
     const provider = copy.provider;
-    const policy = new DataAwsIamPolicyDocument(this, "copy-key-policy", {
+    const key = customerKey(this, "copy-key", {
       provider,
-      statement: [
-        {
-          sid: "AccountAdministersKey",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.accountId}:root`] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
+      accountId: props.accountId,
+      partition: props.partition,
+      description: `MediCare Hub ${props.environment}: backup copies in ${copy.region}`,
+      alias: `${name}-copy`,
+      preventDestroy: props.preventDestroy,
+      tags: { ...PHI_TAGS },
+      statements: [
         {
           sid: "UseThroughBackup",
           effect: "Allow",
@@ -132,16 +129,6 @@ export class Backup extends Construct {
         },
       ],
     });
-    const key = new KmsKey(this, "copy-key", {
-      provider,
-      description: `MediCare Hub ${props.environment}: backup copies in ${copy.region}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      policy: policy.json,
-      tags: { Name: `${name}-copy`, ...PHI_TAGS },
-      lifecycle: { preventDestroy: props.preventDestroy },
-    });
-    new KmsAlias(this, "copy-key-alias", { provider, name: `alias/${name}-copy`, targetKeyId: key.keyId });
     return new BackupVault(this, "copy-vault", {
       provider,
       name: `${name}-copy`,

@@ -1,3 +1,4 @@
+import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -9,6 +10,53 @@ export const KEY_DELETION_WINDOW_DAYS = 30;
 
 /** Data-key operations a service needs to encrypt and decrypt on a caller's behalf. */
 const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
+
+export interface CustomerKeyProps {
+  readonly accountId: string;
+  readonly partition: string;
+  readonly description: string;
+  /** Alias name, without the `alias/` prefix. */
+  readonly alias: string;
+  /** Who may use the key, besides the account root that administers it. */
+  readonly statements: DataAwsIamPolicyDocumentStatement[];
+  readonly preventDestroy: boolean;
+  /** Provider of the key's region. @default - the stack's default provider */
+  readonly provider?: TerraformProvider;
+  readonly tags?: Record<string, string>;
+}
+
+/**
+ * A customer-managed key as every MediCare Hub key is made: yearly rotation, the longest deletion window, the account
+ * root as administrator (without it a key can become unmanageable; IAM policies then decide which roles may use it),
+ * an alias. Creates `<id>-policy`, `<id>` and `<id>-alias`.
+ */
+export function customerKey(scope: Construct, id: string, props: CustomerKeyProps): KmsKey {
+  const { provider } = props;
+  const policy = new DataAwsIamPolicyDocument(scope, `${id}-policy`, {
+    provider,
+    statement: [
+      {
+        sid: "AccountAdministersKey",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.accountId}:root`] }],
+        actions: ["kms:*"],
+        resources: ["*"],
+      },
+      ...props.statements,
+    ],
+  });
+  const key = new KmsKey(scope, id, {
+    provider,
+    description: props.description,
+    enableKeyRotation: true,
+    deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
+    policy: policy.json,
+    tags: { Name: props.alias, ...props.tags },
+    lifecycle: { preventDestroy: props.preventDestroy },
+  });
+  new KmsAlias(scope, `${id}-alias`, { provider, name: `alias/${props.alias}`, targetKeyId: key.keyId });
+  return key;
+}
 
 export interface EncryptionProps {
   /** Environment name, used in key aliases and the log-group scope of the storage key. */
@@ -35,13 +83,20 @@ export interface EncryptionProps {
 export class Encryption extends Construct {
   readonly databaseKey: KmsKey;
   readonly storageKey: KmsKey;
-  private readonly preventDestroy: boolean;
 
   constructor(scope: Construct, id: string, props: EncryptionProps) {
     super(scope, id);
     const { accountId, region, partition, environment } = props;
-    this.preventDestroy = props.preventDestroy ?? true;
-    const root = `arn:${partition}:iam::${accountId}:root`;
+    const key = (role: string, purpose: string, statements: DataAwsIamPolicyDocumentStatement[]) =>
+      customerKey(this, `${role}-key`, {
+        accountId,
+        partition,
+        description: `MediCare Hub ${environment}: ${purpose}`,
+        alias: `${PROJECT}-${environment}-${role}`,
+        statements,
+        preventDestroy: props.preventDestroy ?? true,
+        tags: { ...PHI_TAGS },
+      });
     const viaServices = (sid: string, services: string[]): DataAwsIamPolicyDocumentStatement => ({
       sid,
       effect: "Allow",
@@ -53,22 +108,11 @@ export class Encryption extends Construct {
         { test: "StringEquals", variable: "kms:ViaService", values: services.map((s) => `${s}.${region}.amazonaws.com`) },
       ],
     });
-    const administration: DataAwsIamPolicyDocumentStatement = {
-      // Without it a key can become unmanageable; IAM policies then decide which roles may use the key.
-      sid: "AccountAdministersKey",
-      effect: "Allow",
-      principals: [{ type: "AWS", identifiers: [root] }],
-      actions: ["kms:*"],
-      resources: ["*"],
-    };
-
-    this.databaseKey = this.key("database", environment, "RDS storage, Performance Insights and the master user secret", [
-      administration,
+    this.databaseKey = key("database", "RDS storage, Performance Insights and the master user secret", [
       viaServices("UseThroughRdsAndSecretsManager", ["rds", "secretsmanager"]),
     ]);
 
-    this.storageKey = this.key("storage", environment, "EFS, CloudWatch Logs, SNS and AWS Backup", [
-      administration,
+    this.storageKey = key("storage", "EFS, CloudWatch Logs, SNS and AWS Backup", [
       {
         sid: "CloudWatchLogsOfThisEnvironment",
         effect: "Allow",
@@ -95,19 +139,5 @@ export class Encryption extends Construct {
         resources: ["*"],
       },
     ]);
-  }
-
-  private key(role: string, environment: string, purpose: string, statement: DataAwsIamPolicyDocumentStatement[]): KmsKey {
-    const policy = new DataAwsIamPolicyDocument(this, `${role}-key-policy`, { statement });
-    const key = new KmsKey(this, `${role}-key`, {
-      description: `MediCare Hub ${environment}: ${purpose}`,
-      enableKeyRotation: true,
-      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      policy: policy.json,
-      tags: { Name: `${PROJECT}-${environment}-${role}`, ...PHI_TAGS },
-      lifecycle: { preventDestroy: this.preventDestroy },
-    });
-    new KmsAlias(this, `${role}-key-alias`, { name: `alias/${PROJECT}-${environment}-${role}`, targetKeyId: key.keyId });
-    return key;
   }
 }

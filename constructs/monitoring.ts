@@ -3,12 +3,11 @@ import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { KEY_DELETION_WINDOW_DAYS } from "./encryption";
+import { customerKey } from "./encryption";
 import { resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 
@@ -241,17 +240,14 @@ export class Monitoring extends Construct {
 
   /** A key for the us-east-1 topic: the regional keys cannot cross regions. */
   private usEast1Key(props: MonitoringProps): KmsKey {
-    const provider = props.usEast1;
-    const policy = new DataAwsIamPolicyDocument(this, "alerts-us-east-1-key-policy", {
-      provider,
-      statement: [
-        {
-          sid: "AccountAdministersKey",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.accountId}:root`] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
+    return customerKey(this, "alerts-us-east-1-key", {
+      provider: props.usEast1,
+      accountId: props.accountId,
+      partition: props.partition,
+      description: `MediCare Hub ${props.environment}: the us-east-1 alerts topic`,
+      alias: resourceName(props.environment, "alerts"),
+      preventDestroy: props.preventDestroy,
+      statements: [
         {
           sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
           effect: "Allow",
@@ -261,17 +257,6 @@ export class Monitoring extends Construct {
         },
       ],
     });
-    const key = new KmsKey(this, "alerts-us-east-1-key", {
-      provider,
-      description: `MediCare Hub ${props.environment}: the us-east-1 alerts topic`,
-      enableKeyRotation: true,
-      deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-      policy: policy.json,
-      tags: { Name: resourceName(props.environment, "alerts-us-east-1") },
-      lifecycle: { preventDestroy: props.preventDestroy },
-    });
-    new KmsAlias(this, "alerts-us-east-1-key-alias", { provider, name: `alias/${resourceName(props.environment, "alerts")}`, targetKeyId: key.keyId });
-    return key;
   }
 }
 
