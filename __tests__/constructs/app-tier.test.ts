@@ -9,13 +9,7 @@ import { AppTier, amazonLinuxImage, type AppTierProps } from "../../constructs/a
 import { renderUserData } from "../../constructs/app/user-data";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { logGroupName } from "../../constructs/naming";
-import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
-
-function only(tf: TerraformJson, type: string): [string, any] {
-  const all = Object.entries(resourcesOf(tf, type));
-  expect(all).toHaveLength(1);
-  return all[0];
-}
+import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 function policyStatements(tf: TerraformJson, policyRef: string): any[] {
   return tf.data?.aws_iam_policy_document[refName(policyRef, "data.aws_iam_policy_document")].statement;

@@ -6,13 +6,7 @@ import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName, ProjectConfig } from "../../config/schema";
 import { windowsOverlap } from "../../config/windows";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
-import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
-
-function only(tf: TerraformJson, type: string): [string, any] {
-  const all = Object.entries(resourcesOf(tf, type));
-  expect(all).toHaveLength(1);
-  return all[0];
-}
+import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 const KEY = { database: "${aws_kms_key.encryption_database-key.arn}", storage: "${aws_kms_key.encryption_storage-key.arn}" };
 

@@ -8,13 +8,7 @@ import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
 import { MAINTENANCE_STATUS } from "../../constructs/maintenance-site";
 import { dashboardBody } from "../../constructs/monitoring";
-import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
-
-function only(tf: TerraformJson, type: string): [string, any] {
-  const all = Object.entries(resourcesOf(tf, type));
-  expect(all).toHaveLength(1);
-  return all[0];
-}
+import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 /** Domain records (not certificate validation records). */
 function domainRecords(tf: TerraformJson, domain: string): any[] {

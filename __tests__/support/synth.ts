@@ -73,6 +73,13 @@ export function resourcesOf(tf: TerraformJson, type: string): Record<string, any
   return tf.resource?.[type] ?? {};
 }
 
+/** The one resource of `type` in the stack, as [name, resource]; fails the test when there are none or several. */
+export function only(tf: TerraformJson, type: string): [string, any] {
+  const all = Object.entries(resourcesOf(tf, type));
+  if (all.length !== 1) throw new Error(`expected exactly one ${type}, found ${all.length}: ${all.map(([name]) => name).join(", ")}`);
+  return all[0];
+}
+
 /** The one resource of `type` called `name`; fails the test with what exists instead. */
 export function resource(tf: TerraformJson, type: string, name: string): any {
   const found = resourcesOf(tf, type)[name];
