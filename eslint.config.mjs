@@ -25,8 +25,8 @@ export default tseslint.config(
     },
   },
   {
-    // Synthesized Terraform is untyped JSON; tests read it as such.
-    files: ["__tests__/**/*.ts"],
+    // Synthesized Terraform is untyped JSON; tests and the guardrail rules read it as such.
+    files: ["__tests__/**/*.ts", "constructs/policy/**/*.ts"],
     rules: { "@typescript-eslint/no-explicit-any": "off" },
   },
 );

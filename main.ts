@@ -4,18 +4,22 @@
  * Run by `cdktf synth|diff|deploy` (cdktf.json) and by `npm run synth` (tools/synth.ts). Configuration is loaded and
  * validated before the App exists, because constructing an App already creates its output directory.
  */
-import { App } from "cdktf";
+import { App, Aspects } from "cdktf";
 import { ConfigError, loadConfig } from "./config/load";
 import { ENVIRONMENT_NAMES, type ProjectConfig } from "./config/schema";
 import { MediCareHubStack, environmentStackId } from "./constructs/medicare-hub-stack";
 import { STATE_STACK_ID, StateBackendStack } from "./terraform-state-backend/state-backend-stack";
-import { finalizeSynthOutput } from "./tools/synth-output";
+import { PolicyAspect } from "./constructs/policy/aspect";
+import type { Suppression } from "./constructs/policy/suppressions";
+import { finalizeSynthOutput, formatRefusals, synthOrRefusals } from "./tools/synth-output";
 
 export interface BuildAppOptions {
   /** Output directory. @default - $CDKTF_OUTDIR, else "cdktf.out" */
   readonly outdir?: string;
   /** Write HCL (`cdk.tf`) instead of JSON (`cdk.tf.json`). @default - $SYNTH_HCL_OUTPUT, else false */
   readonly hclOutput?: boolean;
+  /** Accepted guardrail findings per environment. @default SUPPRESSIONS (constructs/policy/suppressions.ts) */
+  readonly suppressions?: Readonly<Record<string, readonly Suppression[]>>;
 }
 
 /** Builds (but does not synthesize) the App from an already validated configuration. */
@@ -36,6 +40,10 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
         stateBackend: config.stateBackend,
       });
     }
+    // Guardrails: every stack is checked against the rule pack when it is synthesized (constructs/policy). cdktf
+    // invokes aspects from each stack down, so the aspect goes on the stacks, not on the App.
+    const guardrails = new PolicyAspect(options.suppressions);
+    for (const stack of app.node.children) Aspects.of(stack).add(guardrails);
     return app;
   } finally {
     if (previous === undefined) delete process.env[HCL_ENV];
@@ -58,7 +66,11 @@ export function main(): number {
     throw error;
   }
   const app = buildApp(config);
-  app.synth();
+  const refusals = synthOrRefusals(() => app.synth());
+  if (refusals.length > 0) {
+    console.error(formatRefusals(refusals));
+    return 1;
+  }
   finalizeSynthOutput(app.outdir, app.hclOutput);
   return 0;
 }

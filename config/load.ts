@@ -165,7 +165,7 @@ function crossFieldIssues(root: unknown): RawIssue[] {
       issues.push({
         path: at("app", "minCapacity"),
         value: min,
-        problem: `must be at least the number of availabilityZones (${azs.length}), so every AZ keeps an instance when one fails`,
+        problem: `must be at least the number of availabilityZones (${azs.length}), so every AZ keeps an instance when one fails (guardrail MH-CMP-5)`,
       });
     }
     const lb = isPlainObject(env.loadBalancer) ? env.loadBalancer : {};

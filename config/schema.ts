@@ -81,7 +81,7 @@ export const EnvironmentSchema = z.strictObject({
       error: 'must be a list of AZ names such as ["us-east-2a", "us-east-2b"]',
     })
     .min(AZ_COUNT_MIN, {
-      error: `must list at least ${AZ_COUNT_MIN} AZs: a single AZ is a single point of failure`,
+      error: `must list at least ${AZ_COUNT_MIN} AZs: a single AZ is a single point of failure (guardrail MH-NET-2)`,
     })
     .max(AZ_COUNT_MAX, { error: `must list at most ${AZ_COUNT_MAX} AZs` }),
   /** Cost centre written to every resource's CostCenter tag. */
@@ -142,6 +142,11 @@ export const EnvironmentSchema = z.strictObject({
       /^(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d-(mon|tue|wed|thu|fri|sat|sun):([01]\d|2[0-3]):[0-5]\d$/,
       'must be a UTC window "ddd:hh:mm-ddd:hh:mm" such as "sun:04:30-sun:05:30"',
     ),
+    /**
+     * A synchronous standby in another AZ with automatic failover. Always on in MediCare Hub: turning it off makes
+     * synth fail on guardrail MH-RDS-1 unless the environment accepts that finding with a reason.
+     */
+    multiAz: z.boolean({ error: "must be true or false" }),
     /** RDS API deletion protection. */
     deletionProtection: z.boolean({ error: "must be true or false" }),
     /** Enhanced monitoring granularity in seconds. */

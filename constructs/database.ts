@@ -48,6 +48,8 @@ export interface DatabaseProps {
   readonly allocatedStorageGib: number;
   /** Storage grows automatically up to this. */
   readonly maxAllocatedStorageGib: number;
+  /** A synchronous standby in another AZ. @default true */
+  readonly multiAz?: boolean;
   /** Automated backups, and so the point-in-time recovery window. */
   readonly backupRetentionDays: number;
   readonly backupWindow: string;
@@ -129,7 +131,7 @@ export class Database extends Construct {
       masterUserSecretKmsKeyId: props.databaseKey.arn,
       iamDatabaseAuthenticationEnabled: true,
       port: POSTGRES_PORT,
-      multiAz: true,
+      multiAz: props.multiAz ?? true,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [props.securityGroupId],
       publiclyAccessible: false,

@@ -144,6 +144,7 @@ export class MediCareHubStack extends MediCareStack {
       instanceClass: db.instanceClass,
       allocatedStorageGib: db.allocatedStorageGib,
       maxAllocatedStorageGib: db.maxAllocatedStorageGib,
+      multiAz: db.multiAz,
       backupRetentionDays: db.backupRetentionDays,
       backupWindow: db.backupWindow,
       maintenanceWindow: db.maintenanceWindow,

@@ -16,8 +16,12 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 const ROOT = resolve(__dirname, "..");
-/** How package.json runs TypeScript: one node process with tsx's CommonJS loader (no wrapper process). */
-const NODE_TSX = [process.execPath, "--require", "tsx/cjs"] as const;
+/**
+ * How package.json runs TypeScript: one node process with tsx's CommonJS loader (no wrapper process), and young-
+ * generation semi-spaces capped at 4 MB: synth allocates many short-lived strings, and V8's default growth of the
+ * semi-spaces alone added ~100 MB of resident memory (measured: 278 MB → 169 MB for HCL, same wall time).
+ */
+const NODE_TSX = [process.execPath, "--max-semi-space-size=4", "--require", "tsx/cjs"] as const;
 const CDKTF = join(ROOT, "node_modules", ".bin", "cdktf");
 
 /** Budgets the project keeps as it grows (README, "Budgets"). */

@@ -71,3 +71,35 @@ export function readAnnotations(outdir: string): SynthAnnotation[] {
 export function formatAnnotations(annotations: readonly SynthAnnotation[]): string[] {
   return annotations.map((a) => `${a.level} [${a.constructPath}] ${a.message}`);
 }
+
+/** cdktf's error when a construct carries an error annotation (our guardrails, among others). */
+const ANNOTATION_ERRORS = /^Encountered Annotations with level "ERROR":\n/;
+
+/**
+ * Runs `synth`; when cdktf refuses because of error annotations, returns them as readable lines instead of throwing,
+ * so callers can report them and exit non-zero. Any other error is rethrown.
+ */
+export function synthOrRefusals(synth: () => void): string[] {
+  try {
+    synth();
+    return [];
+  } catch (error) {
+    const message = (error as Error).message ?? "";
+    if (!ANNOTATION_ERRORS.test(message)) throw error;
+    return message
+      .replace(ANNOTATION_ERRORS, "")
+      .split("\n")
+      .map((line) => line.trim())
+      // cdktf's own advice (an environment variable that ignores errors) is not ours to give.
+      .filter((line) => line && !line.startsWith("Either fix the issues above"));
+  }
+}
+
+/** How a refused synth is reported. */
+export function formatRefusals(refusals: readonly string[]): string {
+  return [
+    `Synth refused: ${refusals.length} guardrail failure(s). Nothing was written.`,
+    ...refusals.map((line) => `  ${line}`),
+    "Fix the configuration, or accept a finding with a reason in constructs/policy/suppressions.ts; `npm run policy` shows every rule.",
+  ].join("\n");
+}

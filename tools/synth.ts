@@ -9,7 +9,7 @@ import { rmSync } from "node:fs";
 import { ConfigError, loadConfig } from "../config/load";
 import type { ProjectConfig } from "../config/schema";
 import { buildApp } from "../main";
-import { finalizeSynthOutput, formatAnnotations, readAnnotations, terraformCommand } from "./synth-output";
+import { finalizeSynthOutput, formatAnnotations, formatRefusals, readAnnotations, synthOrRefusals, terraformCommand } from "./synth-output";
 
 interface SynthArgs {
   readonly hcl: boolean;
@@ -46,7 +46,13 @@ function run(argv: readonly string[]): number {
   }
   rmSync(args.outdir, { recursive: true, force: true });
   const app = buildApp(config, { outdir: args.outdir, hclOutput: args.hcl });
-  app.synth();
+  const refusals = synthOrRefusals(() => app.synth());
+  if (refusals.length > 0) {
+    // Stacks before the refused one were already written: remove them, so no half of the output is left.
+    rmSync(args.outdir, { recursive: true, force: true });
+    console.error(formatRefusals(refusals));
+    return 1;
+  }
   if (finalizeSynthOutput(args.outdir, args.hcl)) return 1;
   for (const line of formatAnnotations(readAnnotations(args.outdir))) console.error(line);
   const stacks = app.node.children.map((child) => child.node.id).join(", ");

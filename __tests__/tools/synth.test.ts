@@ -12,7 +12,7 @@ import { describeWithTerraform, terraform } from "../terraform/harness";
 
 const ROOT = resolve(__dirname, "../..");
 /** As package.json and cdktf.json run it. */
-const NODE_ARGS = ["--require", "tsx/cjs"];
+const NODE_ARGS = ["--max-semi-space-size=4", "--require", "tsx/cjs"];
 const work = mkdtempSync(join(tmpdir(), "medicare-hub-synth-cli-"));
 
 interface Run {
@@ -87,6 +87,28 @@ describe("synth with invalid configuration", () => {
     const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile("kept", CASES[0].override) });
     expect(run.code).toBe(1);
     expect({ text: readFileSync(manifest, "utf8"), mtime: statSync(manifest).mtimeMs }).toEqual(before);
+  }, 60_000);
+});
+
+describe("synth with configuration that breaks a guardrail", () => {
+  test("a single-AZ database, one NAT gateway, no WAF and short logs in prod: exits 1 naming each rule, leaves no output", async () => {
+    const outdir = join(work, "out-guardrails");
+    const override = {
+      environments: { prod: { database: { multiAz: false }, network: { natGateways: "single" }, loadBalancer: { waf: false }, logRetentionDays: 30 } },
+    };
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile("guardrails", override) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Synth refused");
+    for (const rule of ["MH-RDS-1", "MH-NET-3", "MH-ELB-7", "MH-OBS-2"]) expect(run.stderr).toContain(`[medicare-hub-prod] ${rule} `);
+    expect(existsSync(outdir)).toBe(false);
+  }, 60_000);
+
+  test("one AZ or fewer instances than AZs are refused by config validation already, citing the guardrail", async () => {
+    const run = await runScript("tools/synth.ts", ["--outdir", join(work, "out-one-az")], {
+      [OVERRIDE_FILE_ENV]: overrideFile("one-az", { environments: { prod: { availabilityZones: ["us-east-2a"], app: { minCapacity: 1, desiredCapacity: 1 } } } }),
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/field availabilityZones: got .*\n.*guardrail MH-NET-2/);
   }, 60_000);
 });
 

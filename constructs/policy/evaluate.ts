@@ -1,0 +1,64 @@
+/**
+ * Runs the rule pack over a synthesized stack and applies the environment's suppressions.
+ */
+import { POLICY_RULES } from "./pack";
+import type { Finding, PolicyRule, StackView } from "./rule";
+import type { Suppression } from "./suppressions";
+
+/** A suppression's reason must say something: at least this many characters. */
+export const MINIMUM_REASON_LENGTH = 20;
+
+export interface EvaluatedFinding extends Finding {
+  readonly rule: PolicyRule;
+  /** The suppression that accepts this non-compliant finding, if any. */
+  readonly suppressedBy?: Suppression;
+}
+
+export interface PolicyResult {
+  readonly stackId: string;
+  readonly environment: string;
+  readonly findings: readonly EvaluatedFinding[];
+  /** Non-compliant and not suppressed: errors fail synth, warnings are reported. */
+  readonly failures: readonly EvaluatedFinding[];
+  /** Suppressions that are themselves wrong (no reason, unknown rule): errors. */
+  readonly invalidSuppressions: readonly { readonly suppression: Suppression; readonly problem: string }[];
+  /** Valid suppressions that matched no finding: warnings. */
+  readonly unusedSuppressions: readonly Suppression[];
+}
+
+export function evaluateStack(stack: StackView, suppressions: readonly Suppression[], rules: readonly PolicyRule[] = POLICY_RULES): PolicyResult {
+  const ids = new Set(rules.map((r) => r.id));
+  const invalidSuppressions = suppressions.flatMap((suppression) => {
+    const problems: string[] = [];
+    if (!ids.has(suppression.rule)) problems.push(`names no rule of the pack ("${suppression.rule}")`);
+    if ((suppression.reason ?? "").trim().length < MINIMUM_REASON_LENGTH) {
+      problems.push(`has no reason (at least ${MINIMUM_REASON_LENGTH} characters saying why the finding is acceptable)`);
+    }
+    return problems.map((problem) => ({ suppression, problem }));
+  });
+  const valid = suppressions.filter((s) => !invalidSuppressions.some((i) => i.suppression === s));
+  const used = new Set<Suppression>();
+
+  const findings = rules.flatMap((rule) =>
+    rule.evaluate(stack).map((finding): EvaluatedFinding => {
+      if (finding.status !== "non-compliant") return { ...finding, rule };
+      const suppressedBy = valid.find((s) => s.rule === rule.id && (!s.address || s.address === finding.address));
+      if (suppressedBy) used.add(suppressedBy);
+      return { ...finding, rule, suppressedBy };
+    }),
+  );
+  return {
+    stackId: stack.stackId,
+    environment: stack.environment,
+    findings,
+    failures: findings.filter((f) => f.status === "non-compliant" && !f.suppressedBy),
+    invalidSuppressions,
+    unusedSuppressions: valid.filter((s) => !used.has(s)),
+  };
+}
+
+/** The message for a failure: rule id, address, requirement, reason and fix. */
+export function failureMessage(failure: EvaluatedFinding): string {
+  const rule = failure.rule;
+  return `${rule.id} ${failure.address}: ${rule.title}; ${failure.reason}. Fix: ${rule.fix} (${rule.standard})`;
+}

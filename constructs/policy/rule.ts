@@ -1,0 +1,136 @@
+/**
+ * The guardrail model: a rule is a pure function over a synthesized stack (its Terraform JSON), returning a finding
+ * per resource it applies to. Rules never look at TypeScript constructs or configuration, only at what Terraform
+ * will be asked to build, so they judge exactly what a reviewer would read in the plan.
+ */
+
+export type Severity = "error" | "warning";
+export type Status = "compliant" | "non-compliant" | "not-applicable";
+
+export interface Finding {
+  readonly status: Status;
+  /** Terraform address (`aws_db_instance.database_instance`), or `(stack)` for stack-wide findings. */
+  readonly address: string;
+  readonly reason: string;
+}
+
+export interface PolicyRule {
+  /** Stable id, cited in errors and suppressions: `MH-<AREA>-<n>`. */
+  readonly id: string;
+  /** One line: what the rule requires. */
+  readonly title: string;
+  readonly severity: Severity;
+  /** Where the requirement comes from: AWS FSBP control, HIPAA Security Rule section, Well-Architected item. */
+  readonly standard: string;
+  /** What to change when the rule fails. */
+  readonly fix: string;
+  evaluate(stack: StackView): Finding[];
+}
+
+/** A resource as synthesized. */
+export interface SynthesizedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly address: string;
+  readonly values: Record<string, any>;
+}
+
+/** Read access to one synthesized stack, with the relations rules need. */
+export class StackView {
+  constructor(
+    readonly stackId: string,
+    readonly tf: { resource?: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: Record<string, any[]> },
+  ) {}
+
+  resources(...types: string[]): SynthesizedResource[] {
+    return types.flatMap((type) =>
+      Object.entries(this.tf.resource?.[type] ?? {}).map(([name, values]) => ({ type, name, address: `${type}.${name}`, values })),
+    );
+  }
+
+  /** The resource a `${type.name.attr}` reference points at. */
+  referenced(reference: unknown): SynthesizedResource | undefined {
+    const match = typeof reference === "string" ? /^\$\{([a-z0-9_]+)\.([\w-]+)\.[\w.[\]]+\}$/.exec(reference) : null;
+    if (!match) return undefined;
+    const values = this.tf.resource?.[match[1]]?.[match[2]];
+    return values ? { type: match[1], name: match[2], address: `${match[1]}.${match[2]}`, values } : undefined;
+  }
+
+  /** The statements of the `aws_iam_policy_document` a `${data...json}` reference points at. */
+  policyStatements(reference: unknown): any[] {
+    const match = typeof reference === "string" ? /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(reference) : null;
+    return match ? (this.tf.data?.aws_iam_policy_document?.[match[1]]?.statement ?? []) : [];
+  }
+
+  /** The Environment tag of the stack's default provider: `prod`, `dev`, `shared`. */
+  get environment(): string {
+    const main = (this.tf.provider?.aws ?? []).find((p) => !p.alias) ?? {};
+    return main.default_tags?.[0]?.tags?.Environment ?? "unknown";
+  }
+
+  get isProduction(): boolean {
+    return this.environment === "prod";
+  }
+
+  /** Whether `reference` (an id/arn interpolation) points at `resource`. */
+  static refersTo(reference: unknown, resource: SynthesizedResource): boolean {
+    return typeof reference === "string" && reference.startsWith(`\${${resource.address}.`);
+  }
+}
+
+interface RuleMetadata {
+  readonly id: string;
+  readonly title: string;
+  readonly severity?: Severity;
+  readonly standard: string;
+  readonly fix: string;
+}
+
+/**
+ * A rule checking each resource of some types on its own. `check` returns nothing when compliant, or the reason it is
+ * not. `when` limits the rule (e.g. to production); elsewhere it is not applicable.
+ */
+export function resourceRule(
+  meta: RuleMetadata & {
+    readonly types: readonly string[];
+    readonly when?: (stack: StackView) => boolean;
+    readonly check: (resource: SynthesizedResource, stack: StackView) => string | undefined;
+  },
+): PolicyRule {
+  return stackRule({
+    ...meta,
+    check: (stack) => {
+      const resources = stack.resources(...meta.types);
+      if (resources.length === 0) return [notApplicable(`no ${meta.types.join(" or ")} in this stack`)];
+      return resources.map((resource) => {
+        const problem = meta.check(resource, stack);
+        return { status: problem ? "non-compliant" : "compliant", address: resource.address, reason: problem ?? "compliant" };
+      });
+    },
+  });
+}
+
+/** A rule over the whole stack, for requirements about relations (routes to NAT gateways, mount targets per AZ). */
+export function stackRule(
+  meta: RuleMetadata & { readonly when?: (stack: StackView) => boolean; readonly check: (stack: StackView) => Finding[] },
+): PolicyRule {
+  return {
+    id: meta.id,
+    title: meta.title,
+    severity: meta.severity ?? "error",
+    standard: meta.standard,
+    fix: meta.fix,
+    evaluate: (stack) => (meta.when && !meta.when(stack) ? [notApplicable(`not required in ${stack.environment}`)] : meta.check(stack)),
+  };
+}
+
+export function notApplicable(reason: string): Finding {
+  return { status: "not-applicable", address: "(stack)", reason };
+}
+
+export function finding(ok: boolean, address: string, problem: string): Finding {
+  return { status: ok ? "compliant" : "non-compliant", address, reason: ok ? "compliant" : problem };
+}
+
+/** Production only. */
+export const inProduction = (stack: StackView): boolean => stack.isProduction;

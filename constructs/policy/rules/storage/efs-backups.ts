@@ -1,0 +1,17 @@
+import { stackRule, finding, notApplicable } from "../../rule";
+
+export const rule = stackRule({
+  id: "MH-EFS-4",
+  title: "File systems are backed up (automatic backups or an AWS Backup selection)",
+  standard: "AWS FSBP EFS.2; HIPAA 164.308(a)(7)(ii)(A) data backup",
+  fix: "Enable the EFS backup policy and include the file system in the backup selection.",
+  check: (stack) => {
+    const systems = stack.resources("aws_efs_file_system");
+    if (systems.length === 0) return [notApplicable("no file system")];
+    return systems.map((fs) => {
+      const automatic = stack.resources("aws_efs_backup_policy").some((p) => String(p.values.file_system_id).startsWith(`\${${fs.address}.`) && p.values.backup_policy?.status === "ENABLED");
+      const selected = stack.resources("aws_backup_selection").some((s) => (s.values.resources ?? []).some((r: string) => r.startsWith(`\${${fs.address}.`)));
+      return finding(automatic || selected, fs.address, "not backed up");
+    });
+  },
+});

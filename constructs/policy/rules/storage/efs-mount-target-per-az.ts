@@ -1,0 +1,24 @@
+import { stackRule, finding, notApplicable } from "../../rule";
+
+/** Instances in every AZ mount the file system locally, so losing an AZ's mount target affects only that AZ. */
+export const rule = stackRule({
+  id: "MH-EFS-3",
+  title: "File systems have a mount target in every AZ of the app tier",
+  standard: "Well-Architected REL10 (fault isolation)",
+  fix: "Create a mount target in each AZ's private-app subnet (constructs/shared-storage.ts).",
+  check: (stack) => {
+    const systems = stack.resources("aws_efs_file_system");
+    if (systems.length === 0) return [notApplicable("no file system")];
+    const appAzs = new Set(stack.resources("aws_subnet").filter((s) => s.values.tags?.Tier === "private-app").map((s) => s.values.availability_zone));
+    return systems.map((fs) => {
+      const azs = new Set(
+        stack
+          .resources("aws_efs_mount_target")
+          .filter((t) => String(t.values.file_system_id).startsWith(`\${${fs.address}.`))
+          .map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone),
+      );
+      const missing = [...appAzs].filter((az) => !azs.has(az));
+      return finding(azs.size >= 2 && missing.length === 0, fs.address, `no mount target in ${missing.join(", ") || "a second AZ"}`);
+    });
+  },
+});
