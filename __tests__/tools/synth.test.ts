@@ -105,10 +105,13 @@ describe("synth with configuration that breaks a guardrail", () => {
 
   test("one AZ or fewer instances than AZs are refused by config validation already, citing the guardrail", async () => {
     const run = await runScript("tools/synth.ts", ["--outdir", join(work, "out-one-az")], {
-      [OVERRIDE_FILE_ENV]: overrideFile("one-az", { environments: { prod: { availabilityZones: ["us-east-2a"], app: { minCapacity: 1, desiredCapacity: 1 } } } }),
+      [OVERRIDE_FILE_ENV]: overrideFile("one-az", {
+        environments: { prod: { availabilityZones: ["us-east-2a"] }, dev: { app: { minCapacity: 1, desiredCapacity: 1 } } },
+      }),
     });
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/field availabilityZones: got .*\n.*guardrail MH-NET-2/);
+    expect(run.stderr).toMatch(/environment "prod", field availabilityZones: got .*\n.*guardrail MH-NET-2/);
+    expect(run.stderr).toMatch(/environment "dev", field app.minCapacity: got 1 .*\n.*guardrail MH-CMP-5/);
   }, 60_000);
 });
 
