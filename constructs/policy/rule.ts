@@ -72,6 +72,14 @@ export class StackView {
     return this.environment === "prod";
   }
 
+  /** Resources of `type` whose `attribute` (an id/arn interpolation, or a list of them) references `resource`. */
+  attached(type: string, attribute: string, resource: SynthesizedResource): SynthesizedResource[] {
+    return this.resources(type).filter((candidate) => {
+      const value = candidate.values[attribute];
+      return (Array.isArray(value) ? value : [value]).some((v) => StackView.refersTo(v, resource));
+    });
+  }
+
   /** Whether `reference` (an id/arn interpolation) points at `resource`. */
   static refersTo(reference: unknown, resource: SynthesizedResource): boolean {
     return typeof reference === "string" && reference.startsWith(`\${${resource.address}.`);
@@ -134,3 +142,28 @@ export function finding(ok: boolean, address: string, problem: string): Finding 
 
 /** Production only. */
 export const inProduction = (stack: StackView): boolean => stack.isProduction;
+
+/**
+ * A rule over each resource of `type` (e.g. each S3 bucket) judged by the configuration resource attached to it
+ * through `attribute` (e.g. its aws_s3_bucket_versioning). `check` gets that resource, or undefined when none exists.
+ */
+export function attachedRule(
+  meta: RuleMetadata & {
+    readonly type: string;
+    readonly attachedType: string;
+    readonly attribute: string;
+    readonly problem: string;
+    readonly check: (attached: SynthesizedResource | undefined, stack: StackView) => boolean;
+  },
+): PolicyRule {
+  return stackRule({
+    ...meta,
+    check: (stack) => {
+      const resources = stack.resources(meta.type);
+      if (resources.length === 0) return [notApplicable(`no ${meta.type} in this stack`)];
+      return resources.map((resource) =>
+        finding(meta.check(stack.attached(meta.attachedType, meta.attribute, resource)[0], stack), resource.address, meta.problem),
+      );
+    },
+  });
+}

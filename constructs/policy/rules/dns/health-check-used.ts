@@ -1,4 +1,4 @@
-import { stackRule, finding, notApplicable } from "../../rule";
+import { StackView, stackRule, finding, notApplicable, type SynthesizedResource } from "../../rule";
 
 /** A health check decides routing (failover) or at least pages someone; primary failover records carry one. */
 export const rule = stackRule({
@@ -8,13 +8,12 @@ export const rule = stackRule({
   fix: "Attach the health check to the PRIMARY record (dns.maintenancePage) and alarm on it.",
   check: (stack) => {
     const checks = stack.resources("aws_route53_health_check");
-    const records = stack.resources("aws_route53_record");
-    const primaries = records.filter((r) => r.values.failover_routing_policy?.type === "PRIMARY");
+    const primaries = stack.resources("aws_route53_record").filter((r) => r.values.failover_routing_policy?.type === "PRIMARY");
     if (checks.length === 0 && primaries.length === 0) return [notApplicable("no health-checked routing")];
     const alarms = stack.resources("aws_cloudwatch_metric_alarm");
-    const used = (check: { address: string }) =>
-      records.some((r) => String(r.values.health_check_id).startsWith(`\${${check.address}.`)) ||
-      alarms.some((a) => String(a.values.dimensions?.HealthCheckId ?? "").startsWith(`\${${check.address}.`));
+    const used = (check: SynthesizedResource) =>
+      stack.attached("aws_route53_record", "health_check_id", check).length > 0 ||
+      alarms.some((a) => StackView.refersTo(a.values.dimensions?.HealthCheckId, check));
     return [
       ...checks.map((check) => finding(used(check), check.address, "the health check is used by no record and no alarm")),
       ...primaries.map((record) => finding(Boolean(record.values.health_check_id), record.address, "a PRIMARY failover record has no health check")),

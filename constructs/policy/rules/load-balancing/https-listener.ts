@@ -9,10 +9,9 @@ export const rule = stackRule({
   check: (stack) => {
     const lbs = stack.resources("aws_lb");
     if (lbs.length === 0) return [notApplicable("no load balancer")];
-    const listeners = stack.resources("aws_lb_listener");
     return lbs.map((lb) =>
       finding(
-        listeners.some((l) => String(l.values.load_balancer_arn).startsWith(`\${${lb.address}.`) && l.values.protocol === "HTTPS" && l.values.certificate_arn),
+        stack.attached("aws_lb_listener", "load_balancer_arn", lb).some((l) => l.values.protocol === "HTTPS" && l.values.certificate_arn),
         lb.address,
         "no HTTPS listener with a certificate",
       ),

@@ -9,7 +9,6 @@ export const rule = stackRule({
   check: (stack) => {
     const lbs = stack.resources("aws_lb").filter((lb) => lb.values.internal !== true);
     if (lbs.length === 0) return [notApplicable("no internet-facing load balancer")];
-    const associations = stack.resources("aws_wafv2_web_acl_association");
-    return lbs.map((lb) => finding(associations.some((a) => String(a.values.resource_arn).startsWith(`\${${lb.address}.`)), lb.address, "no WAF web ACL"));
+    return lbs.map((lb) => finding(stack.attached("aws_wafv2_web_acl_association", "resource_arn", lb).length > 0, lb.address, "no WAF web ACL"));
   },
 });

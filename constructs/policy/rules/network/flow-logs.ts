@@ -9,9 +9,6 @@ export const rule = stackRule({
   check: (stack) => {
     const vpcs = stack.resources("aws_vpc");
     if (vpcs.length === 0) return [notApplicable("no VPC")];
-    const logs = stack.resources("aws_flow_log");
-    return vpcs.map((vpc) =>
-      finding(logs.some((l) => l.values.traffic_type === "ALL" && String(l.values.vpc_id).startsWith(`\${${vpc.address}.`)), vpc.address, "no flow log of ALL traffic"),
-    );
+    return vpcs.map((vpc) => finding(stack.attached("aws_flow_log", "vpc_id", vpc).some((l) => l.values.traffic_type === "ALL"), vpc.address, "no flow log of ALL traffic"));
   },
 });

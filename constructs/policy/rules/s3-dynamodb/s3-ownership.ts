@@ -1,20 +1,13 @@
-import { stackRule, finding, notApplicable, type StackView, type SynthesizedResource } from "../../rule";
+import { attachedRule } from "../../rule";
 
-function configOf(stack: StackView, bucket: SynthesizedResource): SynthesizedResource | undefined {
-  return stack.resources("aws_s3_bucket_ownership_controls").find((c) => String(c.values.bucket).startsWith(`\${${bucket.address}.`));
-}
-
-export const rule = stackRule({
+export const rule = attachedRule({
   id: "MH-S3-4",
   title: "S3 buckets disable ACLs (bucket owner enforced)",
   standard: "AWS FSBP S3.12",
   fix: "Add aws_s3_bucket_ownership_controls with BucketOwnerEnforced.",
-  check: (stack) => {
-    const buckets = stack.resources("aws_s3_bucket");
-    if (buckets.length === 0) return [notApplicable("no S3 bucket")];
-    return buckets.map((bucket) => {
-      const config = configOf(stack, bucket);
-      return finding(config?.values.rule?.object_ownership === "BucketOwnerEnforced" || config?.values.rule?.[0]?.object_ownership === "BucketOwnerEnforced", bucket.address, "ACLs are enabled");
-    });
-  },
+  type: "aws_s3_bucket",
+  attachedType: "aws_s3_bucket_ownership_controls",
+  attribute: "bucket",
+  problem: "ACLs are enabled",
+  check: (ownership) => [ownership?.values.rule].flat().some((r) => r?.object_ownership === "BucketOwnerEnforced"),
 });

@@ -9,8 +9,8 @@ export const rule = stackRule({
     const systems = stack.resources("aws_efs_file_system");
     if (systems.length === 0) return [notApplicable("no file system")];
     return systems.map((fs) => {
-      const automatic = stack.resources("aws_efs_backup_policy").some((p) => String(p.values.file_system_id).startsWith(`\${${fs.address}.`) && p.values.backup_policy?.status === "ENABLED");
-      const selected = stack.resources("aws_backup_selection").some((s) => (s.values.resources ?? []).some((r: string) => r.startsWith(`\${${fs.address}.`)));
+      const automatic = stack.attached("aws_efs_backup_policy", "file_system_id", fs).some((p) => p.values.backup_policy?.status === "ENABLED");
+      const selected = stack.attached("aws_backup_selection", "resources", fs).length > 0;
       return finding(automatic || selected, fs.address, "not backed up");
     });
   },

@@ -11,12 +11,7 @@ export const rule = stackRule({
     if (systems.length === 0) return [notApplicable("no file system")];
     const appAzs = new Set(stack.resources("aws_subnet").filter((s) => s.values.tags?.Tier === "private-app").map((s) => s.values.availability_zone));
     return systems.map((fs) => {
-      const azs = new Set(
-        stack
-          .resources("aws_efs_mount_target")
-          .filter((t) => String(t.values.file_system_id).startsWith(`\${${fs.address}.`))
-          .map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone),
-      );
+      const azs = new Set(stack.attached("aws_efs_mount_target", "file_system_id", fs).map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
       const missing = [...appAzs].filter((az) => !azs.has(az));
       return finding(azs.size >= 2 && missing.length === 0, fs.address, `no mount target in ${missing.join(", ") || "a second AZ"}`);
     });
