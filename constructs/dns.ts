@@ -71,8 +71,11 @@ export class Dns extends Construct {
     this.certificateArn = this.validatedCertificate("certificate");
   }
 
-  /** Health check, then the domain's A and AAAA records: failover (primary ALB, secondary page) or plain aliases. */
-  addRouting(props: RoutingProps): void {
+  /**
+   * Health check, then the domain's A and AAAA records: failover (primary ALB, secondary page) or plain aliases.
+   * Returns the health check, which the monitoring layer alarms on.
+   */
+  addRouting(props: RoutingProps): Route53HealthCheck {
     if (this.healthCheck) throw new Error(`Dns ${this.node.path}: addRouting was already called`);
     // The check targets the load balancer itself, not the domain: once DNS fails over, a check of the domain would
     // test the maintenance page and never see the primary recover.
@@ -93,7 +96,7 @@ export class Dns extends Construct {
       for (const type of RECORD_TYPES) {
         new Route53Record(this, `${type.toLowerCase()}-record`, { zoneId: this.zoneId, name: this.domainName, type, alias: toLoadBalancer });
       }
-      return;
+      return this.healthCheck;
     }
 
     const page = props.maintenancePage;
@@ -129,6 +132,7 @@ export class Dns extends Construct {
         alias: toMaintenancePage,
       });
     }
+    return this.healthCheck;
   }
 
   /**

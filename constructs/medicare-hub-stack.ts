@@ -196,7 +196,7 @@ export class MediCareHubStack extends MediCareStack {
       },
     });
 
-    this.dns.addRouting({
+    const healthCheck = this.dns.addRouting({
       loadBalancer: { dnsName: this.loadBalancer.alb.dnsName, zoneId: this.loadBalancer.alb.zoneId },
       healthCheckPath: HEALTH_CHECK_PATH,
       requestIntervalSeconds: config.dns.healthCheck.requestIntervalSeconds,
@@ -213,7 +213,7 @@ export class MediCareHubStack extends MediCareStack {
         autoScalingGroupName: this.appTier.group.name,
         databaseIdentifier: this.database.instance.identifier,
         fileSystemId: this.sharedStorage.fileSystem.id,
-        healthCheckId: (this.dns.healthCheck as NonNullable<Dns["healthCheck"]>).id,
+        healthCheckId: healthCheck.id,
         webAclName: this.loadBalancer.firewall?.webAcl.name,
       },
       thresholds: config.alarms,
