@@ -52,6 +52,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       },
       sharedStorage: { transitionToIaDays: 30 },
       backup: { dailyRetentionDays: 7, monthlyRetentionDays: 30 },
+      failureExperiments: { enabled: false, networkDisruptionMinutes: 5 },
       preventDestroy: false,
       loadBalancer: {
         deletionProtection: false,
@@ -113,6 +114,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       },
       sharedStorage: { transitionToIaDays: 30 },
       backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365 },
+      failureExperiments: { enabled: true, networkDisruptionMinutes: 5 },
       preventDestroy: true,
       loadBalancer: {
         deletionProtection: true,

@@ -174,6 +174,13 @@ export const EnvironmentSchema = z.strictObject({
     /** Copy every recovery point to a vault in this region (survives the loss of the region). @default - no copy */
     copyToRegion: region.optional(),
   }),
+  /** AWS FIS experiment templates that prove the architecture survives what it claims to survive. */
+  failureExperiments: z.strictObject({
+    /** Create the templates (they do nothing until someone starts an experiment). */
+    enabled: z.boolean({ error: "must be true or false" }),
+    /** How long the AZ network disruption lasts before FIS restores connectivity. */
+    networkDisruptionMinutes: wholeNumber(1, 60, "bounded on purpose"),
+  }),
   /**
    * `prevent_destroy` on stateful resources (database, file system, backup vault, KMS keys): Terraform refuses any
    * plan that would destroy them. Off only where the data is disposable.

@@ -9,6 +9,7 @@ import { Backup } from "./backup";
 import { Database } from "./database";
 import { Dns } from "./dns";
 import { Encryption } from "./encryption";
+import { FailureExperiments } from "./failure-experiments";
 import { HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
 import { PROJECT, projectTags } from "./naming";
@@ -49,6 +50,7 @@ export class MediCareHubStack extends MediCareStack {
   readonly sharedStorage: SharedStorage;
   readonly backup: Backup;
   readonly monitoring: Monitoring;
+  readonly failureExperiments?: FailureExperiments;
 
   constructor(scope: Construct, id: string, props: MediCareHubStackProps) {
     super(scope, id);
@@ -224,6 +226,23 @@ export class MediCareHubStack extends MediCareStack {
       email: config.alerts.email,
       preventDestroy: config.preventDestroy,
     });
+
+    if (config.failureExperiments.enabled) {
+      const alarms = this.monitoring.alarmsById;
+      this.failureExperiments = new FailureExperiments(this, "failure-experiments", {
+        environment,
+        ...account,
+        autoScalingGroupName: this.appTier.group.name,
+        // The AZ-loss experiments take out the first AZ; every AZ is built the same way.
+        targetAvailabilityZone: config.availabilityZones[0],
+        targetSubnetArn: this.network.appSubnetArns[0],
+        databaseArn: this.database.instance.arn,
+        stopAlarmArns: [alarms["alb-5xx-rate"].arn, alarms["target-5xx-rate"].arn],
+        networkDisruptionMinutes: config.failureExperiments.networkDisruptionMinutes,
+        logKey: this.encryption.storageKey,
+        logRetentionDays: config.logRetentionDays,
+      });
+    }
 
     this.output("environment", environment, "Environment this state belongs to");
     this.output("region", config.region, "Region the environment runs in");

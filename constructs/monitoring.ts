@@ -82,6 +82,8 @@ export class Monitoring extends Construct {
   readonly topic: SnsTopic;
   readonly globalTopic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
+  /** Alarms by id (e.g. "alb-5xx-rate"), for layers that act on them (failure experiments stop on them). */
+  readonly alarmsById: Record<string, CloudwatchMetricAlarm> = {};
   private readonly environment: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -205,6 +207,7 @@ export class Monitoring extends Construct {
       ...metricProps,
     });
     this.alarms.push(alarm);
+    this.alarmsById[id] = alarm;
     return alarm;
   }
 

@@ -63,6 +63,8 @@ export class Network extends Construct {
   readonly publicSubnetIds: SubnetIds;
   readonly appSubnetIds: SubnetIds;
   readonly dataSubnetIds: SubnetIds;
+  /** ARNs of the private-app subnets, in AZ order (failure experiments target them). */
+  readonly appSubnetArns: readonly string[];
   /** Route tables of the private-app subnets, in AZ order (gateway endpoints attach here). */
   readonly appRouteTableIds: readonly string[];
   readonly natGatewayIds: readonly string[];
@@ -112,6 +114,7 @@ export class Network extends Construct {
     this.publicSubnetIds = idsOf("public");
     this.appSubnetIds = idsOf("private-app");
     this.dataSubnetIds = idsOf("private-data");
+    this.appSubnetArns = availabilityZones.map((az) => subnet("private-app", az).arn);
 
     const internetGateway = new InternetGateway(this, "internet-gateway", { vpcId: vpc.id, tags: name("igw") });
     const publicRoutes = new RouteTable(this, "public-routes", { vpcId: vpc.id, tags: name("public") });

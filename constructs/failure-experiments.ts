@@ -1,0 +1,181 @@
+import { Construct } from "constructs";
+import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { FisExperimentTemplate, type FisExperimentTemplateAction, type FisExperimentTemplateTarget } from "@cdktf/provider-aws/lib/fis-experiment-template";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { logGroupName, resourceName } from "./naming";
+import type { KmsKeyRef } from "./secure-bucket";
+
+/** Tag EC2 Auto Scaling puts on every instance of a group: how experiments find the app instances. */
+export const ASG_NAME_TAG = "aws:autoscaling:groupName";
+/** Tag every experiment template carries, so the game-day runner finds it by name. */
+export const EXPERIMENT_TAG = "MediCareHubExperiment";
+
+export interface FailureExperimentsProps {
+  readonly environment: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly partition: string;
+  /** Name of the app's Auto Scaling Group (its instances carry it as a tag). */
+  readonly autoScalingGroupName: string;
+  /** The AZ the AZ-loss experiments take out. */
+  readonly targetAvailabilityZone: string;
+  /** ARN of the private-app subnet in that AZ. */
+  readonly targetSubnetArn: string;
+  readonly databaseArn: string;
+  /** Alarms that stop any experiment the moment users see errors. */
+  readonly stopAlarmArns: readonly string[];
+  readonly networkDisruptionMinutes: number;
+  readonly logKey: KmsKeyRef;
+  readonly logRetentionDays: number;
+}
+
+/** The experiments, by the name the game-day runner uses. */
+export const EXPERIMENTS = ["terminate-instance", "az-loss-compute", "rds-failover", "az-network-disruption"] as const;
+export type ExperimentName = (typeof EXPERIMENTS)[number];
+
+/**
+ * AWS FIS experiment templates that make the seed's manual failure tests repeatable: lose an instance, lose an AZ's
+ * instances, fail the database over, cut an AZ's app subnets off the network. Each stops on its own when users see
+ * errors (the 5xx alarms), logs to CloudWatch, and runs as a role that can do these actions to these targets only.
+ */
+export class FailureExperiments extends Construct {
+  readonly templates: Readonly<Record<ExperimentName, FisExperimentTemplate>>;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: FailureExperimentsProps) {
+    super(scope, id);
+    const { environment } = props;
+    const logGroup = new CloudwatchLogGroup(this, "log-group", {
+      name: logGroupName(environment, "fis"),
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKey.arn,
+    });
+    this.role = this.experimentRole(props, logGroup);
+
+    const instances = (selectionMode: string, filters: { path: string; values: string[] }[]): FisExperimentTemplateTarget => ({
+      name: "app-instances",
+      resourceType: "aws:ec2:instance",
+      selectionMode,
+      resourceTag: [{ key: ASG_NAME_TAG, value: props.autoScalingGroupName }],
+      filter: [{ path: "State.Name", values: ["running"] }, ...filters],
+    });
+    const terminate: FisExperimentTemplateAction = {
+      name: "terminate",
+      actionId: "aws:ec2:terminate-instances",
+      target: { key: "Instances", value: "app-instances" },
+    };
+    const az = props.targetAvailabilityZone;
+    const minutes = props.networkDisruptionMinutes;
+
+    const template = (name: ExperimentName, description: string, action: FisExperimentTemplateAction, target: FisExperimentTemplateTarget) =>
+      new FisExperimentTemplate(this, name, {
+        description: `MediCare Hub ${environment}: ${description}`,
+        roleArn: this.role.arn,
+        stopCondition: props.stopAlarmArns.map((value) => ({ source: "aws:cloudwatch:alarm", value })),
+        action: [action],
+        target: [target],
+        logConfiguration: { logSchemaVersion: 2, cloudwatchLogsConfiguration: { logGroupArn: `${logGroup.arn}:*` } },
+        tags: { Name: resourceName(environment, `fis-${name}`), [EXPERIMENT_TAG]: name },
+      });
+
+    this.templates = {
+      "terminate-instance": template(
+        "terminate-instance",
+        "terminate one app instance; the ASG replaces it",
+        terminate,
+        instances("COUNT(1)", []),
+      ),
+      "az-loss-compute": template(
+        "az-loss-compute",
+        `terminate every app instance in ${az}; the other AZs carry the load`,
+        terminate,
+        instances("ALL", [{ path: "Placement.AvailabilityZone", values: [az] }]),
+      ),
+      "rds-failover": template(
+        "rds-failover",
+        "reboot the database with forced failover; the standby takes over",
+        {
+          name: "failover",
+          actionId: "aws:rds:reboot-db-instances",
+          parameter: [{ key: "forceFailover", value: "true" }],
+          target: { key: "DBInstances", value: "database" },
+        },
+        { name: "database", resourceType: "aws:rds:db", selectionMode: "ALL", resourceArns: [props.databaseArn] },
+      ),
+      "az-network-disruption": template(
+        "az-network-disruption",
+        `cut ${az}'s private-app subnet off the network for ${minutes} minutes`,
+        {
+          name: "disrupt",
+          actionId: "aws:network:disrupt-connectivity",
+          parameter: [
+            { key: "duration", value: `PT${minutes}M` },
+            { key: "scope", value: "all" },
+          ],
+          target: { key: "Subnets", value: "app-subnet" },
+        },
+        { name: "app-subnet", resourceType: "aws:ec2:subnet", selectionMode: "ALL", resourceArns: [props.targetSubnetArn] },
+      ),
+    };
+  }
+
+  /** The role FIS assumes: these actions, on these targets, and its own log delivery. */
+  private experimentRole(props: FailureExperimentsProps, logGroup: CloudwatchLogGroup): IamRole {
+    const { accountId, region, partition } = props;
+    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
+      statement: [
+        {
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["fis.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:fis:${region}:${accountId}:experiment/*`] },
+          ],
+        },
+      ],
+    });
+    const role = new IamRole(this, "role", {
+      name: resourceName(props.environment, "fis"),
+      description: "Lets AWS FIS run MediCare Hub's failure experiments, on the app's instances, database and subnet only",
+      assumeRolePolicy: trust.json,
+    });
+    const permissions = new DataAwsIamPolicyDocument(this, "role-permissions", {
+      statement: [
+        {
+          sid: "TerminateOnlyTheAppInstances",
+          effect: "Allow",
+          actions: ["ec2:TerminateInstances"],
+          resources: [`arn:${partition}:ec2:${region}:${accountId}:instance/*`],
+          condition: [{ test: "StringEquals", variable: `aws:ResourceTag/${ASG_NAME_TAG}`, values: [props.autoScalingGroupName] }],
+        },
+        { sid: "FindTargets", effect: "Allow", actions: ["ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls", "ec2:DescribeVpcs", "rds:DescribeDBInstances"], resources: ["*"] },
+        { sid: "FailOverOnlyTheDatabase", effect: "Allow", actions: ["rds:RebootDBInstance"], resources: [props.databaseArn] },
+        {
+          // disrupt-connectivity swaps the subnet onto a deny-all network ACL and back.
+          sid: "DisruptOnlyTheTargetSubnet",
+          effect: "Allow",
+          actions: ["ec2:ReplaceNetworkAclAssociation"],
+          resources: [props.targetSubnetArn, `arn:${partition}:ec2:${region}:${accountId}:network-acl/*`],
+        },
+        {
+          sid: "ManageTheTemporaryNetworkAcl",
+          effect: "Allow",
+          actions: ["ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl", "ec2:CreateTags"],
+          resources: [`arn:${partition}:ec2:${region}:${accountId}:network-acl/*`, `arn:${partition}:ec2:${region}:${accountId}:vpc/*`],
+        },
+        {
+          sid: "DeliverExperimentLogs",
+          effect: "Allow",
+          actions: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+          resources: ["*"],
+        },
+        { sid: "WriteExperimentLogs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
+      ],
+    });
+    new IamRolePolicy(this, "role-policy", { name: "run-experiments", role: role.id, policy: permissions.json });
+    return role;
+  }
+}
