@@ -1,0 +1,172 @@
+/**
+ * `npm run report:recovery`: for each environment, how each failure is handled and how long detection and recovery
+ * take, derived from the synthesized Terraform (not from the TypeScript config: the report describes what would be
+ * deployed), plus every single point of failure found. Printed, and written to docs/reliability.md.
+ *
+ * Usage: tsx tools/recovery-report.ts [--from OUTDIR] [--write FILE]
+ *   --from OUTDIR  read an existing synth output (default: synthesize the current configuration into a temp dir)
+ *   --write FILE   where the markdown goes (default docs/reliability.md; "-" prints only)
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { ConfigError, loadConfig } from "../config/load";
+import { ENVIRONMENT_NAMES } from "../config/schema";
+import { ALB_ALIAS_TTL_SECONDS } from "../constructs/dns";
+import { environmentStackId } from "../constructs/medicare-hub-stack";
+import { StackView } from "../constructs/policy/rule";
+import { buildApp } from "../main";
+import { JSON_FILE } from "./synth-output";
+
+/** AWS documents Multi-AZ DB instance failover as typically 60-120 seconds. */
+export const RDS_FAILOVER = "60–120 s (AWS documented)";
+/** RDS uploads transaction logs to S3 every 5 minutes: the worst-case loss of a point-in-time restore. */
+export const PITR_RPO = "≤ 5 min";
+
+export interface FailureMode {
+  readonly failure: string;
+  readonly handledBy: string;
+  readonly detection: string;
+  readonly recovery: string;
+  readonly dataLoss: string;
+}
+
+export interface EnvironmentReport {
+  readonly environment: string;
+  readonly modes: readonly FailureMode[];
+  readonly singlePointsOfFailure: readonly string[];
+}
+
+const seconds = (n: number) => `${n} s`;
+
+/** The report of one synthesized environment stack. */
+export function analyse(stack: StackView): EnvironmentReport {
+  const one = (type: string) => stack.resources(type)[0]?.values ?? {};
+  const check = one("aws_lb_target_group").health_check ?? {};
+  const interval = check.interval ?? 30;
+  const detection = interval * (check.unhealthy_threshold ?? 3);
+  const group = one("aws_autoscaling_group");
+  const grace = group.health_check_grace_period ?? 300;
+  const inService = detection + grace + (check.healthy_threshold ?? 3) * interval;
+  const db = one("aws_db_instance");
+  const route53 = one("aws_route53_health_check");
+  const failover = stack.resources("aws_route53_record").some((r) => r.values.failover_routing_policy?.type === "SECONDARY");
+  const dnsFailover = (route53.request_interval ?? 30) * (route53.failure_threshold ?? 3) + ALB_ALIAS_TTL_SECONDS;
+  const backupRules: { rule_name: string; lifecycle?: { delete_after?: number } }[] = one("aws_backup_plan").rule ?? [];
+  const daily = backupRules.find((r) => r.rule_name === "daily");
+
+  const azsOf = (tier: string) => new Set(stack.resources("aws_subnet").filter((s) => s.values.tags?.Tier === tier).map((s) => s.values.availability_zone));
+  const azs = azsOf("private-app");
+  const nats = stack.resources("aws_nat_gateway");
+  const natAzs = new Set(nats.map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
+
+  const spofs: string[] = [];
+  for (const tier of ["public", "private-app", "private-data"]) {
+    if (azsOf(tier).size < 2) spofs.push(`${tier} subnets exist in ${azsOf(tier).size} AZ only`);
+  }
+  if (natAzs.size < azs.size) {
+    spofs.push(`NAT: ${nats.length} NAT gateway(s) in ${[...natAzs].join(", ")} serve private-app subnets in ${azs.size} AZs (${nats.map((n) => n.address).join(", ")})`);
+  }
+  if (db.multi_az !== true) spofs.push(`database: ${stack.resources("aws_db_instance")[0]?.address ?? "the DB instance"} is single-AZ`);
+  if ((group.vpc_zone_identifier ?? []).length < 2) spofs.push("app: the Auto Scaling Group spans fewer than 2 subnets");
+  if ((one("aws_lb").subnets ?? []).length < 2) spofs.push("load balancer: fewer than 2 subnets");
+  const mountTargets = stack.resources("aws_efs_mount_target").length;
+  if (stack.resources("aws_efs_file_system").length > 0 && mountTargets < azs.size) spofs.push(`shared storage: ${mountTargets} mount target(s) for ${azs.size} AZs`);
+
+  const natPerAz = natAzs.size >= azs.size;
+  const modes: FailureMode[] = [
+    {
+      failure: "an app instance fails",
+      handledBy: "ALB health check takes it out of rotation; the Auto Scaling Group (ELB health checks) replaces it",
+      detection: `${seconds(detection)} (${interval} s × ${check.unhealthy_threshold ?? 3})`,
+      recovery: `replacement in service after ${seconds(inService)} (detection + ${grace} s bootstrap + ${check.healthy_threshold ?? 3} × ${interval} s); the others serve meanwhile`,
+      dataLoss: "none (instances keep no data; shared files live on EFS)",
+    },
+    {
+      failure: `an Availability Zone is lost (of ${azs.size})`,
+      handledBy: `every tier in every AZ; ${natPerAz ? "NAT per AZ" : "ONE NAT gateway for all AZs"}; Multi-AZ database${db.multi_az === true ? "" : " (OFF)"}; EFS mount target per AZ`,
+      detection: `${seconds(detection)} for its instances`,
+      recovery: `the remaining AZs serve at once; lost capacity is replaced in ${seconds(inService)}`,
+      dataLoss: db.multi_az === true ? "none (synchronous standby; EFS is regional)" : "since the last backup (single-AZ database)",
+    },
+    {
+      failure: "the database primary fails",
+      handledBy: db.multi_az === true ? "Multi-AZ: RDS promotes the synchronous standby in another AZ" : "nothing automatic: restore from backup (single-AZ)",
+      detection: "automatic (RDS)",
+      recovery: db.multi_az === true ? RDS_FAILOVER : "a restore: tens of minutes to hours",
+      dataLoss: db.multi_az === true ? "none" : PITR_RPO,
+    },
+    {
+      failure: "a NAT gateway fails",
+      handledBy: natPerAz ? "each AZ has its own: only that AZ's outbound traffic is affected" : "NOTHING: every AZ's outbound traffic goes through it",
+      detection: "NAT gateway metrics / failing outbound calls",
+      recovery: natPerAz ? "other AZs unaffected; the ALB keeps serving from them" : "until AWS recovers it or it is recreated",
+      dataLoss: "none",
+    },
+    {
+      failure: "the load balancer or the region's endpoint is unreachable",
+      handledBy: failover ? "Route 53 health check; DNS fails over to the maintenance page (CloudFront)" : "Route 53 health check alarms (no failover configured)",
+      detection: `${seconds((route53.request_interval ?? 30) * (route53.failure_threshold ?? 3))} (${route53.request_interval ?? 30} s × ${route53.failure_threshold ?? 3})`,
+      recovery: failover ? `users see the maintenance page within ${seconds(dnsFailover)} (detection + ${ALB_ALIAS_TTL_SECONDS} s alias TTL)` : "users see errors until the endpoint returns",
+      dataLoss: "none",
+    },
+    {
+      failure: "data is corrupted or deleted by mistake",
+      handledBy: `point-in-time restore (${db.backup_retention_period ?? 0}-day window); AWS Backup ${daily ? `daily points kept ${daily.lifecycle?.delete_after} days` : "(no plan)"}`,
+      detection: "people, alarms",
+      recovery: "a restore to a new instance, then a switch-over",
+      dataLoss: `database ${PITR_RPO}; files ≤ 24 h (daily backup)`,
+    },
+  ];
+  return { environment: stack.environment, modes, singlePointsOfFailure: spofs };
+}
+
+export function reportMarkdown(reports: readonly EnvironmentReport[]): string {
+  const lines = [
+    "# Reliability report",
+    "",
+    "Generated by `npm run report:recovery` from the synthesized stacks; a test keeps this file equal to it.",
+  ];
+  for (const report of reports) {
+    lines.push("", `## ${report.environment}`, "", "| failure | handled by | detection | recovery | data lost |", "|---|---|---|---|---|");
+    for (const m of report.modes) lines.push(`| ${m.failure} | ${m.handledBy} | ${m.detection} | ${m.recovery} | ${m.dataLoss} |`);
+    lines.push("", report.singlePointsOfFailure.length === 0 ? "Single points of failure: none." : "Single points of failure:", "");
+    for (const spof of report.singlePointsOfFailure) lines.push(`- ${spof}`);
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+/** Reports of every environment stack in a synth output directory. */
+export function reportsFrom(outdir: string): EnvironmentReport[] {
+  return ENVIRONMENT_NAMES.map((env) => {
+    const id = environmentStackId(env);
+    return analyse(new StackView(id, JSON.parse(readFileSync(join(outdir, "stacks", id, JSON_FILE), "utf8"))));
+  });
+}
+
+function main(argv: readonly string[]): number {
+  const from = argv.indexOf("--from") >= 0 ? argv[argv.indexOf("--from") + 1] : undefined;
+  const write = argv.indexOf("--write") >= 0 ? argv[argv.indexOf("--write") + 1] : resolve(__dirname, "..", "docs", "reliability.md");
+  let outdir = from;
+  const temp = from ? undefined : mkdtempSync(join(tmpdir(), "medicare-hub-recovery-"));
+  try {
+    if (!outdir) {
+      outdir = join(temp as string, "cdktf.out");
+      buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
+    }
+    const markdown = reportMarkdown(reportsFrom(outdir));
+    console.log(markdown);
+    if (write !== "-") writeFileSync(write, markdown);
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      return 1;
+    }
+    throw error;
+  } finally {
+    if (temp) rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) process.exitCode = main(process.argv.slice(2));
