@@ -7,7 +7,7 @@
  * - Plans run against override files written next to a copy of the stack: a local backend and fake credentials with
  *   the provider's skip_* flags. The synthesized output itself never contains them.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -88,6 +88,30 @@ export function terraform(cwd: string, args: readonly string[], allowFailure = f
       }
     });
   });
+}
+
+/** A terraform run whose output can be watched while it runs (to act at a given point of an apply). */
+export interface StreamingRun {
+  /** Everything printed so far, stdout and stderr interleaved. */
+  output(): string;
+  readonly done: Promise<RunResult>;
+}
+
+export function terraformStreaming(cwd: string, args: readonly string[], timeoutMs = 120_000): StreamingRun {
+  const child = spawn(TERRAFORM, args, { cwd, env: terraformEnv() });
+  let stdout = "";
+  let stderr = "";
+  let all = "";
+  child.stdout.on("data", (chunk) => ((stdout += chunk), (all += chunk)));
+  child.stderr.on("data", (chunk) => ((stderr += chunk), (all += chunk)));
+  const timer = setTimeout(() => child.kill("SIGKILL"), timeoutMs);
+  const done = new Promise<RunResult>((resolvePromise) => {
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      resolvePromise({ code: code ?? 1, stdout, stderr });
+    });
+  });
+  return { output: () => all, done };
 }
 
 /** Copies a synthesized stack directory's Terraform files into a fresh working directory. */
