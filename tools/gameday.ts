@@ -1,0 +1,230 @@
+/**
+ * `npm run gameday -- <experiment> [--env prod] [--dry-run] [--timeout 900] [--interval 5]`: runs one of the AWS FIS
+ * experiments (constructs/failure-experiments.ts) and measures what users would see: it finds the template by its
+ * tags, starts it, polls the experiment, the target group's health, the Auto Scaling Group and the public /health
+ * URL, and prints a timeline with the measured detection and recovery times.
+ *
+ * Exit codes: 0 recovered; 1 the template is missing, the experiment failed or was stopped by a stop condition, or
+ * recovery was not reached within --timeout; 2 bad arguments.
+ */
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
+import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, StartExperimentCommand, type ExperimentTemplateSummary } from "@aws-sdk/client-fis";
+import { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "../constructs/failure-experiments";
+import { HEALTH_CHECK_PATH } from "../constructs/load-balancer";
+import { resourceName } from "../constructs/naming";
+
+export interface GameDayOptions {
+  readonly experiment: ExperimentName;
+  readonly environment: string;
+  readonly region: string;
+  /** The public URL whose /health users depend on. */
+  readonly healthUrl: string;
+  readonly dryRun: boolean;
+  /** Give up waiting for recovery after this many seconds. */
+  readonly timeoutSeconds: number;
+  readonly intervalSeconds: number;
+}
+
+export interface GameDayClients {
+  readonly fis: FisClient;
+  readonly elb: ElasticLoadBalancingV2Client;
+  readonly autoScaling: AutoScalingClient;
+}
+
+/** What the runner needs from the world besides AWS: time, waiting and the public URL (injected in tests). */
+export interface GameDayWorld {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+  /** Status code of GET url, or 0 when it cannot be reached. */
+  probe(url: string): Promise<number>;
+  log(line: string): void;
+}
+
+export interface Observation {
+  readonly atSeconds: number;
+  readonly experiment: string;
+  readonly healthyTargets: number;
+  readonly inService: number;
+  readonly healthStatus: number;
+}
+
+export interface GameDayResult {
+  readonly outcome: "recovered" | "dry-run" | "template-missing" | "experiment-failed" | "stop-condition" | "not-recovered";
+  readonly message: string;
+  readonly detectionSeconds?: number;
+  readonly recoverySeconds?: number;
+  readonly timeline: readonly Observation[];
+}
+
+const TERMINAL_FAILURES = new Set(["failed", "cancelled"]);
+
+/** Finds the template tagged with the experiment and environment, across every page of templates. */
+export async function findTemplate(fis: FisClient, experiment: string, environment: string): Promise<ExperimentTemplateSummary | undefined> {
+  let nextToken: string | undefined;
+  for (let page = 0; page < 50; page++) {
+    const response = await fis.send(new ListExperimentTemplatesCommand({ nextToken }));
+    const match = (response.experimentTemplates ?? []).find((t) => t.tags?.[EXPERIMENT_TAG] === experiment && t.tags?.Environment === environment);
+    if (match) return match;
+    nextToken = response.nextToken;
+    if (!nextToken) return undefined;
+  }
+  return undefined;
+}
+
+export async function runGameDay(options: GameDayOptions, clients: GameDayClients, world: GameDayWorld): Promise<GameDayResult> {
+  const timeline: Observation[] = [];
+  const template = await findTemplate(clients.fis, options.experiment, options.environment);
+  if (!template?.id) {
+    return {
+      outcome: "template-missing",
+      message: `no FIS template tagged ${EXPERIMENT_TAG}=${options.experiment}, Environment=${options.environment} in ${options.region}: deploy medicare-hub-${options.environment} with failureExperiments.enabled`,
+      timeline,
+    };
+  }
+  const groupName = resourceName(options.environment, "app");
+  const targetGroups = await clients.elb.send(new DescribeTargetGroupsCommand({ Names: [groupName] }));
+  const targetGroupArn = targetGroups.TargetGroups?.[0]?.TargetGroupArn;
+  if (!targetGroupArn) return { outcome: "template-missing", message: `no target group ${groupName} in ${options.region}`, timeline };
+
+  const observe = async (experimentId: string | undefined, startedAt: number): Promise<Observation> => {
+    const [experiment, health, groups, healthStatus] = await Promise.all([
+      experimentId ? clients.fis.send(new GetExperimentCommand({ id: experimentId })) : Promise.resolve(undefined),
+      clients.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn })),
+      clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [groupName] })),
+      world.probe(options.healthUrl),
+    ]);
+    return {
+      atSeconds: Math.round((world.now() - startedAt) / 1000),
+      experiment: experiment?.experiment?.state?.status ?? "not started",
+      healthyTargets: (health.TargetHealthDescriptions ?? []).filter((t) => t.TargetHealth?.State === "healthy").length,
+      inService: (groups.AutoScalingGroups?.[0]?.Instances ?? []).filter((i) => i.LifecycleState === "InService").length,
+      healthStatus,
+    };
+  };
+
+  const baseline = await observe(undefined, world.now());
+  world.log(`template ${template.id}: ${template.description ?? options.experiment}`);
+  world.log(`baseline: ${baseline.healthyTargets} healthy targets, ${baseline.inService} in service, ${options.healthUrl} -> ${baseline.healthStatus}`);
+  if (options.dryRun) {
+    world.log(`dry run: would start ${template.id} and poll every ${options.intervalSeconds} s for up to ${options.timeoutSeconds} s`);
+    return { outcome: "dry-run", message: "dry run: nothing was started", timeline: [baseline] };
+  }
+
+  const startedAt = world.now();
+  const started = await clients.fis.send(new StartExperimentCommand({ experimentTemplateId: template.id, tags: { StartedBy: "medicare-hub-gameday" } }));
+  const experimentId = started.experiment?.id;
+  let detectedAt: number | undefined;
+  let recoveredAt: number | undefined;
+  const degraded = (o: Observation) => o.healthyTargets < baseline.healthyTargets || o.healthStatus !== 200;
+
+  while (world.now() - startedAt <= options.timeoutSeconds * 1000) {
+    const observation = await observe(experimentId, startedAt);
+    const previous = timeline[timeline.length - 1];
+    if (!previous || JSON.stringify({ ...previous, atSeconds: 0 }) !== JSON.stringify({ ...observation, atSeconds: 0 })) {
+      timeline.push(observation);
+      world.log(
+        `+${observation.atSeconds}s experiment ${observation.experiment}, ${observation.healthyTargets} healthy, ${observation.inService} in service, /health ${observation.healthStatus}`,
+      );
+    }
+    if (TERMINAL_FAILURES.has(observation.experiment)) {
+      return { outcome: "experiment-failed", message: `experiment ${experimentId} ${observation.experiment}`, timeline };
+    }
+    if (observation.experiment === "stopped") {
+      return { outcome: "stop-condition", message: `experiment ${experimentId} was stopped by a stop condition: users saw errors`, timeline };
+    }
+    if (detectedAt === undefined && degraded(observation)) detectedAt = observation.atSeconds;
+    // Recovered: the experiment is over and users are served by as many instances as before. (Some experiments, a
+    // database failover for instance, may never show as lost targets: then there was no user-visible impact.)
+    if (!degraded(observation) && observation.inService >= baseline.inService && observation.experiment === "completed") {
+      recoveredAt = observation.atSeconds;
+      break;
+    }
+    await world.sleep(options.intervalSeconds * 1000);
+  }
+  if (recoveredAt === undefined) {
+    return { outcome: "not-recovered", message: `not recovered within ${options.timeoutSeconds} s`, detectionSeconds: detectedAt, timeline };
+  }
+  return {
+    outcome: "recovered",
+    message: detectedAt === undefined ? `no user-visible impact; over after ${recoveredAt} s` : `detected after ${detectedAt} s, recovered after ${recoveredAt} s`,
+    detectionSeconds: detectedAt,
+    recoverySeconds: recoveredAt,
+    timeline,
+  };
+}
+
+class UsageError extends Error {}
+
+export function parseArgs(argv: readonly string[], config: { region: (env: string) => string; domain: (env: string) => string }): GameDayOptions {
+  const [experiment, ...rest] = argv;
+  if (!EXPERIMENTS.includes(experiment as ExperimentName)) {
+    throw new UsageError(`usage: npm run gameday -- <${EXPERIMENTS.join("|")}> [--env prod] [--dry-run] [--timeout s] [--interval s]`);
+  }
+  const flag = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
+  const environment = flag("--env") ?? "prod";
+  const number = (name: string, fallback: number) => {
+    const value = Number(flag(name) ?? fallback);
+    if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} takes a whole number of seconds, got "${flag(name)}"`);
+    return value;
+  };
+  return {
+    experiment: experiment as ExperimentName,
+    environment,
+    region: config.region(environment),
+    healthUrl: `https://${config.domain(environment)}${HEALTH_CHECK_PATH}`,
+    dryRun: rest.includes("--dry-run"),
+    timeoutSeconds: number("--timeout", 900),
+    intervalSeconds: number("--interval", 5),
+  };
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const { loadConfig } = await import("../config/load");
+  const config = loadConfig();
+  const environments = config.environments as Record<string, { region: string; dns: { domainName: string } }>;
+  const known = (env: string) => {
+    if (!environments[env]) throw new UsageError(`unknown environment "${env}"; known: ${Object.keys(environments).join(", ")}`);
+    return environments[env];
+  };
+  let options: GameDayOptions;
+  try {
+    options = parseArgs(argv, { region: (env) => known(env).region, domain: (env) => known(env).dns.domainName });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+  const clients = {
+    fis: new FisClient({ region: options.region }),
+    elb: new ElasticLoadBalancingV2Client({ region: options.region }),
+    autoScaling: new AutoScalingClient({ region: options.region }),
+  };
+  const world: GameDayWorld = {
+    now: () => Date.now(),
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    probe: async (url) => {
+      try {
+        return (await fetch(url, { signal: AbortSignal.timeout(5000) })).status;
+      } catch {
+        return 0;
+      }
+    },
+    log: (line) => console.log(line),
+  };
+  const result = await runGameDay(options, clients, world);
+  console.log(`${result.outcome}: ${result.message}`);
+  return result.outcome === "recovered" || result.outcome === "dry-run" ? 0 : 1;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    },
+  );
+}
