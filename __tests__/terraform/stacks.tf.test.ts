@@ -2,13 +2,15 @@
  * Every stack, in both output formats, through the real terraform binary: fmt, validate and an offline plan.
  * The HCL output is every user's exit path from cdktf, so it must plan to exactly what the JSON plans to.
  */
+import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { ENVIRONMENT_NAMES } from "../../config/schema";
 import { planSubnets } from "../../config/subnet-plan";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
+import { summarizePlan } from "../../tools/plan-summary";
 import { mapLimit } from "../support/concurrency";
 import { synthApp, readStackJson, type SynthResult } from "../support/synth";
 import {
@@ -187,5 +189,42 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     expect(db.values).toMatchObject({ multi_az: true, storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
     expect(planned.filter((r) => r.type === "aws_efs_mount_target")).toHaveLength(config.availabilityZones.length);
     expect(planned.filter((r) => r.type === "aws_backup_selection")).toHaveLength(1);
+  });
+
+  describe("plan summary (npm run plan:summary) on the prod plan", () => {
+    const plan = () => run(environmentStackId("prod"), "json").plan as TerraformPlan;
+
+    test("counts what the plan creates, by resource type, and warns about nothing when nothing stateful is replaced", () => {
+      const summary = summarizePlan(plan());
+      const creates = (plan().resource_changes ?? []).filter((c) => c.mode === "managed").length;
+      expect(summary).toContain(`Plan: ${creates} to create, 0 to update, 0 to replace, 0 to delete.`);
+      expect(summary).toMatch(/\| aws_subnet \| 9 \|/);
+      expect(summary).not.toContain("Warning");
+    });
+
+    test("a replaced database and a deleted bucket are called out at the top", async () => {
+      const destructive = structuredClone(plan()) as any;
+      for (const change of destructive.resource_changes) {
+        if (change.type === "aws_db_instance") change.change.actions = ["delete", "create"];
+        if (change.address === "aws_s3_bucket.load-balancer_access-log-bucket") change.change.actions = ["delete"];
+      }
+      const file = join(json.outdir, "..", "destructive-plan.json");
+      writeFileSync(file, JSON.stringify(destructive));
+      const summary = await new Promise<string>((resolvePromise, reject) =>
+        execFile(process.execPath, ["--require", "tsx/cjs", "tools/plan-summary.ts", file, "--title", "prod"], { cwd: join(__dirname, "../.."), timeout: 60_000 }, (error, stdout) =>
+          error ? reject(error) : resolvePromise(stdout),
+        ),
+      );
+      const [title, , warning, first, second] = summary.split("\n");
+      expect(title).toBe("## prod");
+      expect(warning).toMatch(/^> \*\*Warning: 2 stateful resource\(s\) would be replaced or deleted/);
+      expect([first, second]).toEqual(
+        expect.arrayContaining([
+          "> - `aws_db_instance.database_instance` (aws_db_instance): **replace**",
+          "> - `aws_s3_bucket.load-balancer_access-log-bucket` (aws_s3_bucket): **delete**",
+        ]),
+      );
+      expect(summary).toMatch(/to replace, 1 to delete\./);
+    });
   });
 });
