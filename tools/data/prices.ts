@@ -1,0 +1,55 @@
+/**
+ * Unit prices for the cost estimate: on-demand list prices in USD for us-east-2 (Ohio), from the AWS pricing pages
+ * named in each row's `source`. They were recorded on PRICES_AS_OF from the published list prices known to the team,
+ * without an online re-check (this project's build machines have no internet access): verify them against the pages
+ * before budgeting, then update the rows and the date together. The estimate is an order of magnitude, not a quote.
+ */
+export const PRICES_AS_OF = "2026-11-26";
+export const PRICES_REGION = "us-east-2";
+export const PRICES_SOURCE = "AWS public on-demand list prices, us-east-2, per the pricing page of each row (recorded without an online re-check)";
+
+export const HOURS_PER_MONTH = 730;
+
+export interface UnitPrice {
+  readonly usd: number;
+  readonly unit: string;
+  readonly source: string;
+}
+
+export const PRICES = {
+  ec2: {
+    "t3.small": { usd: 0.0208, unit: "instance-hour", source: "aws.amazon.com/ec2/pricing/on-demand" },
+    "t3.medium": { usd: 0.0416, unit: "instance-hour", source: "aws.amazon.com/ec2/pricing/on-demand" },
+    "t3.large": { usd: 0.0832, unit: "instance-hour", source: "aws.amazon.com/ec2/pricing/on-demand" },
+  },
+  ebsGp3: { usd: 0.08, unit: "GB-month", source: "aws.amazon.com/ebs/pricing" },
+  rds: {
+    "db.t4g.medium": { usd: 0.065, unit: "instance-hour (Single-AZ; Multi-AZ pays two)", source: "aws.amazon.com/rds/postgresql/pricing" },
+    "db.m6g.large": { usd: 0.152, unit: "instance-hour (Single-AZ; Multi-AZ pays two)", source: "aws.amazon.com/rds/postgresql/pricing" },
+  },
+  rdsGp3: { usd: 0.115, unit: "GB-month (Single-AZ; Multi-AZ pays two)", source: "aws.amazon.com/rds/postgresql/pricing" },
+  natGateway: { usd: 0.045, unit: "gateway-hour", source: "aws.amazon.com/vpc/pricing" },
+  natData: { usd: 0.045, unit: "GB processed", source: "aws.amazon.com/vpc/pricing" },
+  interfaceEndpoint: { usd: 0.01, unit: "endpoint-AZ-hour", source: "aws.amazon.com/privatelink/pricing" },
+  alb: { usd: 0.0225, unit: "load-balancer-hour", source: "aws.amazon.com/elasticloadbalancing/pricing" },
+  albLcu: { usd: 0.008, unit: "LCU-hour", source: "aws.amazon.com/elasticloadbalancing/pricing" },
+  efs: { usd: 0.3, unit: "GB-month (Standard)", source: "aws.amazon.com/efs/pricing" },
+  kmsKey: { usd: 1, unit: "key-month", source: "aws.amazon.com/kms/pricing" },
+  cloudwatchAlarm: { usd: 0.1, unit: "standard alarm-month", source: "aws.amazon.com/cloudwatch/pricing" },
+  cloudwatchDashboard: { usd: 3, unit: "dashboard-month", source: "aws.amazon.com/cloudwatch/pricing" },
+  cloudwatchLogs: { usd: 0.5, unit: "GB ingested", source: "aws.amazon.com/cloudwatch/pricing" },
+  route53Zone: { usd: 0.5, unit: "hosted-zone-month", source: "aws.amazon.com/route53/pricing" },
+  route53HealthCheck: { usd: 2.75, unit: "HTTPS health check-month with fast interval and latency (AWS endpoint)", source: "aws.amazon.com/route53/pricing" },
+  wafWebAcl: { usd: 5, unit: "web ACL-month", source: "aws.amazon.com/waf/pricing" },
+  wafRule: { usd: 1, unit: "rule-month", source: "aws.amazon.com/waf/pricing" },
+  backupStorage: { usd: 0.05, unit: "GB-month (warm)", source: "aws.amazon.com/backup/pricing" },
+} as const;
+
+/** Usage the estimate cannot read from the Terraform: stated, and printed with the result. */
+export const USAGE_ASSUMPTIONS = {
+  natGbPerMonth: 100,
+  albLcusAverage: 1,
+  efsGb: 50,
+  logsGbPerMonth: 20,
+  backupGb: 200,
+} as const;
