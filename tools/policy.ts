@@ -36,6 +36,11 @@ export function evaluateApp(): PolicyResult[] {
   }
 }
 
+/** 1 on any unsuppressed failure of an error rule, or an invalid suppression; else 0. */
+export function exitCode(results: readonly PolicyResult[]): number {
+  return results.some((r) => r.failures.some((f) => f.rule.severity === "error") || r.invalidSuppressions.length > 0) ? 1 : 0;
+}
+
 /** One cell: the rule's verdict on a stack. */
 export function verdict(result: PolicyResult, rule: PolicyRule): string {
   const findings = result.findings.filter((f) => f.rule === rule);
@@ -107,8 +112,7 @@ function main(argv: readonly string[]): number {
   console.log(markdown);
   writeFileSync(markdownPath, markdown);
   console.log(`(written to ${markdownPath})`);
-  const blocking = results.some((r) => r.failures.some((f) => f.rule.severity === "error") || r.invalidSuppressions.length > 0);
-  return blocking ? 1 : 0;
+  return exitCode(results);
 }
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));

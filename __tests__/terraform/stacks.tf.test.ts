@@ -4,12 +4,14 @@
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { ENVIRONMENT_NAMES } from "../../config/schema";
 import { planSubnets } from "../../config/subnet-plan";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
+import { exportStacks, type ExportedStack } from "../../tools/export";
 import { summarizePlan } from "../../tools/plan-summary";
 import { mapLimit } from "../support/concurrency";
 import { synthApp, readStackJson, type SynthResult } from "../support/synth";
@@ -50,15 +52,22 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     return found.values;
   };
 
+  let exported: ExportedStack[];
+
   beforeAll(async () => {
     json = synthApp();
-    const hcl = synthApp({ hcl: true });
-    const work = join(json.outdir, "..", "terraform");
+    const work = mkdtempSync(join(tmpdir(), "medicare-hub-terraform-"));
+    // The HCL runs use the folders `npm run export` hands to ops teams: main.tf, README.md, the lock file.
+    exported = exportStacks({
+      config: DEFAULT_CONFIG,
+      stacks: STACKS,
+      out: join(work, "export"),
+      mirror: process.env.TF_PLUGIN_MIRROR,
+      synthesized: { hclOutdir: synthApp({ hcl: true }).outdir, jsonOutdir: json.outdir },
+    });
     for (const stack of STACKS) {
-      for (const format of FORMATS) {
-        const source = (format === "json" ? json : hcl).stackDirs[stack];
-        runs.push({ stack, format, dir: copyStack(source, join(work, `${stack}-${format}`)), unformatted: [] });
-      }
+      runs.push({ stack, format: "json", dir: copyStack(json.stackDirs[stack], join(work, `${stack}-json`)), unformatted: [] });
+      runs.push({ stack, format: "hcl", dir: (exported.find((e) => e.stack === stack) as ExportedStack).dir, unformatted: [] });
     }
     const step = async (r: StackRun) => {
       if (r.format === "hcl") r.unformatted = await fmtCheck(r.dir);
@@ -72,6 +81,18 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   describe.each(STACKS)("%s", (stack) => {
     test("the HCL output passes terraform fmt -check unchanged", () => {
       expect(run(stack, "hcl").unformatted).toEqual([]);
+    });
+
+    test("is exported as a self-contained folder: main.tf, a README on init and outputs, a lock file from the mirror", () => {
+      const folder = exported.find((e) => e.stack === stack) as ExportedStack;
+      const files = readdirSync(folder.dir);
+      expect(files).toEqual(expect.arrayContaining(["main.tf", "README.md"]));
+      expect(files.filter((f) => /\.json$|^cdk\./.test(f) && f !== "zz_offline_override.tf.json")).toEqual([]);
+      const readme = readFileSync(join(folder.dir, "README.md"), "utf8");
+      expect(readme).toMatch(/terraform init/);
+      for (const output of Object.keys(readStackJson(json, stack).output ?? {})) expect(readme).toContain(`| \`${output}\` |`);
+      if (process.env.TF_PLUGIN_MIRROR) expect(folder.lockFile).toBe(true);
+      expect(readFileSync(join(folder.dir, "main.tf"), "utf8")).not.toContain("../");
     });
 
     test.each(FORMATS)("the %s output validates with no errors and no warnings", (format) => {
@@ -97,7 +118,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     test("the synthesized files carry no credentials (the harness's fake keys live only in its override)", () => {
       for (const format of FORMATS) {
         const dir = run(stack, format).dir;
-        for (const file of readdirSync(dir).filter((f) => /^cdk\.tf(\.json)?$/.test(f))) {
+        for (const file of readdirSync(dir).filter((f) => /^(cdk\.tf(\.json)?|main\.tf|README\.md)$/.test(f))) {
           const text = readFileSync(join(dir, file), "utf8");
           for (const secret of Object.values(FAKE_CREDENTIALS)) expect(text).not.toContain(secret);
           expect(text).not.toMatch(/access_key|secret_key|skip_credentials_validation/);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OVERRIDE_FILE_ENV } from "../../config/load";
 import { POLICY_RULES } from "../../constructs/policy/pack";
-import { README_MARKERS, rulesMarkdown } from "../../tools/policy";
+import { README_MARKERS, evaluateApp, exitCode, reportMarkdown, rulesMarkdown } from "../../tools/policy";
 
 const ROOT = resolve(__dirname, "../..");
 const work = mkdtempSync(join(tmpdir(), "medicare-hub-policy-cli-"));
@@ -30,14 +30,22 @@ describe("npm run policy", () => {
     expect(run.stdout).toContain(report.trim().split("\n")[0]);
   }, 60_000);
 
-  test("exits 1 and lists the failure when the configuration breaks a rule", async () => {
+  test("exits 1 and lists the failure when the configuration breaks a rule", () => {
     const override = join(work, "single-az.json");
     writeFileSync(override, JSON.stringify({ environments: { prod: { database: { multiAz: false } } } }));
-    const run = await policy(["--markdown", join(work, "failing.md")], { [OVERRIDE_FILE_ENV]: override });
-    expect(run.code).toBe(1);
-    expect(run.stdout).toMatch(/\| MH-RDS-1 [^\n]*\| FAIL \(1\) \|/);
-    expect(run.stdout).toMatch(/\*\*medicare-hub-prod\*\* MH-RDS-1 `aws_db_instance.database_instance`/);
-  }, 60_000);
+    const previous = process.env[OVERRIDE_FILE_ENV];
+    process.env[OVERRIDE_FILE_ENV] = override;
+    try {
+      const results = evaluateApp();
+      expect(exitCode(results)).toBe(1);
+      const report = reportMarkdown(results);
+      expect(report).toMatch(/\| MH-RDS-1 [^\n]*\| FAIL \(1\) \|/);
+      expect(report).toMatch(/\*\*medicare-hub-prod\*\* MH-RDS-1 `aws_db_instance.database_instance`/);
+    } finally {
+      if (previous === undefined) delete process.env[OVERRIDE_FILE_ENV];
+      else process.env[OVERRIDE_FILE_ENV] = previous;
+    }
+  });
 });
 
 test("the README lists every rule of the pack, as generated from it", () => {
