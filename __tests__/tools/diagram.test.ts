@@ -1,0 +1,44 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { DEFAULT_CONFIG } from "../../config/environments";
+import { planSubnets } from "../../config/subnet-plan";
+import { environmentStackId } from "../../constructs/medicare-hub-stack";
+import { StackView } from "../../constructs/policy/rule";
+import { architectureDot } from "../../tools/diagram";
+import { readStackJson, synthApp } from "../support/synth";
+
+const ROOT = resolve(__dirname, "../..");
+const prod = DEFAULT_CONFIG.environments.prod;
+
+describe("architecture diagram", () => {
+  test("the graph has a column per AZ with every tier's subnet, a NAT per AZ, and the database primary and standby", () => {
+    const dot = architectureDot(new StackView(environmentStackId("prod"), readStackJson(synthApp(), environmentStackId("prod"))));
+    for (const subnet of planSubnets(prod.network.vpcCidr, prod.availabilityZones)) {
+      expect(dot).toContain(`"${subnet.tier}_${subnet.availabilityZone.replace(/-/g, "-")}"`.replace(/[^\w"-]/g, "_"));
+      expect(dot).toContain(subnet.cidrBlock);
+    }
+    for (const az of prod.availabilityZones) expect(dot).toContain(`label="${az}"`);
+    expect(dot.match(/NAT gateway/g)).toHaveLength(prod.availabilityZones.length);
+    expect(dot).toContain("RDS primary");
+    expect(dot).toContain("RDS standby");
+    expect(dot).toMatch(/route53 -> maintenance \[label=secondary/);
+  });
+
+  test("npm run diagram renders the committed SVG and a PNG from synth, naming every tier and AZ of prod", async () => {
+    const out = mkdtempSync(join(tmpdir(), "medicare-hub-diagram-test-"));
+    await new Promise<void>((done, fail) =>
+      execFile(process.execPath, ["--require", "tsx/cjs", "tools/diagram.ts", "--out", out], { cwd: ROOT, timeout: 120_000 }, (error) => (error ? fail(error) : done())),
+    );
+    const svg = readFileSync(join(out, "architecture.svg"), "utf8");
+    const texts = svg.replace(/&#45;/g, "-");
+    for (const text of [...prod.availabilityZones, "public subnet", "private-app subnet", "private-data subnet", "Application Load Balancer", "Route 53"]) {
+      expect(texts).toContain(`>${text}`);
+    }
+    expect(svg).toBe(readFileSync(join(ROOT, "docs/architecture.svg"), "utf8"));
+    const png = readFileSync(join(out, "architecture.png"));
+    expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+    expect(png.readUInt32BE(16)).toBeGreaterThan(1000);
+  }, 120_000);
+});

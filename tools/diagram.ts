@@ -1,0 +1,129 @@
+/**
+ * `npm run diagram`: the architecture picture, drawn from the synthesized prod stack (not a static file): the VPC
+ * with a column per AZ and its subnet tiers, the load balancer, the app instances, the database primary and standby,
+ * the file system's mount targets, Route 53 with its failover, and the alarms. Graphviz (compiled to WebAssembly)
+ * lays it out; resvg (WebAssembly) renders the PNG with a bundled DejaVu font. Nothing to install on the system.
+ *
+ * Usage: tsx tools/diagram.ts [--env prod] [--out docs]  → <out>/architecture.svg and <out>/architecture.png
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadConfig } from "../config/load";
+import type { EnvironmentName } from "../config/schema";
+import { environmentStackId } from "../constructs/medicare-hub-stack";
+import { StackView } from "../constructs/policy/rule";
+import { buildApp } from "../main";
+import { JSON_FILE } from "./synth-output";
+
+const TIER_COLORS: Record<string, string> = { public: "#e8f1fb", "private-app": "#eef8ec", "private-data": "#fdf0e6" };
+
+const quote = (text: string) => JSON.stringify(text);
+const id = (text: string) => quote(text.replace(/[^\w-]/g, "_"));
+
+/** The Graphviz description of one synthesized environment stack. */
+export function architectureDot(stack: StackView): string {
+  const subnets = stack.resources("aws_subnet").map((s) => s.values);
+  const azs = [...new Set(subnets.map((s) => s.availability_zone as string))].sort();
+  const tiers = ["public", "private-app", "private-data"].filter((tier) => subnets.some((s) => s.tags?.Tier === tier));
+  const natAzs = new Set(stack.resources("aws_nat_gateway").map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
+  const mountAzs = new Set(stack.resources("aws_efs_mount_target").map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
+  const group = stack.resources("aws_autoscaling_group")[0]?.values ?? {};
+  const db = stack.resources("aws_db_instance")[0]?.values;
+  const vpc = stack.resources("aws_vpc")[0]?.values ?? {};
+  const alarms = stack.resources("aws_cloudwatch_metric_alarm").length;
+  const failover = stack.resources("aws_cloudfront_distribution").length > 0;
+  const waf = stack.resources("aws_wafv2_web_acl").length > 0;
+
+  const lines = [
+    "digraph medicarehub {",
+    '  graph [rankdir=TB, fontname="DejaVu Sans", fontsize=12, nodesep=0.3, ranksep=0.5, compound=true, newrank=true];',
+    '  node [shape=box, style="rounded,filled", fillcolor=white, fontname="DejaVu Sans", fontsize=10];',
+    '  edge [fontname="DejaVu Sans", fontsize=9, color="#555555"];',
+    `  users [label="Users", shape=oval];`,
+    `  route53 [label=${quote(`Route 53\n${failover ? "health-checked failover" : "alias records, health check"}`)}, fillcolor="#f3e8fb"];`,
+    `  alb [label=${quote(`Application Load Balancer\nHTTPS (TLS 1.3)${waf ? " + WAF" : ""}`)}, fillcolor="#dbe9fa"];`,
+    `  alarms [label=${quote(`CloudWatch alarms (${alarms})\n→ SNS → on-call`)}, fillcolor="#fff6d6"];`,
+    `  efs [label="EFS shared file system\\n(regional)", fillcolor="#e6f4f1"];`,
+    "  users -> route53;",
+    "  route53 -> alb [label=primary];",
+  ];
+  if (failover) {
+    lines.push(`  maintenance [label="CloudFront + S3\\nmaintenance page", fillcolor="#f3e8fb"];`, "  route53 -> maintenance [label=secondary, style=dashed];");
+  }
+  lines.push(`  subgraph cluster_vpc {`, `    label=${quote(`VPC ${vpc.cidr_block ?? ""}`)}; style="rounded"; color="#7a869a";`);
+  azs.forEach((az, column) => {
+    lines.push(`    subgraph ${id(`cluster_${az}`)} {`, `      label=${quote(az)}; style="rounded,dashed"; color="#9aa5b1";`);
+    for (const tier of tiers) {
+      const subnet = subnets.find((s) => s.availability_zone === az && s.tags?.Tier === tier);
+      const extras: string[] = [];
+      if (tier === "public" && natAzs.has(az)) extras.push("NAT gateway");
+      if (tier === "private-app") extras.push(`app instances (ASG ${group.min_size ?? "?"}–${group.max_size ?? "?"} in all)`, ...(mountAzs.has(az) ? ["EFS mount target"] : []));
+      if (tier === "private-data" && db) extras.push(column === 0 ? "RDS primary" : column === 1 && db.multi_az ? "RDS standby" : "");
+      const label = [`${tier} subnet`, subnet?.cidr_block ?? "", ...extras.filter(Boolean)].join("\n");
+      lines.push(`      ${id(`${tier}_${az}`)} [label=${quote(label)}, fillcolor=${quote(TIER_COLORS[tier])}];`);
+    }
+    for (let i = 1; i < tiers.length; i++) lines.push(`      ${id(`${tiers[i - 1]}_${az}`)} -> ${id(`${tiers[i]}_${az}`)} [style=invis];`);
+    lines.push("    }");
+  });
+  lines.push("  }");
+  for (const az of azs) {
+    lines.push(`  alb -> ${id(`private-app_${az}`)};`);
+    if (mountAzs.has(az)) lines.push(`  ${id(`private-app_${az}`)} -> efs [style=dotted];`);
+  }
+  if (db?.multi_az && azs.length > 1) {
+    lines.push(`  ${id(`private-data_${azs[0]}`)} -> ${id(`private-data_${azs[1]}`)} [label="synchronous\\nreplication", dir=both, constraint=false];`);
+  }
+  lines.push("  alb -> alarms [style=invis];", "}");
+  return `${lines.join("\n")}\n`;
+}
+
+/** SVG from DOT, through Graphviz compiled to WebAssembly (an ES module, loaded by a real dynamic import). */
+export async function renderSvg(dot: string): Promise<string> {
+  // A real import(): TypeScript's CommonJS output would turn `await import()` into require(), which cannot load ESM.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const importModule = new Function("specifier", "return import(specifier)") as (specifier: string) => Promise<any>;
+  const { Graphviz } = await importModule("@hpcc-js/wasm-graphviz");
+  const graphviz = await Graphviz.load();
+  return graphviz.dot(dot) as string;
+}
+
+/** PNG from SVG, through resvg compiled to WebAssembly, with the bundled DejaVu Sans (no system fonts). */
+export async function renderPng(svg: string): Promise<Buffer> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const resvg = require("@resvg/resvg-wasm") as typeof import("@resvg/resvg-wasm");
+  await resvg.initWasm(readFileSync(require.resolve("@resvg/resvg-wasm/index_bg.wasm")));
+  const fonts = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((file) => readFileSync(require.resolve(`dejavu-fonts-ttf/ttf/${file}`)));
+  const renderer = new resvg.Resvg(svg, { background: "white", fitTo: { mode: "zoom", value: 1.5 }, font: { fontBuffers: fonts, defaultFontFamily: "DejaVu Sans" } });
+  return Buffer.from(renderer.render().asPng());
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+  const env = (flag("--env") ?? "prod") as EnvironmentName;
+  const out = resolve(flag("--out") ?? join(__dirname, "..", "docs"));
+  const temp = mkdtempSync(join(tmpdir(), "medicare-hub-diagram-"));
+  try {
+    const outdir = join(temp, "cdktf.out");
+    buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
+    const stackId = environmentStackId(env);
+    const dot = architectureDot(new StackView(stackId, JSON.parse(readFileSync(join(outdir, "stacks", stackId, JSON_FILE), "utf8"))));
+    const svg = await renderSvg(dot);
+    writeFileSync(join(out, "architecture.svg"), svg);
+    writeFileSync(join(out, "architecture.png"), await renderPng(svg));
+    console.log(`${join(out, "architecture.svg")} and .png drawn from the synthesized ${stackId}`);
+    return 0;
+  } finally {
+    rmSync(temp, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (error: Error) => {
+      console.error(error.message);
+      process.exitCode = 1;
+    },
+  );
+}
