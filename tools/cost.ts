@@ -3,17 +3,11 @@
  * instance types and counts, NAT gateways, endpoints, alarms, keys...) and the dated unit-price table in
  * tools/data/prices.ts. Usage the Terraform cannot tell (traffic, stored data) comes from stated assumptions, printed.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ConfigError, loadConfig } from "../config/load";
 import { ENVIRONMENT_NAMES } from "../config/schema";
 import { environmentStackId } from "../constructs/medicare-hub-stack";
-import { StackView } from "../constructs/policy/rule";
-import { buildApp } from "../main";
+import type { StackView } from "../constructs/policy/rule";
 import { HOURS_PER_MONTH, PRICES, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE, USAGE_ASSUMPTIONS, type UnitPrice } from "./data/prices";
-import { readFileSync } from "node:fs";
-import { JSON_FILE } from "./synth-output";
+import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 export interface CostLine {
   readonly item: string;
@@ -95,28 +89,7 @@ export function costMarkdown(estimates: readonly CostEstimate[]): string {
 }
 
 export function estimatesFrom(outdir: string): CostEstimate[] {
-  return ENVIRONMENT_NAMES.map((env) => {
-    const id = environmentStackId(env);
-    return estimate(new StackView(id, JSON.parse(readFileSync(join(outdir, "stacks", id, JSON_FILE), "utf8"))));
-  });
+  return ENVIRONMENT_NAMES.map((env) => estimate(readStackView(outdir, environmentStackId(env))));
 }
 
-function main(): number {
-  const temp = mkdtempSync(join(tmpdir(), "medicare-hub-cost-"));
-  try {
-    const outdir = join(temp, "cdktf.out");
-    buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
-    console.log(costMarkdown(estimatesFrom(outdir)));
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
-}
-
-if (require.main === module) process.exitCode = main();
+if (require.main === module) runMain(() => withSynthesizedOutput((outdir) => console.log(costMarkdown(estimatesFrom(outdir)))));

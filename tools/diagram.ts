@@ -6,15 +6,12 @@
  *
  * Usage: tsx tools/diagram.ts [--env prod] [--out docs]  → <out>/architecture.svg and <out>/architecture.png
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { loadConfig } from "../config/load";
 import type { EnvironmentName } from "../config/schema";
 import { environmentStackId } from "../constructs/medicare-hub-stack";
-import { StackView } from "../constructs/policy/rule";
-import { buildApp } from "../main";
-import { JSON_FILE } from "./synth-output";
+import type { StackView } from "../constructs/policy/rule";
+import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 const TIER_COLORS: Record<string, string> = { public: "#e8f1fb", "private-app": "#eef8ec", "private-data": "#fdf0e6" };
 
@@ -98,32 +95,17 @@ export async function renderPng(svg: string): Promise<Buffer> {
   return Buffer.from(renderer.render().asPng());
 }
 
-async function main(argv: readonly string[]): Promise<number> {
+function main(argv: readonly string[]): Promise<number> {
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const env = (flag("--env") ?? "prod") as EnvironmentName;
   const out = resolve(flag("--out") ?? join(__dirname, "..", "docs"));
-  const temp = mkdtempSync(join(tmpdir(), "medicare-hub-diagram-"));
-  try {
-    const outdir = join(temp, "cdktf.out");
-    buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
+  return withSynthesizedOutput(async (outdir) => {
     const stackId = environmentStackId(env);
-    const dot = architectureDot(new StackView(stackId, JSON.parse(readFileSync(join(outdir, "stacks", stackId, JSON_FILE), "utf8"))));
-    const svg = await renderSvg(dot);
+    const svg = await renderSvg(architectureDot(readStackView(outdir, stackId)));
     writeFileSync(join(out, "architecture.svg"), svg);
     writeFileSync(join(out, "architecture.png"), await renderPng(svg));
     console.log(`${join(out, "architecture.svg")} and .png drawn from the synthesized ${stackId}`);
-    return 0;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
+  });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(error.message);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

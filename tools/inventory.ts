@@ -2,14 +2,11 @@
  * `npm run inventory`: every resource each stack creates, from the synthesized Terraform: type, address, AZ and what
  * it is for, as markdown.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { ConfigError, loadConfig } from "../config/load";
-import { StackView, type SynthesizedResource } from "../constructs/policy/rule";
-import { buildApp } from "../main";
+import { basename } from "node:path";
+import type { StackView, SynthesizedResource } from "../constructs/policy/rule";
 import { RESOURCE_PURPOSES } from "./data/resource-purposes";
-import { JSON_FILE, stackDirectories } from "./synth-output";
+import { stackDirectories } from "./synth-output";
+import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 export interface InventoryRow {
   readonly type: string;
@@ -49,23 +46,10 @@ export function inventoryMarkdown(stacks: readonly StackView[]): string {
   return lines.join("\n");
 }
 
-function main(): number {
-  const temp = mkdtempSync(join(tmpdir(), "medicare-hub-inventory-"));
-  try {
-    const outdir = join(temp, "cdktf.out");
-    buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
-    const stacks = stackDirectories(outdir).map((dir) => new StackView(dir.split("/").pop() as string, JSON.parse(readFileSync(join(dir, JSON_FILE), "utf8"))));
-    console.log(inventoryMarkdown(stacks));
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  } finally {
-    rmSync(temp, { recursive: true, force: true });
-  }
+if (require.main === module) {
+  runMain(() =>
+    withSynthesizedOutput((outdir) => {
+      console.log(inventoryMarkdown(stackDirectories(outdir).map((dir) => readStackView(outdir, basename(dir)))));
+    }),
+  );
 }
-
-if (require.main === module) process.exitCode = main();

@@ -7,16 +7,13 @@
  *   --from OUTDIR  read an existing synth output (default: synthesize the current configuration into a temp dir)
  *   --write FILE   where the markdown goes (default docs/reliability.md; "-" prints only)
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config/load";
+import { writeFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { ENVIRONMENT_NAMES } from "../config/schema";
 import { ALB_ALIAS_TTL_SECONDS } from "../constructs/dns";
 import { environmentStackId } from "../constructs/medicare-hub-stack";
-import { StackView } from "../constructs/policy/rule";
-import { buildApp } from "../main";
-import { JSON_FILE } from "./synth-output";
+import type { StackView } from "../constructs/policy/rule";
+import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 /** AWS documents Multi-AZ DB instance failover as typically 60-120 seconds. */
 export const RDS_FAILOVER = "60–120 s (AWS documented)";
@@ -138,35 +135,17 @@ export function reportMarkdown(reports: readonly EnvironmentReport[]): string {
 
 /** Reports of every environment stack in a synth output directory. */
 export function reportsFrom(outdir: string): EnvironmentReport[] {
-  return ENVIRONMENT_NAMES.map((env) => {
-    const id = environmentStackId(env);
-    return analyse(new StackView(id, JSON.parse(readFileSync(join(outdir, "stacks", id, JSON_FILE), "utf8"))));
-  });
+  return ENVIRONMENT_NAMES.map((env) => analyse(readStackView(outdir, environmentStackId(env))));
 }
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): Promise<number> {
   const from = argv.indexOf("--from") >= 0 ? argv[argv.indexOf("--from") + 1] : undefined;
   const write = argv.indexOf("--write") >= 0 ? argv[argv.indexOf("--write") + 1] : resolve(__dirname, "..", "docs", "reliability.md");
-  let outdir = from;
-  const temp = from ? undefined : mkdtempSync(join(tmpdir(), "medicare-hub-recovery-"));
-  try {
-    if (!outdir) {
-      outdir = join(temp as string, "cdktf.out");
-      buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
-    }
+  return withSynthesizedOutput((outdir) => {
     const markdown = reportMarkdown(reportsFrom(outdir));
     console.log(markdown);
     if (write !== "-") writeFileSync(write, markdown);
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  } finally {
-    if (temp) rmSync(temp, { recursive: true, force: true });
-  }
+  }, from);
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(() => main(process.argv.slice(2)));
