@@ -85,7 +85,7 @@ describeWithTerraform("the generated S3 backend against S3 and DynamoDB on loopb
     expect(await dynamo.lockIds(STATE.lockTableName)).toEqual([`${LOCK_ID}-md5`]);
   }, 30_000);
 
-  test("a second apply while one runs is refused by the lock, naming who holds it", async () => {
+  test("a second apply while one runs is refused by the lock, naming who holds it, and succeeds afterwards", async () => {
     writeConfig(dir, "v2", 6);
     const first = tf("apply", "-auto-approve");
     await waitFor("the first apply to take the lock", async () => (await dynamo.lockIds(STATE.lockTableName)).includes(LOCK_ID));
@@ -95,6 +95,8 @@ describeWithTerraform("the generated S3 backend against S3 and DynamoDB on loopb
     expect(second.stderr).toMatch(/Lock Info:[\s\S]*Operation: +OperationTypeApply/);
     expect((await first).code).toBe(0);
     expect(await dynamo.lockIds(STATE.lockTableName)).not.toContain(LOCK_ID);
+    // Once the first has released the lock, the second goes through (nothing left to change).
+    expect((await tf("apply", "-auto-approve", "-lock-timeout=5s")).code).toBe(0);
   }, 60_000);
 
   test("with S3 down, terraform fails with a clear error, and the state written before is intact when it returns", async () => {

@@ -221,6 +221,8 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       expect(summary).toContain(`Plan: ${creates} to create, 0 to update, 0 to replace, 0 to delete.`);
       expect(summary).toMatch(/\| aws_subnet \| 9 \|/);
       expect(summary).not.toContain("Warning");
+      const withPolicy = summarizePlan(plan(), { policy: "# MediCare Hub guardrails\n\n| rule | severity |\n\nNo unsuppressed failures.\n" });
+      expect(withPolicy).toMatch(/### Guardrails\n\n\| rule \| severity \|[\s\S]*No unsuppressed failures\./);
     });
 
     test("a replaced database and a deleted bucket are called out at the top", async () => {

@@ -1,12 +1,13 @@
 /**
- * Unit prices for the cost estimate: on-demand list prices in USD for us-east-2 (Ohio), from the AWS pricing pages
- * named in each row's `source`. They were recorded on PRICES_AS_OF from the published list prices known to the team,
- * without an online re-check (this project's build machines have no internet access): verify them against the pages
- * before budgeting, then update the rows and the date together. The estimate is an order of magnitude, not a quote.
+ * Unit prices for the cost estimate: on-demand list prices in USD for us-east-1 (N. Virginia), the reference region
+ * of AWS's pricing pages, named in each row's `source`. The environments run in us-east-2, whose list prices for these
+ * items matched us-east-1's when recorded. They were recorded on PRICES_AS_OF from the published list prices known to
+ * the team, without an online re-check (this project's build machines have no internet access): verify them against
+ * the pages before budgeting, then update the rows and the date together. An order of magnitude, not a quote.
  */
 export const PRICES_AS_OF = "2026-11-26";
-export const PRICES_REGION = "us-east-2";
-export const PRICES_SOURCE = "AWS public on-demand list prices, us-east-2, per the pricing page of each row (recorded without an online re-check)";
+export const PRICES_REGION = "us-east-1";
+export const PRICES_SOURCE = "AWS public on-demand list prices, us-east-1, per the pricing page of each row (recorded without an online re-check)";
 
 export const HOURS_PER_MONTH = 730;
 
