@@ -1,19 +1,16 @@
-import { stackRule, finding, notApplicable } from "../../rule";
+import { resourceRule } from "../../rule";
 
 /** Instances in every AZ mount the file system locally, so losing an AZ's mount target affects only that AZ. */
-export const rule = stackRule({
+export const rule = resourceRule({
   id: "MH-EFS-3",
   title: "File systems have a mount target in every AZ of the app tier",
   standard: "Well-Architected REL10 (fault isolation)",
   fix: "Create a mount target in each AZ's private-app subnet (constructs/shared-storage.ts).",
-  check: (stack) => {
-    const systems = stack.resources("aws_efs_file_system");
-    if (systems.length === 0) return [notApplicable("no file system")];
+  types: ["aws_efs_file_system"],
+  check: (fs, stack) => {
     const appAzs = new Set(stack.resources("aws_subnet").filter((s) => s.values.tags?.Tier === "private-app").map((s) => s.values.availability_zone));
-    return systems.map((fs) => {
-      const azs = new Set(stack.attached("aws_efs_mount_target", "file_system_id", fs).map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
-      const missing = [...appAzs].filter((az) => !azs.has(az));
-      return finding(azs.size >= 2 && missing.length === 0, fs.address, `no mount target in ${missing.join(", ") || "a second AZ"}`);
-    });
+    const azs = new Set(stack.attached("aws_efs_mount_target", "file_system_id", fs).map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
+    const missing = [...appAzs].filter((az) => !azs.has(az));
+    return azs.size >= 2 && missing.length === 0 ? undefined : `no mount target in ${missing.join(", ") || "a second AZ"}`;
   },
 });
