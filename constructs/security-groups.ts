@@ -69,24 +69,30 @@ export class SecurityGroups extends Construct {
   }
 
   private ingress(target: SecurityGroup, id: string, port: number, source: Source, description: string): void {
-    new VpcSecurityGroupIngressRule(this, `${target.node.id}-ingress-${id}`, {
-      securityGroupId: target.id,
-      description,
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      ...("group" in source ? { referencedSecurityGroupId: source.group.id } : { cidrIpv4: source.cidr }),
-    });
+    this.rule(VpcSecurityGroupIngressRule, "ingress", target, id, port, source, description);
   }
 
   private egress(target: SecurityGroup, id: string, port: number, destination: Source, description: string): void {
-    new VpcSecurityGroupEgressRule(this, `${target.node.id}-egress-${id}`, {
+    this.rule(VpcSecurityGroupEgressRule, "egress", target, id, port, destination, description);
+  }
+
+  /** One TCP port to or from one peer: another group, or a CIDR. */
+  private rule(
+    Rule: typeof VpcSecurityGroupIngressRule | typeof VpcSecurityGroupEgressRule,
+    direction: "ingress" | "egress",
+    target: SecurityGroup,
+    id: string,
+    port: number,
+    peer: Source,
+    description: string,
+  ): void {
+    new Rule(this, `${target.node.id}-${direction}-${id}`, {
       securityGroupId: target.id,
       description,
       ipProtocol: "tcp",
       fromPort: port,
       toPort: port,
-      ...("group" in destination ? { referencedSecurityGroupId: destination.group.id } : { cidrIpv4: destination.cidr }),
+      ...("group" in peer ? { referencedSecurityGroupId: peer.group.id } : { cidrIpv4: peer.cidr }),
     });
   }
 }

@@ -7,11 +7,12 @@ import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { ConfigError, loadConfig } from "../config/load";
+import { loadConfig } from "../config/load";
 import { ENVIRONMENT_NAMES, type ProjectConfig } from "../config/schema";
 import { environmentStackId } from "../constructs/medicare-hub-stack";
 import { BOOTSTRAP_STATE_PATH, STATE_STACK_ID } from "../terraform-state-backend/state-backend-stack";
 import { buildApp } from "../main";
+import { exitOnConfigError, runMain } from "./cli";
 import { HCL_FILE, JSON_FILE, finalizeSynthOutput, terraformCommand } from "./synth-output";
 
 /** The platforms the lock file records hashes for (CI runners and most workstations). */
@@ -114,7 +115,7 @@ function readme(stack: string, tf: { terraform: { backend?: Record<string, Recor
   ].join("\n");
 }
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | Promise<number> {
   const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
   const env = flag("--env") ?? "all";
   const choices: Record<string, string[]> = {
@@ -126,18 +127,12 @@ function main(argv: readonly string[]): number {
     console.error(`--env takes one of ${Object.keys(choices).join(", ")}, got "${env}"`);
     return 2;
   }
-  try {
+  return exitOnConfigError(() => {
     const out = resolve(flag("--out") ?? "export");
     const exported = exportStacks({ config: loadConfig(), stacks: choices[env], out, mirror: process.env.TF_PLUGIN_MIRROR });
     for (const e of exported) console.log(`${e.dir}: main.tf, README.md${e.lockFile ? ", .terraform.lock.hcl" : " (no lock file: set TF_PLUGIN_MIRROR, or run terraform providers lock online)"}`);
     return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
+  });
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

@@ -13,6 +13,7 @@ import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, StartE
 import { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "../constructs/failure-experiments";
 import { HEALTH_CHECK_PATH } from "../constructs/load-balancer";
 import { resourceName } from "../constructs/naming";
+import { runMain } from "./cli";
 
 export interface GameDayOptions {
   readonly experiment: ExperimentName;
@@ -219,12 +220,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return result.outcome === "recovered" || result.outcome === "dry-run" ? 0 : 1;
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(error.message);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

@@ -11,12 +11,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { TerraformStack } from "cdktf";
-import { ConfigError, loadConfig } from "../config/load";
+import { loadConfig } from "../config/load";
 import { evaluateStack, type PolicyResult } from "../constructs/policy/evaluate";
 import { POLICY_RULES } from "../constructs/policy/pack";
 import { StackView, type PolicyRule } from "../constructs/policy/rule";
 import { SUPPRESSIONS } from "../constructs/policy/suppressions";
 import { buildApp } from "../main";
+import { exitOnConfigError, runMain } from "./cli";
 
 const ROOT = resolve(__dirname, "..");
 export const README_MARKERS = ["<!-- policy-rules -->", "<!-- /policy-rules -->"] as const;
@@ -89,7 +90,7 @@ export function replaceBetweenMarkers(text: string, content: string): string {
   return `${text.slice(0, start + open.length)}\n${content}\n${text.slice(end)}`;
 }
 
-function main(argv: readonly string[]): number {
+function main(argv: readonly string[]): number | Promise<number> {
   if (argv.includes("--readme")) {
     const path = join(ROOT, "README.md");
     writeFileSync(path, replaceBetweenMarkers(readFileSync(path, "utf8"), rulesMarkdown()));
@@ -98,21 +99,14 @@ function main(argv: readonly string[]): number {
   }
   const markdownIndex = argv.indexOf("--markdown");
   const markdownPath = markdownIndex >= 0 ? argv[markdownIndex + 1] : "policy-report.md";
-  let results: PolicyResult[];
-  try {
-    results = evaluateApp();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
-    }
-    throw error;
-  }
-  const markdown = reportMarkdown(results);
-  console.log(markdown);
-  writeFileSync(markdownPath, markdown);
-  console.log(`(written to ${markdownPath})`);
-  return exitCode(results);
+  return exitOnConfigError(() => {
+    const results = evaluateApp();
+    const markdown = reportMarkdown(results);
+    console.log(markdown);
+    writeFileSync(markdownPath, markdown);
+    console.log(`(written to ${markdownPath})`);
+    return exitCode(results);
+  });
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

@@ -5,9 +5,10 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ConfigError, loadConfig } from "../config/load";
+import { loadConfig } from "../config/load";
 import { StackView } from "../constructs/policy/rule";
 import { buildApp } from "../main";
+import { exitOnConfigError } from "./cli";
 import { JSON_FILE } from "./synth-output";
 
 /** The synthesized stack `stackId` of a synth output directory. */
@@ -19,31 +20,18 @@ export function readStackView(outdir: string, stackId: string): StackView {
  * Synthesizes the current configuration (guardrails included) into a temporary directory, or uses `from`, and runs
  * `report` on it; the temporary directory is removed afterwards. Invalid configuration is printed, exit code 1.
  */
-export async function withSynthesizedOutput(report: (outdir: string) => void | Promise<void>, from?: string): Promise<number> {
-  const temp = from ? undefined : mkdtempSync(join(tmpdir(), "medicare-hub-report-"));
-  try {
-    const outdir = from ?? join(temp as string, "cdktf.out");
-    if (!from) buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
-    await report(outdir);
-    return 0;
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(error.message);
-      return 1;
+export function withSynthesizedOutput(report: (outdir: string) => void | Promise<void>, from?: string): Promise<number> {
+  return exitOnConfigError(async () => {
+    const temp = from ? undefined : mkdtempSync(join(tmpdir(), "medicare-hub-report-"));
+    try {
+      const outdir = from ?? join(temp as string, "cdktf.out");
+      if (!from) buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
+      await report(outdir);
+      return 0;
+    } finally {
+      if (temp) rmSync(temp, { recursive: true, force: true });
     }
-    throw error;
-  } finally {
-    if (temp) rmSync(temp, { recursive: true, force: true });
-  }
+  });
 }
 
-/** Runs a tool's async main as the process, mapping its result to the exit code. */
-export function runMain(main: () => Promise<number>): void {
-  main().then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(error.message);
-      process.exitCode = 1;
-    },
-  );
-}
+export { runMain } from "./cli";
