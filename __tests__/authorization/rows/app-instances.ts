@@ -1,0 +1,66 @@
+/** The app instances' own requests: their role, their logs, Session Manager, and what they must not reach. */
+import { arnOf, sym, type AuthorizationRow } from "../row";
+import { appLogGroup, flowLogGroup, instanceRole } from "../selectors";
+import type { Scope } from "../row";
+import type { Located } from "../world";
+import { EC2, INSTANCE_ROLE } from "./principals";
+import { SOURCES } from "./sources";
+
+/** A log stream of `group`: what PutLogEvents names. */
+const streamOf = (label: string, select: (s: Scope) => Located) =>
+  sym(`${label}:log-stream:i-0123456789abcdef0`, (s) => `${s.world.attribute(select(s), "arn")}:log-stream:i-0123456789abcdef0`);
+
+export const APP_ROWS: readonly AuthorizationRow[] = [
+  {
+    id: "AZ-APP-1",
+    request: "EC2 assumes the instance role for an app instance (instance profile)",
+    stacks: ["dev", "prod"],
+    principal: EC2,
+    action: "sts:AssumeRole",
+    resource: arnOf("the app instance role", instanceRole),
+    expected: "Allowed",
+    source: [SOURCES.ec2Roles],
+  },
+  {
+    id: "AZ-APP-2",
+    request: "The CloudWatch agent on an instance ships app logs",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "logs:PutLogEvents",
+    resource: streamOf("<app log group ARN>", appLogGroup),
+    expected: "Allowed",
+    source: [SOURCES.logsIdentity],
+  },
+  {
+    id: "AZ-APP-3",
+    request: "An instance writes into the VPC flow-log group",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "logs:PutLogEvents",
+    resource: streamOf("<flow-log group ARN>", flowLogGroup),
+    expected: "Denied",
+    source: [SOURCES.logsIdentity, SOURCES.evaluationLogic],
+    why: "Audit logs are written by the service that produces them only; an instance that could write there could forge them.",
+  },
+  {
+    id: "AZ-APP-4",
+    request: "The SSM agent registers the instance with Systems Manager",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "ssm:UpdateInstanceInformation",
+    resource: sym("arn:aws:ec2:<region>:<account>:instance/i-0123456789abcdef0", (s) => `arn:aws:ec2:${s.region}:${s.account}:instance/i-0123456789abcdef0`),
+    expected: "Allowed",
+    source: [SOURCES.ssmInstance, SOURCES.ssmCorePolicy],
+  },
+  {
+    id: "AZ-APP-5",
+    request: "An operator opens a Session Manager session: the agent opens its control channel",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "ssmmessages:CreateControlChannel",
+    // ssmmessages actions take no resource ARN.
+    resource: sym("*", () => "*"),
+    expected: "Allowed",
+    source: [SOURCES.ssmInstance, SOURCES.ssmCorePolicy],
+  },
+];

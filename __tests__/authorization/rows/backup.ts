@@ -1,0 +1,106 @@
+/** AWS Backup: the service assumes the backup role, which backs up and restores the database and the file system. */
+import { ACCOUNT, arnOf, via, type AuthorizationRow } from "../row";
+import { backupRole, backupVaultKey, database, databaseKey, fileSystem } from "../selectors";
+import { BACKUP, BACKUP_ROLE } from "./principals";
+import { SOURCES } from "./sources";
+
+const VAULT_KEY = arnOf("key of the backup vault (its kms_key_arn)", backupVaultKey);
+const DATABASE_KEY = arnOf("key of the database (its kms_key_id)", databaseKey);
+
+export const BACKUP_ROWS: readonly AuthorizationRow[] = [
+  {
+    id: "AZ-BKP-1",
+    request: "AWS Backup assumes the backup role to run a job",
+    stacks: ["dev", "prod"],
+    principal: BACKUP,
+    action: "sts:AssumeRole",
+    resource: arnOf("the backup role", backupRole),
+    expected: "Allowed",
+    source: [SOURCES.backupRoles],
+  },
+  {
+    id: "AZ-BKP-2",
+    request: "A backup job backs up the file system",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "elasticfilesystem:Backup",
+    resource: arnOf("the shared file system", fileSystem),
+    expected: "Allowed",
+    source: [SOURCES.backupPolicy],
+  },
+  {
+    id: "AZ-BKP-3",
+    request: "A backup job snapshots the database",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "rds:CreateDBSnapshot",
+    resource: arnOf("the database", database),
+    expected: "Allowed",
+    source: [SOURCES.backupPolicy],
+  },
+  {
+    id: "AZ-BKP-4",
+    request: "A backup job stores a recovery point in the vault: AWS Backup creates a grant on the vault key",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "kms:CreateGrant",
+    resource: VAULT_KEY,
+    context: { "kms:ViaService": via("backup"), "kms:CallerAccount": ACCOUNT, "kms:GrantIsForAWSResource": "true" },
+    expected: "Allowed",
+    source: [SOURCES.backupEncryption, SOURCES.backupPolicy],
+  },
+  {
+    id: "AZ-BKP-5",
+    request: "A backup job reads the vault key's metadata",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "kms:DescribeKey",
+    resource: VAULT_KEY,
+    context: { "kms:ViaService": via("backup"), "kms:CallerAccount": ACCOUNT },
+    expected: "Allowed",
+    source: [SOURCES.backupEncryption, SOURCES.backupPolicy],
+  },
+  {
+    id: "AZ-BKP-6",
+    request: "A restore job restores the file system from a recovery point",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "elasticfilesystem:Restore",
+    resource: arnOf("the shared file system", fileSystem),
+    expected: "Allowed",
+    source: [SOURCES.restorePolicy],
+  },
+  {
+    id: "AZ-BKP-7",
+    request: "The backup role reads the database secret",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "secretsmanager:GetSecretValue",
+    resource: arnOf("the database's RDS-managed secret", database, "master_user_secret[0].secret_arn"),
+    expected: "Denied",
+    source: [SOURCES.evaluationLogic],
+  },
+  {
+    id: "AZ-BKP-8",
+    request: "A restore job creates a database from a snapshot under the database key: the backup role grants RDS its use",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "kms:CreateGrant",
+    resource: DATABASE_KEY,
+    context: { "kms:ViaService": via("rds"), "kms:CallerAccount": ACCOUNT, "kms:GrantIsForAWSResource": "true" },
+    expected: "Allowed",
+    source: [SOURCES.backupEncryption, SOURCES.kmsKeyPolicies],
+    why: "The database key's policy delegates to IAM: without the backup role's own statement a restore of the database fails.",
+  },
+  {
+    id: "AZ-BKP-9",
+    request: "The backup role creates a grant on the database key that is not for an AWS resource",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "kms:CreateGrant",
+    resource: DATABASE_KEY,
+    context: { "kms:CallerAccount": ACCOUNT, "kms:GrantIsForAWSResource": "false" },
+    expected: "Denied",
+    source: [SOURCES.kmsConditionKeys],
+  },
+];

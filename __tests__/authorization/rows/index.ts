@@ -1,0 +1,27 @@
+/** Every authorization row, in the order docs/authorization.md lists them. */
+import type { AuthorizationRow } from "../row";
+import { ALERT_ROWS } from "./alerts";
+import { APP_ROWS } from "./app-instances";
+import { BACKUP_ROWS } from "./backup";
+import { LOGS_ROWS } from "./cloudwatch-logs";
+import { DATABASE_ROWS } from "./database";
+import { EBS_ROWS } from "./ebs-volumes";
+import { FIS_ROWS } from "./failure-experiments";
+import { DELIVERY_ROWS } from "./log-delivery";
+import { NETWORK_ROWS } from "./network";
+import { SHARED_STORAGE_ROWS } from "./shared-storage";
+import { STATE_ROWS } from "./state";
+
+export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
+  ...EBS_ROWS,
+  ...LOGS_ROWS,
+  ...ALERT_ROWS,
+  ...DATABASE_ROWS,
+  ...SHARED_STORAGE_ROWS,
+  ...BACKUP_ROWS,
+  ...APP_ROWS,
+  ...NETWORK_ROWS,
+  ...FIS_ROWS,
+  ...DELIVERY_ROWS,
+  ...STATE_ROWS,
+];

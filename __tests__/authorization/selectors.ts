@@ -1,0 +1,190 @@
+/**
+ * The resources rows talk about, found by following the synthesized references the way AWS follows them at run time
+ * (launch template → instance profile → role; log group ← flow log; key ← the resource it encrypts), never by name.
+ */
+import type { Scope } from "./row";
+import type { Located } from "./world";
+
+function only(scope: Scope, type: string, filter: (r: Located) => boolean = () => true): Located {
+  const found = scope.world.resources(scope.stackId, type).filter(filter);
+  if (found.length !== 1) throw new Error(`${scope.stackId}: expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  return found[0];
+}
+
+const follow = (scope: Scope, value: unknown, type: string) => scope.world.follow(scope.stackId, value, type);
+
+// --- app tier ------------------------------------------------------------------------------------------------------
+
+export const launchTemplate = (s: Scope) => only(s, "aws_launch_template");
+
+/** The role the app instances run as: launch template → instance profile → role. */
+export function instanceRole(s: Scope): Located {
+  const profile = follow(s, launchTemplate(s).values.iam_instance_profile?.arn, "aws_iam_instance_profile");
+  return follow(s, profile.values.role, "aws_iam_role");
+}
+
+/** The key encrypting the root volume of every instance the launch template starts. */
+export function rootVolumeKey(s: Scope): Located {
+  const mappings: any[] = launchTemplate(s).values.block_device_mappings ?? [];
+  const keys = mappings.map((m) => m.ebs?.kms_key_id).filter(Boolean);
+  if (keys.length !== 1) throw new Error(`${s.stackId}: expected one encrypted volume in the launch template, found ${keys.length}`);
+  return follow(s, keys[0], "aws_kms_key");
+}
+
+export const autoScalingGroup = (s: Scope) => only(s, "aws_autoscaling_group");
+
+/** Log groups the instance role's own policies let it write to. */
+export function appLogGroup(s: Scope): Located {
+  const role = instanceRole(s);
+  const policies = s.world.resources(s.stackId, "aws_iam_role_policy").filter((p) => s.world.referenced(s.stackId, p.values.role, "aws_iam_role")?.name === role.name);
+  const groups = new Map<string, Located>();
+  for (const p of policies) {
+    const name = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(String(p.values.policy))?.[1];
+    for (const statement of s.world.stacks[s.stackId].data?.aws_iam_policy_document?.[name ?? ""]?.statement ?? []) {
+      for (const resource of statement.resources ?? []) {
+        const group = s.world.referenced(s.stackId, String(resource).replace(/:\*$/, ""), "aws_cloudwatch_log_group");
+        if (group) groups.set(group.name, group);
+      }
+    }
+  }
+  if (groups.size !== 1) throw new Error(`${s.stackId}: the instance role writes to ${groups.size} log groups`);
+  return [...groups.values()][0];
+}
+
+// --- data tier -----------------------------------------------------------------------------------------------------
+
+export const database = (s: Scope) => only(s, "aws_db_instance");
+export const databaseKey = (s: Scope) => follow(s, database(s).values.kms_key_id, "aws_kms_key");
+export const databaseMonitoringRole = (s: Scope) => follow(s, database(s).values.monitoring_role_arn, "aws_iam_role");
+export const databaseSecretKey = (s: Scope) => follow(s, database(s).values.master_user_secret_kms_key_id, "aws_kms_key");
+
+/** The log group RDS exports a database log to: `/aws/rds/instance/<identifier>/<log>`, which must exist in the stack. */
+export function databaseLogGroup(s: Scope, log: string): Located {
+  const name = `/aws/rds/instance/${database(s).values.identifier}/${log}`;
+  return only(s, "aws_cloudwatch_log_group", (g) => g.values.name === name);
+}
+
+export const fileSystem = (s: Scope) => only(s, "aws_efs_file_system");
+export const fileSystemKey = (s: Scope) => follow(s, fileSystem(s).values.kms_key_id, "aws_kms_key");
+
+/** The access point the app instances mount through: the one the launch template tags them with. */
+export function appAccessPoint(s: Scope): Located {
+  const tags = (launchTemplate(s).values.tag_specifications ?? []).find((t: any) => t.resource_type === "instance")?.tags ?? {};
+  return follow(s, tags.EfsAccessPointId, "aws_efs_access_point");
+}
+
+export const backupVault = (s: Scope) => only(s, "aws_backup_vault");
+export const backupVaultKey = (s: Scope) => follow(s, backupVault(s).values.kms_key_arn, "aws_kms_key");
+export const backupRole = (s: Scope) => follow(s, only(s, "aws_backup_selection").values.iam_role_arn, "aws_iam_role");
+
+// --- monitoring ----------------------------------------------------------------------------------------------------
+
+/** The topic alarms notify in `region` (`us-east-1` for the Route 53 health-check alarm). */
+export function alertsTopic(s: Scope, region: "stack" | "us-east-1"): Located {
+  const want = region === "stack" ? s.region : region;
+  const topics = new Map<string, Located>();
+  for (const alarm of s.world.resources(s.stackId, "aws_cloudwatch_metric_alarm")) {
+    for (const action of alarm.values.alarm_actions ?? []) {
+      const topic = s.world.referenced(s.stackId, action, "aws_sns_topic");
+      if (topic && topic.region === want) topics.set(topic.name, topic);
+    }
+  }
+  if (topics.size !== 1) throw new Error(`${s.stackId}: alarms notify ${topics.size} topics in ${want}`);
+  return [...topics.values()][0];
+}
+
+export const topicKey = (s: Scope, region: "stack" | "us-east-1") => follow(s, alertsTopic(s, region).values.kms_master_key_id, "aws_kms_key");
+
+/** An alarm that publishes to the topic: the aws:SourceArn CloudWatch sends. */
+export function alarmOf(s: Scope, region: "stack" | "us-east-1"): Located {
+  const topic = alertsTopic(s, region);
+  const alarm = s.world
+    .resources(s.stackId, "aws_cloudwatch_metric_alarm")
+    .find((a) => (a.values.alarm_actions ?? []).some((v: unknown) => s.world.referenced(s.stackId, v, "aws_sns_topic")?.name === topic.name));
+  if (!alarm) throw new Error(`${s.stackId}: no alarm notifies ${topic.address}`);
+  return alarm;
+}
+
+/** The EventBridge rule whose target is the regional alerts topic and whose pattern has `source` (e.g. aws.backup). */
+export function eventRuleNotifying(s: Scope, source: string): Located {
+  const topic = alertsTopic(s, "stack");
+  const rules = s.world
+    .resources(s.stackId, "aws_cloudwatch_event_target")
+    .filter((t) => s.world.referenced(s.stackId, t.values.arn, "aws_sns_topic")?.name === topic.name)
+    .map((t) => follow(s, t.values.rule, "aws_cloudwatch_event_rule"))
+    .filter((rule) => JSON.parse(String(rule.values.event_pattern)).source?.includes(source));
+  if (rules.length === 0) throw new Error(`${s.stackId}: no ${source} event rule notifies ${topic.address}`);
+  return rules[0];
+}
+
+// --- network -------------------------------------------------------------------------------------------------------
+
+export const flowLog = (s: Scope) => only(s, "aws_flow_log");
+export const flowLogRole = (s: Scope) => follow(s, flowLog(s).values.iam_role_arn, "aws_iam_role");
+export const flowLogGroup = (s: Scope) => follow(s, flowLog(s).values.log_destination, "aws_cloudwatch_log_group");
+
+const experiments = (s: Scope) => s.world.resources(s.stackId, "aws_fis_experiment_template");
+
+export function fisRole(s: Scope): Located {
+  const roles = new Set(experiments(s).map((e) => follow(s, e.values.role_arn, "aws_iam_role").name));
+  if (roles.size !== 1) throw new Error(`${s.stackId}: experiments run as ${roles.size} roles`);
+  return s.world.resource(s.stackId, "aws_iam_role", [...roles][0]);
+}
+
+/** The log group experiments log to (`<group arn>:*` in the template). */
+export function fisLogGroup(s: Scope): Located {
+  const arns = new Set(experiments(s).map((e) => String(e.values.log_configuration?.cloudwatch_logs_configuration?.log_group_arn).replace(/:\*$/, "")));
+  if (arns.size !== 1) throw new Error(`${s.stackId}: experiments log to ${arns.size} log groups`);
+  return follow(s, [...arns][0], "aws_cloudwatch_log_group");
+}
+
+/** The subnet the network-disruption experiment cuts off. */
+export function disruptedSubnet(s: Scope): Located {
+  const template = experiments(s).find((e) => (e.values.action ?? []).some((a: any) => a.action_id === "aws:network:disrupt-connectivity"));
+  if (!template) throw new Error(`${s.stackId}: no network-disruption experiment`);
+  return follow(s, template.values.target?.[0]?.resource_arns?.[0], "aws_subnet");
+}
+
+// --- delivery into buckets and log groups --------------------------------------------------------------------------
+
+export const loadBalancer = (s: Scope) => only(s, "aws_lb");
+export const accessLogBucket = (s: Scope) => follow(s, loadBalancer(s).values.access_logs?.bucket, "aws_s3_bucket");
+
+export function wafLogGroup(s: Scope): Located {
+  const logging = only(s, "aws_wafv2_web_acl_logging_configuration");
+  return follow(s, logging.values.log_destination_configs?.[0], "aws_cloudwatch_log_group");
+}
+
+export const distribution = (s: Scope) => only(s, "aws_cloudfront_distribution");
+
+/** The bucket the distribution's origin reads. */
+export function originBucket(s: Scope): Located {
+  return follow(s, distribution(s).values.origin?.[0]?.domain_name, "aws_s3_bucket");
+}
+
+/** An object the distribution serves: the page uploaded to its origin bucket. */
+export function originObjectKey(s: Scope): string {
+  const bucket = originBucket(s);
+  return only(s, "aws_s3_object", (o) => s.world.referenced(s.stackId, o.values.bucket, "aws_s3_bucket")?.name === bucket.name).values.key;
+}
+
+/** Server access logging: the bucket logged, the bucket receiving, and the prefix. */
+export function serverAccessLogging(s: Scope): { source: Located; target: Located; prefix: string } {
+  const logging = only(s, "aws_s3_bucket_logging");
+  return {
+    source: follow(s, logging.values.bucket, "aws_s3_bucket"),
+    target: follow(s, logging.values.target_bucket, "aws_s3_bucket"),
+    prefix: String(logging.values.target_prefix ?? ""),
+  };
+}
+
+/** The state stack's bucket and key, through the outputs the environments' deploy roles are told to use. */
+export function stateBucket(s: Scope): Located {
+  const state = s.stack("state");
+  return follow(state, state.world.stacks[state.stackId].output?.state_bucket_name?.value, "aws_s3_bucket");
+}
+
+export function stateKey(s: Scope): Located {
+  const state = s.stack("state");
+  return follow(state, state.world.stacks[state.stackId].output?.kms_key_arn?.value, "aws_kms_key");
+}
