@@ -4,13 +4,17 @@
  *
  * Ops can change any value without editing TypeScript through the override file (see `load.ts`).
  */
+import { PLACEHOLDER_ACCOUNT_ID, PLACEHOLDER_HOSTED_ZONE_ID, PLACEHOLDER_STATE_BUCKET_NAME } from "./placeholders";
 import type { ProjectConfig } from "./schema";
 
 export const DEFAULT_CONFIG: ProjectConfig = {
   stateBackend: {
+    // Placeholder: the account that holds the state (the provider refuses any other).
+    accountId: PLACEHOLDER_ACCOUNT_ID,
     region: "us-east-2",
-    // S3 bucket names are global: every organisation sets its own through the override file.
-    bucketName: "medicare-hub-terraform-state",
+    // Placeholder (config/placeholders.ts): S3 bucket names are global, every organisation sets its own through the
+    // override file. Synth warns and every plan is refused until it does (docs/first-deploy.md).
+    bucketName: PLACEHOLDER_STATE_BUCKET_NAME,
     lockTableName: "medicare-hub-terraform-locks",
     noncurrentVersionRetentionDays: 90,
     accessLogRetentionDays: 365,
@@ -19,8 +23,9 @@ export const DEFAULT_CONFIG: ProjectConfig = {
   },
   environments: {
     dev: {
-      // The AWS documentation's example account: every organisation sets its own (synth warns until it does).
-      accountId: "123456789012",
+      // Placeholders here: accountId, dns.domainName, dns.hostedZoneId and alerts.email. Every organisation sets its
+      // own through the override file; synth warns and every plan is refused until it does (docs/first-deploy.md).
+      accountId: PLACEHOLDER_ACCOUNT_ID,
       region: "us-east-2",
       availabilityZones: ["us-east-2a", "us-east-2b"],
       costCenter: "medicare-hub-dev",
@@ -58,6 +63,8 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         deletionProtection: false,
         waf: false,
         wafRateLimitPer5Minutes: 2000,
+        wafRateLimitExemptCidrs: [],
+        wafLargeRequestBodies: "block",
         idleTimeoutSeconds: 60,
         deregistrationDelaySeconds: 30,
         // Detection in interval × unhealthyThreshold = 20 s; back in rotation after healthyThreshold × interval = 20 s.
@@ -65,6 +72,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       },
       dns: {
         domainName: "dev.medicare-hub.example",
+        hostedZoneId: PLACEHOLDER_HOSTED_ZONE_ID,
         // Failover after 10 s × 3 failed checks + 60 s alias TTL = 90 s.
         healthCheck: { requestIntervalSeconds: 10, failureThreshold: 3 },
         maintenancePage: false,
@@ -82,7 +90,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       alerts: { email: "oncall-dev@medicare-hub.example" },
     },
     prod: {
-      accountId: "123456789012",
+      accountId: PLACEHOLDER_ACCOUNT_ID,
       region: "us-east-2",
       availabilityZones: ["us-east-2a", "us-east-2b", "us-east-2c"],
       costCenter: "medicare-hub-prod",
@@ -120,6 +128,8 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         deletionProtection: true,
         waf: true,
         wafRateLimitPer5Minutes: 2000,
+        wafRateLimitExemptCidrs: [],
+        wafLargeRequestBodies: "block",
         idleTimeoutSeconds: 60,
         deregistrationDelaySeconds: 30,
         // Detection in interval × unhealthyThreshold = 20 s; back in rotation after healthyThreshold × interval = 20 s.
@@ -127,6 +137,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       },
       dns: {
         domainName: "medicare-hub.example",
+        hostedZoneId: PLACEHOLDER_HOSTED_ZONE_ID,
         // Failover after 10 s × 3 failed checks + 60 s alias TTL = 90 s.
         healthCheck: { requestIntervalSeconds: 10, failureThreshold: 3 },
         maintenancePage: true,

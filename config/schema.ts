@@ -63,9 +63,6 @@ const logRetention = z.union(
   { error: `must be a CloudWatch Logs retention period: one of ${LOG_RETENTION_DAYS.join(", ")} days` },
 );
 
-/** The AWS documentation's example account: a placeholder the stacks warn about. */
-export const PLACEHOLDER_ACCOUNT_ID = "123456789012";
-
 /** Settings of one environment (`dev`, `prod`). */
 export const EnvironmentSchema = z.strictObject({
   /**
@@ -192,6 +189,26 @@ export const EnvironmentSchema = z.strictObject({
     waf: z.boolean({ error: "must be true or false" }),
     /** Requests one client IP may send in 5 minutes before WAF blocks it. */
     wafRateLimitPer5Minutes: wholeNumber(100, 2_000_000_000, "AWS WAF rate-based rule limits"),
+    /**
+     * Public IPv4 ranges exempt from the per-IP rate limit: a hospital's NAT egress, where hundreds of staff share
+     * one address and would be blocked together. The managed rule groups still inspect their requests.
+     * @default [] (no exemption)
+     */
+    wafRateLimitExemptCidrs: z
+      .array(
+        z.string({ error: 'must be an IPv4 CIDR such as "203.0.113.0/24"' }).superRefine((value, ctx) => {
+          const parsed = parseIpv4Cidr(value);
+          if (!parsed.ok) ctx.addIssue({ code: "custom", message: `${parsed.reason}; allowed: an IPv4 CIDR such as "203.0.113.0/24"` });
+        }),
+        { error: 'must be a list of IPv4 CIDRs such as ["203.0.113.0/24"]' },
+      )
+      .max(50, { error: "must list at most 50 CIDRs (keep the exemption reviewable)" }),
+    /**
+     * What the Common Rule Set's SizeRestrictions_BODY rule does with request bodies over 8 KB: "block" (AWS's
+     * default) refuses uploads larger than that; "count" lets them through and only counts them, for an app that
+     * accepts uploads. A relaxation, warned about on synth.
+     */
+    wafLargeRequestBodies: z.enum(["block", "count"], { error: 'must be "block" (AWS default: bodies over 8 KB refused) or "count" (allowed, counted; warned)' }),
     /** Seconds an idle client connection is kept open. */
     idleTimeoutSeconds: wholeNumber(1, 4000, "ALB limits"),
     /** Seconds in-flight requests get to finish when an instance leaves the target group. */
@@ -210,8 +227,13 @@ export const EnvironmentSchema = z.strictObject({
       /^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/,
       'must be a lower-case DNS name such as "app.medicare-hub.example"',
     ),
-    /** An existing public hosted zone to use; when absent the zone is created. */
-    hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, 'must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"').optional(),
+    /**
+     * The existing public hosted zone that already answers for `domainName`: the domain's own zone or the zone of any
+     * parent name (dev.medicare-hub.acme.org in the acme.org zone), delegated from the registrar. Required: a zone
+     * created in the same apply answers nothing until someone delegates it, so ACM's DNS validation would wait 75
+     * minutes and fail. The certificate's validation records and the domain's records are written into it.
+     */
+    hostedZoneId: pattern(/^Z[A-Z0-9]{1,31}$/, 'must be the id of an existing public Route 53 hosted zone, such as "Z0123456789ABCDEFGHIJ"'),
     /** Route 53's HTTPS health check of the load balancer: failover after interval × failure threshold (+ TTL). */
     healthCheck: z.strictObject({
       requestIntervalSeconds: z.union([z.literal(10), z.literal(30)], { error: "must be 10 (fast) or 30 seconds (Route 53 intervals)" }),
@@ -248,6 +270,11 @@ export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;
 
 /** The shared Terraform state backend (its own stack, `medicare-hub-state`). */
 export const StateBackendSchema = z.strictObject({
+  /**
+   * The AWS account that holds the state bucket, table and key. The provider refuses any other account
+   * (`allowed_account_ids`), and the access-log bucket accepts logs only from this account's state bucket.
+   */
+  accountId: pattern(/^\d{12}$/, 'must be a 12-digit AWS account id such as "123456789012"'),
   region,
   /** Globally unique S3 bucket name for state. */
   bucketName: pattern(

@@ -4,8 +4,10 @@ import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { stateBackendPlaceholders } from "../config/placeholders";
 import type { StateBackendConfig } from "../config/schema";
 import { MediCareStack } from "../constructs/base-stack";
+import { refusePlaceholders, type PlaceholderGuard } from "../constructs/placeholder-guard";
 import { PHI_TAGS, PROJECT, projectTags } from "../constructs/naming";
 import { SecureBucket } from "../constructs/secure-bucket";
 import { STATE_KEY_ALIAS, useStateBackend } from "./backend";
@@ -36,13 +38,16 @@ export class StateBackendStack extends MediCareStack {
   readonly accessLogBucket: SecureBucket;
   readonly lockTable: DynamodbTable;
   readonly key: KmsKey;
+  /** Present while the bucket name is the committed placeholder: every plan of the stack is refused. */
+  readonly placeholderGuard?: PlaceholderGuard;
 
   constructor(scope: Construct, id: string, props: StateBackendStackProps) {
     super(scope, id);
     const { config } = props;
-    this.addAwsProvider(config.region, projectTags("shared", config.costCenter));
+    this.addAwsProvider(config.region, projectTags("shared", config.costCenter), config.accountId);
     if (config.selfManaged) useStateBackend(this, config, "state");
     else new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
+    this.placeholderGuard = refusePlaceholders(this, stateBackendPlaceholders(config));
 
     this.key = new KmsKey(this, "state-key", {
       description: "MediCare Hub Terraform state: S3 objects and the DynamoDB lock table",
@@ -68,8 +73,11 @@ export class StateBackendStack extends MediCareStack {
           principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
           actions: ["s3:PutObject"],
           resources: [`${logBucketArn}/${ACCESS_LOG_PREFIX}*`],
+          // Both keys, as AWS's example does ("Permissions for log delivery", S3 User Guide): a bucket of the same name
+          // in another account cannot write here.
           condition: [
             { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:s3:::${config.bucketName}`] },
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [config.accountId] },
           ],
         },
       ],

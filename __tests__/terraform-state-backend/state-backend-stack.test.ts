@@ -123,7 +123,11 @@ describe("StateBackendStack", () => {
         principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
         actions: ["s3:PutObject"],
         resources: [`${ref("aws_s3_bucket", LOGS, "arn")}/${ACCESS_LOG_PREFIX}*`],
-        condition: [expect.objectContaining({ variable: "aws:SourceArn", values: [expect.stringMatching(new RegExp(`:s3:::${CONFIG.bucketName}$`))] })],
+        // Both keys, as AWS's example: a same-named bucket of another account cannot deliver here.
+        condition: [
+          expect.objectContaining({ variable: "aws:SourceArn", values: [expect.stringMatching(new RegExp(`:s3:::${CONFIG.bucketName}$`))] }),
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [CONFIG.accountId] },
+        ],
       }),
     ]);
     expect(resourcesOf(tf, "aws_s3_bucket_logging")[`${LOGS}_logging`]).toBeUndefined();

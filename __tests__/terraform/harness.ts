@@ -8,7 +8,7 @@
  *   the provider's skip_* flags. The synthesized output itself never contains them.
  */
 import { execFile, spawn } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeWithTool } from "../support/required-tool";
@@ -182,6 +182,17 @@ export async function planOffline(dir: string, providerAliases: readonly (string
   await terraform(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan"]);
   const shown = await terraform(dir, ["show", "-json", "-no-color", "offline.tfplan"]);
   return JSON.parse(shown.stdout) as TerraformPlan;
+}
+
+/**
+ * `plan` of another synth of the same stack in `dir`, without a second init: the offline override, the lock file and
+ * the `.terraform` directory (providers, local backend) come from `initialized`, where {@link planOffline} ran. Nothing
+ * is saved (no `-out`); the result is returned whatever the exit code.
+ */
+export function planReusingInit(dir: string, initialized: string): Promise<RunResult> {
+  for (const file of [OFFLINE_OVERRIDE_FILE, ".terraform.lock.hcl"]) copyFileSync(join(initialized, file), join(dir, file));
+  symlinkSync(join(initialized, ".terraform"), join(dir, ".terraform"), "dir");
+  return terraform(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false"], true);
 }
 
 /** The parts of `terraform show -json <plan>` the tests read. */

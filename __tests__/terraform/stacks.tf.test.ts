@@ -1,18 +1,23 @@
 /**
  * Every stack, in both output formats, through the real terraform binary: fmt, validate and an offline plan.
  * The HCL output is every user's exit path from cdktf, so it must plan to exactly what the JSON plans to.
+ *
+ * The stacks planned are those of a complete configuration (the committed defaults with every placeholder replaced,
+ * as an organisation deploys them); with the committed placeholders, every plan must be refused.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { DEFAULT_CONFIG } from "../../config/environments";
+import { findPlaceholders } from "../../config/placeholders";
 import { ENVIRONMENT_NAMES } from "../../config/schema";
 import { planSubnets } from "../../config/subnet-plan";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
 import { exportStacks, type ExportedStack } from "../../tools/export";
 import { summarizePlan } from "../../tools/plan-summary";
+import { completeConfig } from "../support/complete-config";
 import { mapLimit } from "../support/concurrency";
 import { synthApp, readStackJson, type SynthResult } from "../support/synth";
 import {
@@ -21,13 +26,17 @@ import {
   describeWithTerraform,
   fmtCheck,
   planOffline,
+  planReusingInit,
   validate,
   type PlannedResource,
+  type RunResult,
   type TerraformPlan,
   type ValidateResult,
 } from "./harness";
 
 const STACKS = [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)];
+/** Every placeholder replaced: what the stacks are planned with. */
+const CONFIG = completeConfig();
 const FORMATS = ["json", "hcl"] as const;
 type Format = (typeof FORMATS)[number];
 
@@ -53,17 +62,19 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   };
 
   let exported: ExportedStack[];
+  /** Plans of the committed defaults (placeholders left), by stack and format. */
+  const refusals: { stack: string; format: Format; dir: string; result: RunResult }[] = [];
 
   beforeAll(async () => {
-    json = synthApp();
+    json = synthApp({ config: CONFIG });
     const work = mkdtempSync(join(tmpdir(), "medicare-hub-terraform-"));
     // The HCL runs use the folders `npm run export` hands to ops teams: main.tf, README.md, the lock file.
     exported = exportStacks({
-      config: DEFAULT_CONFIG,
+      config: CONFIG,
       stacks: STACKS,
       out: join(work, "export"),
       mirror: process.env.TF_PLUGIN_MIRROR,
-      synthesized: { hclOutdir: synthApp({ hcl: true }).outdir, jsonOutdir: json.outdir },
+      synthesized: { hclOutdir: synthApp({ config: CONFIG, hcl: true }).outdir, jsonOutdir: json.outdir },
     });
     for (const stack of STACKS) {
       runs.push({ stack, format: "json", dir: copyStack(json.stackDirs[stack], join(work, `${stack}-json`)), unformatted: [] });
@@ -76,6 +87,16 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       if (r.validation.valid) r.plan = await planOffline(r.dir, aliases);
     };
     await mapLimit(runs, 2, step);
+    // The committed defaults (the shared synth), planned with the providers and backend the runs above initialised:
+    // every stack in JSON, and the state stack's HCL, whose guard goes through cdktf's HCL renderer and its repair.
+    const committed = { json: synthApp(), hcl: synthApp({ hcl: true }) };
+    const planned: [string, Format][] = [...STACKS.map((stack): [string, Format] => [stack, "json"]), [STATE_STACK_ID, "hcl"]];
+    refusals.push(
+      ...(await mapLimit(planned, 2, async ([stack, format]) => {
+        const dir = copyStack(committed[format].stackDirs[stack], join(work, `${stack}-${format}-placeholders`));
+        return { stack, format, dir, result: await planReusingInit(dir, run(stack, format).dir) };
+      })),
+    );
   }, 600_000);
 
   describe.each(STACKS)("%s", (stack) => {
@@ -127,10 +148,42 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     });
   });
 
+  describe("with the committed placeholders", () => {
+    const committed = findPlaceholders(DEFAULT_CONFIG);
+    /**
+     * The state stack's guard names the state backend's placeholders; an environment's names the state bucket (its state
+     * lives there; it reaches it by name, whatever account holds it) and its environment's own.
+     */
+    const expectedFor = (stack: string) =>
+      committed.filter((p) =>
+        stack === STATE_STACK_ID
+          ? p.path.startsWith("stateBackend.")
+          : p.path === "stateBackend.bucketName" || ENVIRONMENT_NAMES.some((env) => stack === environmentStackId(env) && p.path.startsWith(`environments.${env}.`)),
+      );
+    const cases: [string, Format][] = [...STACKS.map((stack): [string, Format] => [stack, "json"]), [STATE_STACK_ID, "hcl"]];
+
+    test.each(cases)("an offline plan of %s (%s) is refused before anything is created, naming each placeholder and its override key", (stack, format) => {
+      const refusal = refusals.find((r) => r.stack === stack && r.format === format);
+      const expected = expectedFor(stack);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(refusal?.result.code).toBe(1);
+      // Terraform wraps the message at 78 columns.
+      const error = (refusal?.result.stderr ?? "").replace(/\s+/g, " ");
+      expect(error.match(/Error: /g)).toEqual(["Error: "]);
+      expect(error).toMatch(/Error: Resource precondition failed on [\w.]+ line \d+, in resource(\.terraform_data\.placeholder-guard\.| "terraform_data" "placeholder-guard":)/);
+      expect(error).toContain(`${stack}: ${expected.length} placeholder values in the configuration would reach AWS, so this plan is refused`);
+      expect(error).toContain("the JSON override file named by MEDICARE_HUB_CONFIG_OVERRIDES");
+      for (const p of expected) expect(error).toContain(`- ${p.overrideKey}: ${JSON.stringify(p.value)} is ${p.reason}.`.replace(/\s+/g, " "));
+      // Terraform shows what it would have done, but an errored plan can never be applied; and nothing was written.
+      expect(refusal?.result.stdout).toContain("Terraform planned the following actions, but then encountered a problem");
+      expect(existsSync(join(refusal?.dir as string, "terraform.tfstate"))).toBe(false);
+    });
+  });
+
   test("the state bucket is planned versioned, KMS-encrypted under the rotated state key and private", () => {
     const state = STATE_STACK_ID;
     expect(planned(state, "aws_s3_bucket", "state-bucket")).toMatchObject({
-      bucket: DEFAULT_CONFIG.stateBackend.bucketName,
+      bucket: CONFIG.stateBackend.bucketName,
       force_destroy: false,
     });
     expect(planned(state, "aws_s3_bucket_versioning", "state-bucket_versioning").versioning_configuration).toEqual([
@@ -154,7 +207,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
 
   test("the lock table is planned with a LockID string key, on demand, PITR, KMS and deletion protection", () => {
     expect(planned(STATE_STACK_ID, "aws_dynamodb_table", "lock-table")).toMatchObject({
-      name: DEFAULT_CONFIG.stateBackend.lockTableName,
+      name: CONFIG.stateBackend.lockTableName,
       hash_key: "LockID",
       billing_mode: "PAY_PER_REQUEST",
       attribute: [{ name: "LockID", type: "S" }],
@@ -166,7 +219,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
 
   test.each(ENVIRONMENT_NAMES)("the %s stack's provider is planned in its region with the project's default tags", (env) => {
     const provider = run(environmentStackId(env), "json").plan?.configuration.provider_config?.aws;
-    const config = DEFAULT_CONFIG.environments[env];
+    const config = CONFIG.environments[env];
     expect(provider?.expressions).toMatchObject({
       region: { constant_value: config.region },
       default_tags: [{ tags: { constant_value: expect.objectContaining({ Environment: env, CostCenter: config.costCenter }) } }],
@@ -175,7 +228,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   });
 
   test.each(ENVIRONMENT_NAMES)("the %s plan creates every subnet of the subnet plan and a NAT gateway per AZ (or one)", (env) => {
-    const config = DEFAULT_CONFIG.environments[env];
+    const config = CONFIG.environments[env];
     const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
     const subnets = planned.filter((r) => r.type === "aws_subnet").map((r) => ({ az: r.values.availability_zone, cidr: r.values.cidr_block }));
     const expected = planSubnets(config.network.vpcCidr, config.availabilityZones).map((s) => ({ az: s.availabilityZone, cidr: s.cidrBlock }));
@@ -188,7 +241,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   });
 
   test.each(ENVIRONMENT_NAMES)("the %s plan creates a self-healing group behind an HTTPS load balancer", (env) => {
-    const config = DEFAULT_CONFIG.environments[env];
+    const config = CONFIG.environments[env];
     const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
     const one = (type: string) => {
       const found = planned.filter((r) => r.type === type);
@@ -204,7 +257,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   });
 
   test.each(ENVIRONMENT_NAMES)("the %s plan creates a Multi-AZ encrypted database and a file-system mount target per AZ", (env) => {
-    const config = DEFAULT_CONFIG.environments[env];
+    const config = CONFIG.environments[env];
     const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
     const [db] = planned.filter((r) => r.type === "aws_db_instance");
     expect(db.values).toMatchObject({ multi_az: true, storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
