@@ -1,4 +1,4 @@
-import { Token } from "cdktf";
+import { Token, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
@@ -67,8 +67,17 @@ export interface AppTierProps {
   readonly bootstrapSeconds: number;
   readonly cpuTargetPercent: number;
   readonly requestsPerTargetPerMinute: number;
-  /** The database's managed master secret, which the app may read. @default - no secret access */
-  readonly databaseSecretArn?: string;
+  /**
+   * The database's managed master secret, which the app may read, and the key that encrypts it (the app decrypts it
+   * through Secrets Manager only). @default - no secret access
+   */
+  readonly databaseSecret?: { readonly arn: string; readonly keyArn: string };
+  /**
+   * Resources the first instances need before they boot: the NAT routes and VPC endpoints they install packages and
+   * reach SSM through, and the EFS mount targets they mount. Without them the group can launch instances that fail
+   * their bootstrap on the first apply, and the apply still succeeds. @default - none
+   */
+  readonly bootDependencies?: readonly ITerraformDependable[];
   /** The shared file system and its access point, which the app mounts. @default - no EFS access */
   readonly fileSystem?: { readonly arn: string; readonly id: string; readonly accessPointArn: string; readonly accessPointId: string };
 }
@@ -76,7 +85,7 @@ export interface AppTierProps {
 /**
  * The self-healing app tier: instances from a hardened launch template in an Auto Scaling Group over every AZ's
  * private-app subnet. The group uses the load balancer's health check, so an instance that stops answering /health
- * is replaced without anyone's help; deploys roll through instance refresh with automatic rollback.
+ * is replaced without anyone's help; deploys roll through instance refresh, keeping 90% of capacity healthy.
  */
 export class AppTier extends Construct {
   readonly group: AutoscalingGroup;
@@ -170,7 +179,11 @@ export class AppTier extends Construct {
         preferences: {
           minHealthyPercentage: REFRESH_MIN_HEALTHY_PERCENT,
           maxHealthyPercentage: REFRESH_MAX_HEALTHY_PERCENT,
-          autoRollback: true,
+          // No auto rollback: AWS cannot roll back to a launch template whose AMI is an SSM parameter alias, nor a
+          // refresh started without a desired configuration, which is how the provider starts it ("Undo changes with
+          // a rollback", EC2 Auto Scaling User Guide; hashicorp/terraform-provider-aws#34189). Undo a bad deploy by
+          // deploying the previous configuration: docs/app-tier.md.
+          autoRollback: false,
           skipMatching: true,
         },
       },
@@ -180,6 +193,7 @@ export class AppTier extends Construct {
       tag: [{ key: "Name", value: name, propagateAtLaunch: true }],
       // Scaling policies own the desired capacity after creation; re-applying must not undo a scale-out.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
+      dependsOn: props.bootDependencies ? [...props.bootDependencies] : undefined,
     });
 
     new AutoscalingPolicy(this, "cpu-scaling", {
@@ -241,13 +255,23 @@ export class AppTier extends Construct {
         resources: ["*"],
       },
     ];
-    if (props.databaseSecretArn) {
-      statements.push({
-        sid: "ReadTheDatabaseSecret",
-        effect: "Allow",
-        actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-        resources: [props.databaseSecretArn],
-      });
+    if (props.databaseSecret) {
+      statements.push(
+        {
+          sid: "ReadTheDatabaseSecret",
+          effect: "Allow",
+          actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+          resources: [props.databaseSecret.arn],
+        },
+        {
+          // The key policy delegates to IAM; Secrets Manager decrypts the secret with the caller's permissions.
+          sid: "DecryptTheDatabaseSecretThroughSecretsManager",
+          effect: "Allow",
+          actions: ["kms:Decrypt"],
+          resources: [props.databaseSecret.keyArn],
+          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+        },
+      );
     }
     if (props.fileSystem) {
       statements.push({

@@ -5,15 +5,20 @@ import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { customerKey } from "./encryption";
+import { USE_ACTIONS, customerKey } from "./encryption";
 import { PHI_TAGS, PROJECT, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 
-/** Daily at 05:00 UTC: after the database's backup window, outside the maintenance window. */
-export const DAILY_SCHEDULE = "cron(0 5 * * ? *)";
-/** Monthly on the 1st at 05:00 UTC. */
-export const MONTHLY_SCHEDULE = "cron(0 5 1 * ? *)";
+/**
+ * Daily at 06:00 UTC, starting within the next hour: after the database's backup window and clear of its weekly
+ * maintenance window (RDS takes no snapshot while it is patched; guardrail MH-BKP-1 checks every rule against the
+ * configured windows).
+ */
+export const DAILY_SCHEDULE = "cron(0 6 * * ? *)";
+/** Monthly on the 1st at 06:00 UTC. */
+export const MONTHLY_SCHEDULE = "cron(0 6 1 * ? *)";
 /** A job that cannot start within an hour is failed (and alarmed on), not left waiting. */
 export const START_WINDOW_MINUTES = 60;
 export const COMPLETION_WINDOW_MINUTES = 8 * 60;
@@ -24,6 +29,11 @@ export interface BackupProps {
   readonly partition: string;
   /** Encrypts the vault's recovery points. */
   readonly vaultKey: KmsKeyRef;
+  /**
+   * Keys of the resources backed up (the database's snapshots stay under its own key). The keys' policies delegate to
+   * IAM, so AWS Backup's role gets their use in its own policy. @default - the vault key only
+   */
+  readonly sourceKeys?: readonly KmsKeyRef[];
   /** ARNs of what to back up: the database and the file system. */
   readonly resourceArns: readonly string[];
   readonly dailyRetentionDays: number;
@@ -46,6 +56,7 @@ export class Backup extends Construct {
   readonly vault: BackupVault;
   readonly plan: BackupPlan;
   readonly copyVault?: BackupVault;
+  private copyKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: BackupProps) {
     super(scope, id);
@@ -95,6 +106,24 @@ export class Backup extends Construct {
       });
     }
 
+    // The managed policies' KMS permissions are scoped to the services AWS Backup works through; with key policies that
+    // delegate to IAM, the role's own policy names the keys it backs up with and into ("Encryption for backups in AWS
+    // Backup", AWS Backup Developer Guide).
+    const keyArns = [props.vaultKey.arn, ...(props.sourceKeys ?? []).map((k) => k.arn), ...(this.copyKeyArn ? [this.copyKeyArn] : [])];
+    const keyUse = new DataAwsIamPolicyDocument(this, "role-key-use", {
+      statement: [
+        { sid: "UseTheBackupKeys", effect: "Allow", actions: USE_ACTIONS, resources: keyArns },
+        {
+          sid: "GrantTheKeysToAwsResources",
+          effect: "Allow",
+          actions: ["kms:CreateGrant"],
+          resources: keyArns,
+          condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+        },
+      ],
+    });
+    new IamRolePolicy(this, "role-keys", { name: "use-backup-keys", role: role.id, policy: keyUse.json });
+
     new BackupSelection(this, "selection", {
       name: `${name}-data`,
       planId: this.plan.id,
@@ -115,20 +144,10 @@ export class Backup extends Construct {
       alias: `${name}-copy`,
       preventDestroy: props.preventDestroy,
       tags: { ...PHI_TAGS },
-      statements: [
-        {
-          sid: "UseThroughBackup",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
-          actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey", "kms:CreateGrant"],
-          resources: ["*"],
-          condition: [
-            { test: "StringEquals", variable: "kms:CallerAccount", values: [props.accountId] },
-            { test: "StringEquals", variable: "kms:ViaService", values: [`backup.${copy.region}.amazonaws.com`] },
-          ],
-        },
-      ],
+      // IAM decides (AWS Backup's role names this key in its policy): no statement for every principal of the account.
+      statements: [],
     });
+    this.copyKeyArn = key.arn;
     return new BackupVault(this, "copy-vault", {
       provider,
       name: `${name}-copy`,

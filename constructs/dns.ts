@@ -4,7 +4,6 @@ import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { Route53Zone } from "@cdktf/provider-aws/lib/route53-zone";
 import { MaintenanceSite } from "./maintenance-site";
 import { resourceName } from "./naming";
 
@@ -12,18 +11,24 @@ import { resourceName } from "./naming";
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
 /** Route 53 answers alias records to a load balancer with the load balancer's own TTL: 60 seconds. */
 export const ALB_ALIAS_TTL_SECONDS = 60;
-/** Both address families, so IPv6 clients get an answer wherever the target serves IPv6 (CloudFront does). */
-export const RECORD_TYPES = ["A", "AAAA"] as const;
+/**
+ * IPv4 only: the load balancer is IPv4-only (the VPC has no IPv6), so an AAAA record would send IPv6-preferring
+ * clients to an address that does not connect while the primary is healthy (guardrail MH-DNS-2). Dual-stack clients
+ * use the A record.
+ */
+export const RECORD_TYPES = ["A"] as const;
 
 export interface DnsProps {
   readonly environment: string;
   /** The domain users reach the app on; the certificate is issued for it. */
   readonly domainName: string;
   /**
-   * An existing public hosted zone for `domainName` (e.g. one delegated by another team).
-   * @default - a hosted zone is created; delegate its name servers from the parent domain
+   * The public hosted zone that answers for `domainName` (its apex or a parent domain), already delegated from the
+   * parent: ACM validates the certificates through records in it, and a zone nobody delegated to would leave
+   * validation waiting 75 minutes and failing. Required: a zone created by the same apply is never delegated in time
+   * (docs/first-deploy.md).
    */
-  readonly hostedZoneId?: string;
+  readonly hostedZoneId: string;
 }
 
 /** Where the domain points, and how its health is judged. */
@@ -42,7 +47,7 @@ export interface RoutingProps {
 }
 
 /**
- * The environment's DNS: its public hosted zone (created, or an existing one) and an ACM certificate for the domain,
+ * The environment's DNS in its existing, delegated public hosted zone: an ACM certificate for the domain,
  * validated through DNS records in that zone so it renews without anyone's help; then, once the load balancer exists,
  * `addRouting` points the domain at it through a health-checked failover record set.
  */
@@ -52,6 +57,8 @@ export class Dns extends Construct {
   readonly environment: string;
   /** ARN of the regional certificate once validated: listeners using it wait for validation. */
   readonly certificateArn: string;
+  /** The validation records, written once for the domain and shared by every certificate of it. */
+  private readonly validationRecordFqdns: string[];
   /** The Route 53 health check of the load balancer (set by `addRouting`). */
   healthCheck?: Route53HealthCheck;
   /** The failover secondary (set by `addRouting` with a maintenance page). */
@@ -61,14 +68,26 @@ export class Dns extends Construct {
     super(scope, id);
     this.domainName = props.domainName;
     this.environment = props.environment;
-    this.zoneId =
-      props.hostedZoneId ??
-      new Route53Zone(this, "zone", {
-        name: props.domainName,
-        comment: `MediCare Hub ${props.environment}: managed by cdktf`,
-        forceDestroy: false,
-      }).zoneId;
-    this.certificateArn = this.validatedCertificate("certificate");
+    this.zoneId = props.hostedZoneId;
+    const certificate = this.certificate("certificate");
+    // ACM gives a domain the same validation CNAME for every certificate of it in the account, in every region
+    // ("DNS validation", ACM User Guide), so one record set, owned by one resource, validates both certificates: two
+    // resources writing the same record with allow_overwrite would delete it when either goes, breaking the other's
+    // renewal.
+    const validationOptions = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
+    const records = new Route53Record(this, "certificate-validation-record", {
+      forEach: validationOptions,
+      zoneId: this.zoneId,
+      name: validationOptions.getString("resource_record_name"),
+      type: validationOptions.getString("resource_record_type"),
+      records: [validationOptions.getString("resource_record_value")],
+      ttl: VALIDATION_RECORD_TTL_SECONDS,
+      // The zone exists already and may hold this CNAME from an earlier certificate of the domain in the account:
+      // adopt it instead of failing the first apply. Still one resource of this stack owns it.
+      allowOverwrite: true,
+    });
+    this.validationRecordFqdns = Token.asList(TerraformIterator.fromResources(records).pluckProperty("fqdn"));
+    this.certificateArn = this.validated("certificate", certificate);
   }
 
   /**
@@ -105,7 +124,7 @@ export class Dns extends Construct {
       accountId: page.accountId,
       region: page.region,
       domainName: this.domainName,
-      certificateArn: this.validatedCertificate("cloudfront-certificate", page.usEast1),
+      certificateArn: this.validated("cloudfront-certificate", this.certificate("cloudfront-certificate", page.usEast1), page.usEast1),
       provider: page.usEast1,
     });
     const toMaintenancePage = {
@@ -135,36 +154,25 @@ export class Dns extends Construct {
     return this.healthCheck;
   }
 
-  /**
-   * A certificate for the domain, validated through DNS. ACM gives a domain the same validation record in every
-   * region, so a second certificate (us-east-1, for CloudFront) writes the same record: `allow_overwrite` makes the
-   * two record resources agree instead of conflict.
-   */
-  private validatedCertificate(id: string, provider?: TerraformProvider): string {
-    const certificate = new AcmCertificate(this, id, {
+  /** A DNS-validated certificate for the domain; a replacement is issued and attached before the old one goes. */
+  private certificate(id: string, provider?: TerraformProvider): AcmCertificate {
+    return new AcmCertificate(this, id, {
       provider,
       domainName: this.domainName,
       validationMethod: "DNS",
       keyAlgorithm: "RSA_2048",
       options: { certificateTransparencyLoggingPreference: "ENABLED" },
       tags: { Name: resourceName(this.environment, id) },
-      // A replacement certificate is issued and attached before the old one is deleted.
       lifecycle: { createBeforeDestroy: true },
     });
-    const validationOptions = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
-    const records = new Route53Record(this, `${id}-validation-record`, {
-      forEach: validationOptions,
-      zoneId: this.zoneId,
-      name: validationOptions.getString("resource_record_name"),
-      type: validationOptions.getString("resource_record_type"),
-      records: [validationOptions.getString("resource_record_value")],
-      ttl: VALIDATION_RECORD_TTL_SECONDS,
-      allowOverwrite: true,
-    });
+  }
+
+  /** The certificate's ARN once ACM has validated it through the shared records: users of it wait for validation. */
+  private validated(id: string, certificate: AcmCertificate, provider?: TerraformProvider): string {
     return new AcmCertificateValidation(this, `${id}-validation`, {
       provider,
       certificateArn: certificate.arn,
-      validationRecordFqdns: Token.asList(TerraformIterator.fromResources(records).pluckProperty("fqdn")),
+      validationRecordFqdns: this.validationRecordFqdns,
     }).certificateArn;
   }
 }

@@ -9,6 +9,8 @@ import type { KmsKeyRef } from "./secure-bucket";
 
 /** Tag EC2 Auto Scaling puts on every instance of a group: how experiments find the app instances. */
 export const ASG_NAME_TAG = "aws:autoscaling:groupName";
+/** Tag FIS puts on the network ACL it creates for aws:network:disrupt-connectivity; the role may change no other ACL. */
+export const FIS_MANAGED_TAG = "managedByFIS";
 /** Tag every experiment template carries, so the game-day runner finds it by name. */
 export const EXPERIMENT_TAG = "MediCareHubExperiment";
 
@@ -23,6 +25,8 @@ export interface FailureExperimentsProps {
   readonly targetAvailabilityZone: string;
   /** ARN of the private-app subnet in that AZ. */
   readonly targetSubnetArn: string;
+  /** ARN of the VPC that subnet is in: the network experiment creates its temporary network ACL there only. */
+  readonly vpcArn: string;
   readonly databaseArn: string;
   /** Alarms that stop any experiment the moment users see errors. */
   readonly stopAlarmArns: readonly string[];
@@ -124,6 +128,7 @@ export class FailureExperiments extends Construct {
   /** The role FIS assumes: these actions, on these targets, and its own log delivery. */
   private experimentRole(props: FailureExperimentsProps, logGroup: CloudwatchLogGroup): IamRole {
     const { accountId, region, partition } = props;
+    const networkAcls = `arn:${partition}:ec2:${region}:${accountId}:network-acl/*`;
     const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
       statement: [
         {
@@ -151,26 +156,75 @@ export class FailureExperiments extends Construct {
           resources: [`arn:${partition}:ec2:${region}:${accountId}:instance/*`],
           condition: [{ test: "StringEquals", variable: `aws:ResourceTag/${ASG_NAME_TAG}`, values: [props.autoScalingGroupName] }],
         },
-        { sid: "FindTargets", effect: "Allow", actions: ["ec2:DescribeInstances", "ec2:DescribeSubnets", "ec2:DescribeNetworkAcls", "ec2:DescribeVpcs", "rds:DescribeDBInstances"], resources: ["*"] },
-        { sid: "FailOverOnlyTheDatabase", effect: "Allow", actions: ["rds:RebootDBInstance"], resources: [props.databaseArn] },
         {
-          // disrupt-connectivity swaps the subnet onto a deny-all network ACL and back.
-          sid: "DisruptOnlyTheTargetSubnet",
+          // Read-only lookups; the prefix-list reads are in aws:network:disrupt-connectivity's documented permissions.
+          sid: "FindTargets",
+          effect: "Allow",
+          actions: [
+            "ec2:DescribeInstances",
+            "ec2:DescribeSubnets",
+            "ec2:DescribeNetworkAcls",
+            "ec2:DescribeVpcs",
+            "ec2:DescribeManagedPrefixLists",
+            "ec2:GetManagedPrefixListEntries",
+            "rds:DescribeDBInstances",
+          ],
+          resources: ["*"],
+        },
+        { sid: "FailOverOnlyTheDatabase", effect: "Allow", actions: ["rds:RebootDBInstance"], resources: [props.databaseArn] },
+        // disrupt-connectivity creates a deny-all network ACL tagged managedByFIS=true, swaps the subnet onto it and
+        // back, then deletes it. Every ACL write is limited to ACLs carrying that tag, as in AWS's
+        // AWSFaultInjectionSimulatorNetworkAccess policy, and narrowed further to this VPC and this subnet.
+        {
+          sid: "CreateTheTemporaryNetworkAclInThisVpc",
+          effect: "Allow",
+          actions: ["ec2:CreateNetworkAcl"],
+          resources: [props.vpcArn],
+        },
+        {
+          sid: "CreateOnlyFisTaggedNetworkAcls",
+          effect: "Allow",
+          actions: ["ec2:CreateNetworkAcl"],
+          resources: [networkAcls],
+          condition: [{ test: "StringEquals", variable: `aws:RequestTag/${FIS_MANAGED_TAG}`, values: ["true"] }],
+        },
+        {
+          sid: "TagTheTemporaryNetworkAclWhenCreated",
+          effect: "Allow",
+          actions: ["ec2:CreateTags"],
+          resources: [networkAcls],
+          condition: [
+            { test: "StringEquals", variable: "ec2:CreateAction", values: ["CreateNetworkAcl"] },
+            { test: "StringEquals", variable: `aws:RequestTag/${FIS_MANAGED_TAG}`, values: ["true"] },
+          ],
+        },
+        {
+          sid: "ChangeOnlyFisTaggedNetworkAcls",
+          effect: "Allow",
+          actions: ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"],
+          resources: [networkAcls],
+          condition: [{ test: "StringEquals", variable: `ec2:ResourceTag/${FIS_MANAGED_TAG}`, values: ["true"] }],
+        },
+        {
+          // The swap names the subnet's current ACL (the VPC's, untagged) and the temporary one.
+          sid: "SwapOnlyTheTargetSubnetsNetworkAcl",
           effect: "Allow",
           actions: ["ec2:ReplaceNetworkAclAssociation"],
-          resources: [props.targetSubnetArn, `arn:${partition}:ec2:${region}:${accountId}:network-acl/*`],
+          resources: [props.targetSubnetArn, networkAcls],
         },
         {
-          sid: "ManageTheTemporaryNetworkAcl",
+          // Vended-log delivery set-up has no resource-level permissions for CreateLogDelivery; the others are scoped to
+          // this account's and region's logs ("Logs sent to CloudWatch Logs", CloudWatch Logs User Guide).
+          sid: "SetUpExperimentLogDelivery",
           effect: "Allow",
-          actions: ["ec2:CreateNetworkAcl", "ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl", "ec2:CreateTags"],
-          resources: [`arn:${partition}:ec2:${region}:${accountId}:network-acl/*`, `arn:${partition}:ec2:${region}:${accountId}:vpc/*`],
-        },
-        {
-          sid: "DeliverExperimentLogs",
-          effect: "Allow",
-          actions: ["logs:CreateLogDelivery", "logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+          actions: ["logs:CreateLogDelivery"],
           resources: ["*"],
+        },
+        {
+          sid: "AllowDeliveryToThisAccountsLogGroups",
+          effect: "Allow",
+          actions: ["logs:PutResourcePolicy", "logs:DescribeResourcePolicies", "logs:DescribeLogGroups"],
+          resources: [`arn:${partition}:logs:${region}:${accountId}:*`],
         },
         { sid: "WriteExperimentLogs", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:*`] },
       ],

@@ -5,9 +5,9 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { PROJECT, resourceName } from "./naming";
-import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
+import { SecureBucket } from "./secure-bucket";
 import { HTTPS_PORT, HTTP_PORT } from "./security-groups";
-import { WebFirewall } from "./web-firewall";
+import { WebFirewall, type WebFirewallProps } from "./web-firewall";
 
 /** The shallow health endpoint every app instance serves: it answers 200 while the process is up. */
 export const HEALTH_CHECK_PATH = "/health";
@@ -47,7 +47,7 @@ export interface LoadBalancerProps {
   /**
    * AWS WAF in front of the ALB. @default - no WAF; the stack reports that as a warning
    */
-  readonly waf?: { readonly rateLimitPer5Minutes: number; readonly logKey: KmsKeyRef; readonly logRetentionDays: number };
+  readonly waf?: Pick<WebFirewallProps, "rateLimitPer5Minutes" | "rateLimitExemptCidrs" | "largeRequestBodies" | "logKey" | "logRetentionDays">;
 }
 
 /**

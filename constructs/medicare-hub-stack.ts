@@ -1,7 +1,8 @@
-import { Annotations, TerraformOutput, Token } from "cdktf";
+import { TerraformOutput, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
-import { PLACEHOLDER_ACCOUNT_ID, type EnvironmentConfig, type EnvironmentName, type StateBackendConfig } from "../config/schema";
+import { environmentPlaceholders, stateBackendPlaceholders } from "../config/placeholders";
+import type { EnvironmentConfig, EnvironmentName, StateBackendConfig } from "../config/schema";
 import { useStateBackend } from "../terraform-state-backend/backend";
 import { MediCareStack } from "./base-stack";
 import { AppTier } from "./app-tier";
@@ -14,6 +15,7 @@ import { HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
 import { PROJECT, projectTags } from "./naming";
 import { Network } from "./network";
+import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
 import { SharedStorage } from "./shared-storage";
 import { VpcEndpoints } from "./vpc-endpoints";
@@ -51,6 +53,8 @@ export class MediCareHubStack extends MediCareStack {
   readonly backup: Backup;
   readonly monitoring: Monitoring;
   readonly failureExperiments?: FailureExperiments;
+  /** Present while a placeholder is left in the configuration: every plan of the stack is refused. */
+  readonly placeholderGuard?: PlaceholderGuard;
 
   constructor(scope: Construct, id: string, props: MediCareHubStackProps) {
     super(scope, id);
@@ -61,12 +65,11 @@ export class MediCareHubStack extends MediCareStack {
     // CloudFront certificates and Route 53 health-check metrics only exist in us-east-1.
     const usEast1 = this.addAwsProvider("us-east-1", tags, config.accountId, "us-east-1");
     useStateBackend(this, props.stateBackend, environment);
-    if (config.accountId === PLACEHOLDER_ACCOUNT_ID) {
-      Annotations.of(this).addWarning(
-        `environments.${environment}.accountId is the AWS documentation's example account ${PLACEHOLDER_ACCOUNT_ID}: ` +
-          "set your account in the override file; the provider refuses credentials of any other account.",
-      );
-    }
+    // The state bucket's placeholder is warned about by the state stack, but refuses this stack's plans too: its state
+    // would live in that bucket. The state account matters to the state stack only (this one names the bucket).
+    const ownPlaceholders = environmentPlaceholders(environment, config);
+    const stateBucket = stateBackendPlaceholders(props.stateBackend).filter((p) => p.path === "stateBackend.bucketName");
+    this.placeholderGuard = refusePlaceholders(this, [...stateBucket, ...ownPlaceholders], ownPlaceholders);
     const partition = new DataAwsPartition(this, "partition").partition;
     const account = { accountId: config.accountId, partition, region: config.region };
 
@@ -119,7 +122,13 @@ export class MediCareHubStack extends MediCareStack {
       deletionProtection: lb.deletionProtection,
       accessLogRetentionDays: config.logRetentionDays,
       waf: lb.waf
-        ? { rateLimitPer5Minutes: lb.wafRateLimitPer5Minutes, logKey: this.encryption.storageKey, logRetentionDays: config.logRetentionDays }
+        ? {
+            rateLimitPer5Minutes: lb.wafRateLimitPer5Minutes,
+            rateLimitExemptCidrs: lb.wafRateLimitExemptCidrs,
+            largeRequestBodies: lb.wafLargeRequestBodies,
+            logKey: this.encryption.storageKey,
+            logRetentionDays: config.logRetentionDays,
+          }
         : undefined,
     });
 
@@ -162,6 +171,7 @@ export class MediCareHubStack extends MediCareStack {
       accountId: config.accountId,
       partition,
       vaultKey: this.encryption.storageKey,
+      sourceKeys: [this.encryption.databaseKey],
       resourceArns: [this.database.instance.arn, this.sharedStorage.fileSystem.arn],
       dailyRetentionDays: config.backup.dailyRetentionDays,
       monthlyRetentionDays: config.backup.monthlyRetentionDays,
@@ -189,7 +199,8 @@ export class MediCareHubStack extends MediCareStack {
       bootstrapSeconds: app.bootstrapSeconds,
       cpuTargetPercent: app.cpuTargetPercent,
       requestsPerTargetPerMinute: app.requestsPerTargetPerMinute,
-      databaseSecretArn: this.database.secretArn,
+      databaseSecret: { arn: this.database.secretArn, keyArn: this.encryption.databaseKey.arn },
+      bootDependencies: [...this.network.appEgress, ...this.endpoints.endpoints, ...this.sharedStorage.mountTargets],
       fileSystem: {
         id: this.sharedStorage.fileSystem.id,
         arn: this.sharedStorage.fileSystem.arn,
@@ -221,7 +232,7 @@ export class MediCareHubStack extends MediCareStack {
       thresholds: config.alarms,
       minCapacity: app.minCapacity,
       databaseAllocatedStorageGib: db.allocatedStorageGib,
-      topicKey: this.encryption.storageKey,
+      backupCopies: copyRegion !== undefined,
       usEast1,
       email: config.alerts.email,
       preventDestroy: config.preventDestroy,
@@ -236,6 +247,7 @@ export class MediCareHubStack extends MediCareStack {
         // The AZ-loss experiments take out the first AZ; every AZ is built the same way.
         targetAvailabilityZone: config.availabilityZones[0],
         targetSubnetArn: this.network.appSubnetArns[0],
+        vpcArn: this.network.vpcArn,
         databaseArn: this.database.instance.arn,
         stopAlarmArns: [alarms["alb-5xx-rate"].arn, alarms["target-5xx-rate"].arn],
         networkDisruptionMinutes: config.failureExperiments.networkDisruptionMinutes,
@@ -251,7 +263,7 @@ export class MediCareHubStack extends MediCareStack {
     this.output("private_app_subnet_ids", this.network.appSubnetIds, "Private app subnets (instances, endpoints, EFS mount targets), in AZ order");
     this.output("load_balancer_dns_name", this.loadBalancer.alb.dnsName, "DNS name of the load balancer (the routing layer points the domain here)");
     this.output("app_url", `https://${config.dns.domainName}`, "Where users reach MediCare Hub");
-    this.output("hosted_zone_id", this.dns.zoneId, "Route 53 zone of the domain (delegate its name servers when it was created here)");
+    this.output("hosted_zone_id", this.dns.zoneId, "Route 53 zone the domain's records and certificate validation live in (dns.hostedZoneId)");
     this.output("autoscaling_group_name", this.appTier.group.name, "Auto Scaling Group of the app instances");
     this.output("database_endpoint", this.database.instance.address, "Host name of the database (TLS required; verify against the RDS CA)");
     this.output("database_port", Token.asString(this.database.instance.port), "Port of the database");

@@ -1,14 +1,16 @@
 import { Fn, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
+import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
+import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmMetricQuery } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { customerKey } from "./encryption";
-import { resourceName } from "./naming";
+import { alarmSource, alarmsPublishToEncryptedTopics, customerKey, eventsPublishToEncryptedTopics } from "./encryption";
+import { databaseIdentifier, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 
 /** What each layer's alarms watch, by construct-independent identifiers (dimensions). */
@@ -46,8 +48,11 @@ export interface MonitoringProps {
   readonly minCapacity: number;
   /** Allocated database storage, for the free-storage threshold. */
   readonly databaseAllocatedStorageGib: number;
-  /** Key of the regional alerts topic (its policy lets CloudWatch use it). */
-  readonly topicKey: KmsKeyRef;
+  /**
+   * Whether AWS Backup copies recovery points to another vault: only then is a failed copy job possible, and alarmed.
+   * @default false
+   */
+  readonly backupCopies?: boolean;
   /** us-east-1, where Route 53 health-check metrics live; its alarm and topic must be there too. */
   readonly usEast1: TerraformProvider;
   /** Who is e-mailed. @default - alarms only notify the topics (subscribe a pager to them) */
@@ -68,6 +73,34 @@ interface AlarmSpec {
   readonly query?: CloudwatchMetricAlarmMetricQuery[];
 }
 
+/**
+ * Events that page like alarms, as EventBridge patterns: a failed backup or copy job (AWS Backup's "Backup Job State
+ * Change" / "Copy Job State Change" events, "Monitoring AWS Backup events using EventBridge"), and the database's
+ * low-storage events, which fire when storage autoscaling cannot keep up or has reached maxAllocatedStorageGib
+ * ("Amazon RDS event categories and event messages": category "low storage").
+ */
+export function eventPatterns(databaseIdentifier: string): Record<string, { description: string; pattern: object }> {
+  return {
+    "backup-job-failed": {
+      description: "An AWS Backup job in this account and region failed, was aborted or expired: a recovery point is missing. Read the job's status message in AWS Backup.",
+      pattern: { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
+    },
+    "backup-copy-failed": {
+      description: "An AWS Backup copy job failed: the cross-region copy of a recovery point is missing.",
+      pattern: { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED"] } },
+    },
+    "database-low-storage": {
+      description: "The database reports low storage: autoscaling could not grow it or reached maxAllocatedStorageGib. Raise the maximum or free space now.",
+      // Matched on the instance ARN's suffix: the event's SourceIdentifier is "rds:<id>" in AWS's example event.
+      pattern: {
+        source: ["aws.rds"],
+        "detail-type": ["RDS DB Instance Event"],
+        detail: { SourceArn: [{ suffix: `:db:${databaseIdentifier}` }], EventCategories: ["low storage"] },
+      },
+    },
+  };
+}
+
 /** One metric of a metric-math alarm, at one-minute resolution. */
 function metric(id: string, namespace: string, metricName: string, stat: string, dimensions: Record<string, string>): CloudwatchMetricAlarmMetricQuery {
   return { id, returnData: false, metric: { namespace, metricName, stat, period: 60, dimensions } };
@@ -84,14 +117,31 @@ export class Monitoring extends Construct {
   readonly alarms: CloudwatchMetricAlarm[] = [];
   /** Alarms by id (e.g. "alb-5xx-rate"), for layers that act on them (failure experiments stop on them). */
   readonly alarmsById: Record<string, CloudwatchMetricAlarm> = {};
+  /** EventBridge rules that notify the alerts topic (failed backups, database low storage). */
+  readonly eventRules: CloudwatchEventRule[] = [];
   private readonly environment: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
     const { environment, resources: r, thresholds: t } = props;
     this.environment = environment;
-    this.topic = this.alertsTopic("alerts", props, props.topicKey);
-    this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.usEast1Key(props), props.usEast1);
+    // The pattern names the database by its identifier as configured, not by reference: cdktf 0.21 writes a JSON string
+    // holding a reference as invalid HCL, and the identifier is fixed by naming.ts anyway.
+    const patterns = eventPatterns(databaseIdentifier(environment));
+    if (!props.backupCopies) delete patterns["backup-copy-failed"];
+    this.eventRules = Object.entries(patterns).map(
+      ([ruleId, { description, pattern }]) =>
+        new CloudwatchEventRule(this, ruleId, {
+          name: resourceName(environment, ruleId),
+          description: `MediCare Hub ${environment}: ${description}`,
+          eventPattern: JSON.stringify(pattern),
+        }),
+    );
+    this.topic = this.alertsTopic("alerts", props, this.alertsKey("alerts-key", props, props.region), undefined, this.eventRules);
+    this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.alertsKey("alerts-us-east-1-key", props, "us-east-1", props.usEast1), props.usEast1);
+    for (const rule of this.eventRules) {
+      new CloudwatchEventTarget(this, `${rule.node.id}-to-alerts`, { rule: rule.name, arn: this.topic.arn });
+    }
 
     const alb = { LoadBalancer: r.loadBalancerArnSuffix };
     const targets = { LoadBalancer: r.loadBalancerArnSuffix, TargetGroup: r.targetGroupArnSuffix };
@@ -139,7 +189,7 @@ export class Monitoring extends Construct {
       comparison: "GreaterThanThreshold", threshold: t.databaseCpuPercent, evaluationPeriods: 3, treatMissingData: "missing",
     });
     this.alarm("database-free-storage", {
-      description: `Less than ${t.databaseFreeStoragePercent}% of the database's storage is free. Storage autoscaling should have grown it: check it has not reached maxAllocatedStorageGib.`,
+      description: `Less than ${t.databaseFreeStoragePercent}% of the database's initial storage is free (a floor: storage autoscales, and the database-low-storage event pages when it cannot). Check it has not reached maxAllocatedStorageGib.`,
       metric: { namespace: "AWS/RDS", name: "FreeStorageSpace", stat: "Minimum", dimensions: db, period: 300 },
       comparison: "LessThanThreshold", threshold: Math.round(props.databaseAllocatedStorageGib * 2 ** 30 * (t.databaseFreeStoragePercent / 100)),
       evaluationPeriods: 2, treatMissingData: "breaching",
@@ -211,7 +261,7 @@ export class Monitoring extends Construct {
     return alarm;
   }
 
-  private alertsTopic(id: string, props: MonitoringProps, key: KmsKeyRef, provider?: TerraformProvider): SnsTopic {
+  private alertsTopic(id: string, props: MonitoringProps, key: KmsKeyRef, provider?: TerraformProvider, rules: readonly CloudwatchEventRule[] = []): SnsTopic {
     const topic = new SnsTopic(this, id, { provider, name: resourceName(props.environment, id), kmsMasterKeyId: key.arn });
     const policy = new DataAwsIamPolicyDocument(this, `${id}-policy-document`, {
       provider,
@@ -222,8 +272,20 @@ export class Monitoring extends Construct {
           principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
           actions: ["sns:Publish"],
           resources: [topic.arn],
-          condition: [{ test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] }],
+          condition: alarmSource(props),
         },
+        ...(rules.length > 0
+          ? [
+              {
+                sid: "EventRulesOfThisEnvironmentPublish",
+                effect: "Allow",
+                principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+                actions: ["sns:Publish"],
+                resources: [topic.arn],
+                condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: rules.map((rule) => rule.arn) }],
+              },
+            ]
+          : []),
         {
           sid: "DenyInsecureTransport",
           effect: "Deny",
@@ -241,23 +303,24 @@ export class Monitoring extends Construct {
     return topic;
   }
 
-  /** A key for the us-east-1 topic: the regional keys cannot cross regions. */
-  private usEast1Key(props: MonitoringProps): KmsKey {
-    return customerKey(this, "alerts-us-east-1-key", {
-      provider: props.usEast1,
+  /**
+   * A key of each alerts topic's own: alarm text is no PHI, and the statements AWS services need to publish (EventBridge's
+   * cannot be scoped by source) stay off the key that protects volumes, files, logs and backups. Keys are regional, so
+   * the us-east-1 topic has its own too.
+   */
+  private alertsKey(id: string, props: MonitoringProps, region: string, provider?: TerraformProvider): KmsKey {
+    const usEast1 = provider !== undefined;
+    return customerKey(this, id, {
+      provider,
       accountId: props.accountId,
       partition: props.partition,
-      description: `MediCare Hub ${props.environment}: the us-east-1 alerts topic`,
-      alias: resourceName(props.environment, "alerts"),
+      description: `MediCare Hub ${props.environment}: the ${usEast1 ? "us-east-1" : "regional"} alerts topic`,
+      // The us-east-1 alias predates the regional key; the regional one names its region so the two never collide.
+      alias: usEast1 ? resourceName(props.environment, "alerts") : resourceName(props.environment, `alerts-${region}`),
       preventDestroy: props.preventDestroy,
       statements: [
-        {
-          sid: "CloudWatchAlarmsPublishToTheEncryptedTopic",
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
-          resources: ["*"],
-        },
+        ...alarmsPublishToEncryptedTopics({ accountId: props.accountId, partition: props.partition, region, environment: props.environment }),
+        ...(usEast1 ? [] : [eventsPublishToEncryptedTopics()]),
       ],
     });
   }

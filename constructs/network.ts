@@ -1,4 +1,4 @@
-import { Annotations } from "cdktf";
+import { Annotations, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
@@ -58,6 +58,7 @@ export type SubnetIds = readonly string[];
  */
 export class Network extends Construct {
   readonly vpcId: string;
+  readonly vpcArn: string;
   readonly vpcCidr: string;
   readonly availabilityZones: readonly string[];
   readonly publicSubnetIds: SubnetIds;
@@ -68,6 +69,11 @@ export class Network extends Construct {
   /** Route tables of the private-app subnets, in AZ order (gateway endpoints attach here). */
   readonly appRouteTableIds: readonly string[];
   readonly natGatewayIds: readonly string[];
+  /**
+   * What makes the private-app subnets' way out work (each AZ's NAT route and route-table association): instances
+   * that boot before these exist cannot install packages.
+   */
+  readonly appEgress: readonly ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
@@ -84,6 +90,7 @@ export class Network extends Construct {
       enableDnsHostnames: true,
       tags: name("vpc"),
     });
+    this.vpcArn = vpc.arn;
     this.vpcId = vpc.id;
 
     // Adopted and emptied: anything launched without an explicit group, or a subnet left without an explicit route
@@ -148,15 +155,17 @@ export class Network extends Construct {
     }
 
     const appRouteTableIds: string[] = [];
+    const appEgress: ITerraformDependable[] = [];
     for (const az of availabilityZones) {
       const appRoutes = new RouteTable(this, `private-app-${az}-route-table`, { vpcId: vpc.id, tags: name("private-app", az) });
       // Each AZ's default route targets the NAT gateway in its own AZ (or the single one when that switch is set).
-      new Route(this, `private-app-${az}-nat-route`, {
+      const natRoute = new Route(this, `private-app-${az}-nat-route`, {
         routeTableId: appRoutes.id,
         destinationCidrBlock: ANYWHERE,
         natGatewayId: (natByAz.get(az) ?? (natByAz.get(natAzs[0]) as NatGateway)).id,
       });
-      new RouteTableAssociation(this, `private-app-${az}-routes`, { subnetId: subnet("private-app", az).id, routeTableId: appRoutes.id });
+      const association = new RouteTableAssociation(this, `private-app-${az}-routes`, { subnetId: subnet("private-app", az).id, routeTableId: appRoutes.id });
+      appEgress.push(natRoute, association);
       appRouteTableIds.push(appRoutes.id);
 
       // The data tier has only the VPC's local route: databases and file systems never reach, or are reached from,
@@ -165,6 +174,7 @@ export class Network extends Construct {
       new RouteTableAssociation(this, `private-data-${az}-routes`, { subnetId: subnet("private-data", az).id, routeTableId: dataRoutes.id });
     }
     this.appRouteTableIds = appRouteTableIds;
+    this.appEgress = appEgress;
 
     this.addFlowLogs(vpc, props);
   }
@@ -201,6 +211,14 @@ export class Network extends Construct {
           effect: "Allow",
           actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
           resources: [logGroup.arn, `${logGroup.arn}:*`],
+        },
+        {
+          // In AWS's documented flow-log role policy ("IAM role for publishing flow logs to CloudWatch Logs"); listing
+          // log groups needs the account's log-group resource, and reads nothing in them.
+          sid: "FindItsLogGroup",
+          effect: "Allow",
+          actions: ["logs:DescribeLogGroups"],
+          resources: [`arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*`],
         },
       ],
     });

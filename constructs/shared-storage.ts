@@ -35,6 +35,8 @@ export interface SharedStorageProps {
 export class SharedStorage extends Construct {
   readonly fileSystem: EfsFileSystem;
   readonly accessPoint: EfsAccessPoint;
+  /** One mount target per AZ, in AZ order: an instance can mount the file system only once its AZ's exists. */
+  readonly mountTargets: readonly EfsMountTarget[];
 
   constructor(scope: Construct, id: string, props: SharedStorageProps) {
     super(scope, id);
@@ -57,8 +59,10 @@ export class SharedStorage extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy },
     });
 
-    // AWS Backup's daily EFS backups, in addition to the environment's own backup plan.
-    new EfsBackupPolicy(this, "automatic-backups", { fileSystemId: this.fileSystem.id, backupPolicy: { status: "ENABLED" } });
+    // EFS automatic backups off: they would copy PHI daily into aws/efs/automatic-backup-vault under an AWS-managed key
+    // with default retention and no protection. The environment's AWS Backup plan (constructs/backup.ts) backs the
+    // file system up into its own encrypted, retained vault instead (guardrail MH-EFS-4 checks it is selected there).
+    new EfsBackupPolicy(this, "automatic-backups", { fileSystemId: this.fileSystem.id, backupPolicy: { status: "DISABLED" } });
 
     const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [
@@ -74,13 +78,14 @@ export class SharedStorage extends Construct {
     });
     new EfsFileSystemPolicy(this, "policy", { fileSystemId: this.fileSystem.id, policy: policy.json });
 
-    props.availabilityZones.forEach((az, i) => {
-      new EfsMountTarget(this, `mount-target-${az}`, {
-        fileSystemId: this.fileSystem.id,
-        subnetId: props.subnetIds[i],
-        securityGroups: [props.securityGroupId],
-      });
-    });
+    this.mountTargets = props.availabilityZones.map(
+      (az, i) =>
+        new EfsMountTarget(this, `mount-target-${az}`, {
+          fileSystemId: this.fileSystem.id,
+          subnetId: props.subnetIds[i],
+          securityGroups: [props.securityGroupId],
+        }),
+    );
 
     this.accessPoint = new EfsAccessPoint(this, "app-access-point", {
       fileSystemId: this.fileSystem.id,

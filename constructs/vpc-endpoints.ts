@@ -29,23 +29,28 @@ export interface VpcEndpointsProps {
 export class VpcEndpoints extends Construct {
   /** Service name → endpoint id. */
   readonly endpointIds: Readonly<Record<string, string>>;
+  /** Every endpoint: instances reach SSM and CloudWatch Logs through the interface ones from their first boot. */
+  readonly endpoints: readonly VpcEndpoint[];
 
   constructor(scope: Construct, id: string, props: VpcEndpointsProps) {
     super(scope, id);
     const ids: Record<string, string> = {};
+    const endpoints: VpcEndpoint[] = [];
     const serviceName = (service: string) => `com.amazonaws.${props.region}.${service}`;
     for (const service of GATEWAY_ENDPOINT_SERVICES) {
-      ids[service] = new VpcEndpoint(this, service, {
+      const endpoint = new VpcEndpoint(this, service, {
         vpcId: props.vpcId,
         serviceName: serviceName(service),
         vpcEndpointType: "Gateway",
         routeTableIds: [...props.gatewayRouteTableIds],
         tags: { Name: resourceName(props.environment, `${service}-endpoint`) },
-      }).id;
+      });
+      endpoints.push(endpoint);
+      ids[service] = endpoint.id;
     }
     if (props.interfaceEndpoints ?? true) {
       for (const service of INTERFACE_ENDPOINT_SERVICES) {
-        ids[service] = new VpcEndpoint(this, service, {
+        const endpoint = new VpcEndpoint(this, service, {
           vpcId: props.vpcId,
           serviceName: serviceName(service),
           vpcEndpointType: "Interface",
@@ -53,7 +58,9 @@ export class VpcEndpoints extends Construct {
           securityGroupIds: [props.securityGroupId],
           privateDnsEnabled: true,
           tags: { Name: resourceName(props.environment, `${service}-endpoint`) },
-        }).id;
+        });
+        endpoints.push(endpoint);
+        ids[service] = endpoint.id;
       }
     } else {
       Annotations.of(this).addWarning(
@@ -62,5 +69,6 @@ export class VpcEndpoints extends Construct {
       );
     }
     this.endpointIds = ids;
+    this.endpoints = endpoints;
   }
 }

@@ -2,6 +2,8 @@ import { Construct } from "constructs";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { Annotations, Fn } from "cdktf";
+import { Wafv2IpSet } from "@cdktf/provider-aws/lib/wafv2-ip-set";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
@@ -27,6 +29,13 @@ export interface WebFirewallProps {
   readonly resourceArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked. */
   readonly rateLimitPer5Minutes: number;
+  /** IPv4 ranges the rate limit does not count (a hospital's shared NAT egress). @default - none */
+  readonly rateLimitExemptCidrs?: readonly string[];
+  /**
+   * The Common Rule Set's SizeRestrictions_BODY verdict on bodies over 8 KB: "block" refuses them, "count" only
+   * counts them (uploads). @default "block"
+   */
+  readonly largeRequestBodies?: "block" | "count";
   /** Key of the WAF log group. */
   readonly logKey: KmsKeyRef;
   readonly logRetentionDays: number;
@@ -45,19 +54,52 @@ export class WebFirewall extends Construct {
     const visibility = (metricName: string) => ({ SampledRequestsEnabled: true, CloudWatchMetricsEnabled: true, MetricName: metricName });
     // Rules go through rule_json (the WAF API's own format): cdktf types nested WAF statements as `any`, which its HCL
     // renderer would write as an attribute instead of a block.
+    const exempt = props.rateLimitExemptCidrs ?? [];
+    const exemptSet =
+      exempt.length > 0
+        ? new Wafv2IpSet(this, "rate-limit-exempt", {
+            name: `${name}-rate-limit-exempt`,
+            description: `MediCare Hub ${props.environment}: shared egress ranges the per-IP rate limit does not count`,
+            scope: "REGIONAL",
+            ipAddressVersion: "IPV4",
+            addresses: [...exempt],
+          })
+        : undefined;
+    const largeBodies = props.largeRequestBodies ?? "block";
+    if (largeBodies === "count") {
+      Annotations.of(this).addWarning(
+        'loadBalancer.wafLargeRequestBodies is "count": request bodies over 8 KB pass the firewall uninspected beyond their ' +
+          "first 8 KB. Keep it only if the app accepts uploads, and validate them in the app.",
+      );
+    }
     const rules = [
       {
         Name: "rate-limit-per-ip",
         Priority: 0,
         Action: { Block: {} },
-        Statement: { RateBasedStatement: { Limit: props.rateLimitPer5Minutes, EvaluationWindowSec: 300, AggregateKeyType: "IP" } },
+        Statement: {
+          RateBasedStatement: {
+            Limit: props.rateLimitPer5Minutes,
+            EvaluationWindowSec: 300,
+            AggregateKeyType: "IP",
+            ...(exemptSet ? { ScopeDownStatement: { NotStatement: { Statement: { IPSetReferenceStatement: { ARN: exemptSet.arn } } } } } : {}),
+          },
+        },
         VisibilityConfig: visibility(`${name}-rate-limit`),
       },
       ...MANAGED_RULE_GROUPS.map((group, i) => ({
         Name: group,
         Priority: i + 1,
         OverrideAction: { None: {} },
-        Statement: { ManagedRuleGroupStatement: { VendorName: "AWS", Name: group } },
+        Statement: {
+          ManagedRuleGroupStatement: {
+            VendorName: "AWS",
+            Name: group,
+            ...(group === "AWSManagedRulesCommonRuleSet" && largeBodies === "count"
+              ? { RuleActionOverrides: [{ Name: "SizeRestrictions_BODY", ActionToUse: { Count: {} } }] }
+              : {}),
+          },
+        },
         VisibilityConfig: visibility(`${name}-${group}`),
       })),
     ];
@@ -66,7 +108,9 @@ export class WebFirewall extends Construct {
       description: `MediCare Hub ${props.environment}: rate limit and AWS managed rules in front of the load balancer`,
       scope: "REGIONAL",
       defaultAction: { allow: {} },
-      ruleJson: JSON.stringify(rules),
+      // A reference inside a JSON string is written as invalid HCL by cdktf 0.21: with the exemption set's ARN in the
+      // rules, Terraform's jsonencode builds the string instead.
+      ruleJson: exemptSet ? Fn.jsonencode(rules) : JSON.stringify(rules),
       visibilityConfig: { cloudwatchMetricsEnabled: true, sampledRequestsEnabled: true, metricName: name },
       tags: { Name: name },
     });

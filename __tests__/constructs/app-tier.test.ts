@@ -63,10 +63,30 @@ describe("app tier", () => {
       });
       expect(group.instance_refresh).toEqual({
         strategy: "Rolling",
-        preferences: expect.objectContaining({ min_healthy_percentage: expect.any(Number), auto_rollback: true }),
+        preferences: expect.objectContaining({ min_healthy_percentage: expect.any(Number) }),
       });
+      // AWS does not roll back to a template whose AMI is an SSM parameter alias, nor a refresh started without a
+      // desired configuration (how the provider starts one): promising a rollback would be a lie.
+      expect(template.image_id).toMatch(/^resolve:ssm:/);
+      expect(group.instance_refresh.preferences.auto_rollback).toBe(false);
       expect(group.instance_refresh.preferences.min_healthy_percentage).toBeGreaterThanOrEqual(90);
       expect(group.instance_refresh.preferences.max_healthy_percentage).toBeGreaterThan(100);
+    });
+
+    test("on the first apply, instances launch only after their way out, their endpoints and every EFS mount target exist", () => {
+      const dependsOn: string[] = group.depends_on ?? [];
+      const deps = (type: string) => dependsOn.filter((d) => d.startsWith(`${type}.`)).map((d) => d.slice(type.length + 1));
+      // Every private-app route table's NAT route and every private-app subnet's association, followed by reference.
+      const natRoutes = Object.entries(resourcesOf(tf, "aws_route")).filter(([, r]) => r.nat_gateway_id);
+      expect(deps("aws_route").sort()).toEqual(natRoutes.map(([name]) => name).sort());
+      const subnets = resourcesOf(tf, "aws_subnet");
+      const appAssociations = Object.entries(resourcesOf(tf, "aws_route_table_association")).filter(
+        ([, a]) => subnets[refName(a.subnet_id, "aws_subnet")].tags.Tier === "private-app",
+      );
+      expect(deps("aws_route_table_association").sort()).toEqual(appAssociations.map(([name]) => name).sort());
+      expect(deps("aws_efs_mount_target").sort()).toEqual(Object.keys(resourcesOf(tf, "aws_efs_mount_target")).sort());
+      expect(deps("aws_efs_mount_target")).toHaveLength(config.availabilityZones.length);
+      expect(deps("aws_vpc_endpoint").sort()).toEqual(Object.keys(resourcesOf(tf, "aws_vpc_endpoint")).sort());
     });
 
     test("group metrics are enabled at one-minute granularity, including in-service instances", () => {
@@ -132,6 +152,7 @@ describe("app tier", () => {
       const inline = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => refName(p.role, "aws_iam_role") === roleName);
       const statements = policyStatements(tf, inline.policy);
       expect(statements.map((s) => s.sid).sort()).toEqual([
+        "DecryptTheDatabaseSecretThroughSecretsManager",
         "DescribeForAgentDimensions",
         "MountTheSharedFileSystemThroughItsAccessPoint",
         "PublishAgentMetrics",
@@ -141,6 +162,9 @@ describe("app tier", () => {
       expect(statements.find((s) => s.sid === "ReadTheDatabaseSecret").resources).toEqual([
         expect.stringMatching(/^\$\{aws_db_instance\.database_instance\.master_user_secret\[0\]\.secret_arn\}$/),
       ]);
+      const decrypt = statements.find((s) => s.sid === "DecryptTheDatabaseSecretThroughSecretsManager");
+      expect(decrypt).toMatchObject({ actions: ["kms:Decrypt"], resources: ["${aws_kms_key.encryption_database-key.arn}"] });
+      expect(decrypt.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.region}.amazonaws.com`] }]);
       const mount = statements.find((s) => s.sid === "MountTheSharedFileSystemThroughItsAccessPoint");
       expect(refName(mount.resources[0], "aws_efs_file_system")).toBe("shared-storage_file-system");
       expect(refName(mount.condition[0].values[0], "aws_efs_access_point")).toBe("shared-storage_app-access-point");
@@ -188,11 +212,19 @@ describe("AppTier with the data layer's secret and file system", () => {
 
   test("may read exactly that secret and mount exactly that file system through its access point, which it is tagged with", () => {
     const tf = synth({
-      databaseSecretArn: "arn:aws:secretsmanager:us-east-2:1:secret:db",
+      databaseSecret: { arn: "arn:aws:secretsmanager:us-east-2:1:secret:db", keyArn: "arn:aws:kms:us-east-2:1:key/db" },
       fileSystem: { arn: "arn:fs", id: "fs-1", accessPointArn: "arn:ap", accessPointId: "fsap-1" },
     });
     const statements: any[] = Object.values(tf.data?.aws_iam_policy_document ?? {}).flatMap((d: any) => d.statement);
     expect(statements).toContainEqual(expect.objectContaining({ actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: ["arn:aws:secretsmanager:us-east-2:1:secret:db"] }));
+    // The key policy delegates to IAM: the secret is readable only if the role may decrypt through Secrets Manager.
+    expect(statements).toContainEqual(
+      expect.objectContaining({
+        actions: ["kms:Decrypt"],
+        resources: ["arn:aws:kms:us-east-2:1:key/db"],
+        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-east-2.amazonaws.com"] }],
+      }),
+    );
     expect(statements).toContainEqual(
       expect.objectContaining({
         actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],

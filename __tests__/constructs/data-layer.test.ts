@@ -130,9 +130,12 @@ describe("data layer", () => {
       expect(fs.lifecycle.prevent_destroy).toBe(env === "prod");
     });
 
-    test("automatic backups are on", () => {
+    test("EFS automatic backups are off: PHI is backed up only into the environment's own vault", () => {
+      // Automatic backups go to aws/efs/automatic-backup-vault under an AWS-managed key, with default retention.
       const [, policy] = only(tf, "aws_efs_backup_policy");
-      expect(policy).toMatchObject({ file_system_id: `\${aws_efs_file_system.${fsName}.id}`, backup_policy: { status: "ENABLED" } });
+      expect(policy).toMatchObject({ file_system_id: `\${aws_efs_file_system.${fsName}.id}`, backup_policy: { status: "DISABLED" } });
+      const [, selection] = only(tf, "aws_backup_selection");
+      expect(selection.resources).toContain(`\${aws_efs_file_system.${fsName}.arn}`);
     });
 
     test("the file-system policy denies every request without TLS", () => {
@@ -177,8 +180,14 @@ describe("data layer", () => {
       const byName = Object.fromEntries(plan.rule.map((r: any) => [r.rule_name, r]));
       expect(byName.daily.lifecycle).toEqual({ delete_after: config.backup.dailyRetentionDays });
       expect(byName.monthly.lifecycle).toEqual({ delete_after: config.backup.monthlyRetentionDays });
-      expect(byName.daily.schedule).toMatch(/^cron\(0 5 /);
-      expect(byName.monthly.schedule).toMatch(/^cron\(0 5 1 /);
+      // 06:00 UTC, starting within the hour: after the 03:00-03:30 backup window, clear of the Sunday 04:30-05:30
+      // maintenance window (guardrail MH-BKP-1 checks any configured windows).
+      expect(byName.daily.schedule).toBe("cron(0 6 * * ? *)");
+      expect(byName.monthly.schedule).toBe("cron(0 6 1 * ? *)");
+      expect(byName.daily.start_window).toBe(60);
+      const [, db] = only(tf, "aws_db_instance");
+      expect(db.maintenance_window).toBe("sun:04:30-sun:05:30");
+      expect(db.backup_window).toBe("03:00-03:30");
       if (env === "prod") expect([config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays]).toEqual([35, 365]);
       for (const rule of plan.rule) expect(refName(rule.target_vault_name, "aws_backup_vault")).toBeDefined();
     });
@@ -195,6 +204,21 @@ describe("data layer", () => {
       expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["backup.amazonaws.com"] }]);
       const attached = Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).filter((a) => refName(a.role, "aws_iam_role") === roleName);
       expect(attached.map((a) => a.policy_arn.split("/").pop()).sort()).toEqual(["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]);
+    });
+
+    test("AWS Backup's role may use the vault key and the database key (key policies delegate to IAM), granting only to AWS resources", () => {
+      const [, selection] = only(tf, "aws_backup_selection");
+      const roleName = refName(selection.iam_role_arn, "aws_iam_role");
+      const inline = Object.values(resourcesOf(tf, "aws_iam_role_policy")).filter((p) => refName(p.role, "aws_iam_role") === roleName);
+      expect(inline).toHaveLength(1);
+      const statements: any[] = tf.data?.aws_iam_policy_document[refName(inline[0].policy, "data.aws_iam_policy_document")].statement;
+      const keys = ["${aws_kms_key.encryption_storage-key.arn}", "${aws_kms_key.encryption_database-key.arn}"];
+      expect(statements.find((st) => st.sid === "UseTheBackupKeys").resources).toEqual(keys);
+      expect(statements.find((st) => st.sid === "GrantTheKeysToAwsResources")).toMatchObject({
+        actions: ["kms:CreateGrant"],
+        resources: keys,
+        condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
+      });
     });
 
     test("no cross-region copy unless configured", () => {

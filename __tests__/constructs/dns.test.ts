@@ -11,8 +11,9 @@ describe("DNS zone and certificate (prod)", () => {
     tf = readStackJson(synthApp(), environmentStackId("prod"));
   });
 
-  test("without a zone id in config, the environment's public hosted zone is created for its domain", () => {
-    expect(Object.values(resourcesOf(tf, "aws_route53_zone"))).toEqual([expect.objectContaining({ name: config.dns.domainName, force_destroy: false })]);
+  test("no hosted zone is created: a zone made by the same apply is delegated from nowhere and ACM validation fails", () => {
+    expect(resourcesOf(tf, "aws_route53_zone")).toEqual({});
+    for (const record of Object.values(resourcesOf(tf, "aws_route53_record"))) expect(record.zone_id).toBe(config.dns.hostedZoneId);
   });
 
   test("an ACM certificate for the domain, validated through DNS, replaced before it is destroyed", () => {
@@ -20,18 +21,23 @@ describe("DNS zone and certificate (prod)", () => {
     expect(certificate).toMatchObject({ domain_name: config.dns.domainName, validation_method: "DNS", lifecycle: { create_before_destroy: true } });
   });
 
-  test("one validation record per validation option, in the zone, and the validation waits for all of them", () => {
-    const [[recordName, record]] = Object.entries(resourcesOf(tf, "aws_route53_record")).filter(([, r]) => r.for_each);
-    expect(record.for_each).toMatch(/aws_acm_certificate\.[\w-]+\.domain_validation_options/);
+  test("one validation record set, owned by one resource, validates both certificates (regional and CloudFront's)", () => {
+    const validating = Object.entries(resourcesOf(tf, "aws_route53_record")).filter(([, r]) => r.for_each);
+    // A second resource writing the same CNAME (allow_overwrite) would delete it when either certificate goes.
+    expect(validating).toHaveLength(1);
+    const [[recordName, record]] = validating;
+    // allow_overwrite only adopts a CNAME an earlier certificate of the domain left in the existing zone.
+    expect(record.allow_overwrite).toBe(true);
     expect(record).toMatchObject({ name: "${each.value.resource_record_name}", type: "${each.value.resource_record_type}", records: ["${each.value.resource_record_value}"] });
-    expect(refName(record.zone_id, "aws_route53_zone")).toBeDefined();
-    const [validation] = Object.values(resourcesOf(tf, "aws_acm_certificate_validation"));
-    expect(validation.validation_record_fqdns).toContain(`aws_route53_record.${recordName}`);
-    expect(refName(validation.certificate_arn, "aws_acm_certificate")).toBeDefined();
+    const certificates = resourcesOf(tf, "aws_acm_certificate");
+    expect(Object.keys(certificates)).toHaveLength(2);
+    const validations = Object.values(resourcesOf(tf, "aws_acm_certificate_validation"));
+    expect(validations.map((v) => refName(v.certificate_arn, "aws_acm_certificate")).sort()).toEqual(Object.keys(certificates).sort());
+    for (const validation of validations) expect(validation.validation_record_fqdns).toContain(`aws_route53_record.${recordName}`);
   });
 });
 
-test("with an existing zone id, no zone is created and the validation records go into that zone", () => {
+test("the validation records go into the given zone", () => {
   const stack = new TerraformStack(Testing.app(), "test");
   new Dns(stack, "dns", { environment: "prod", domainName: "app.example.org", hostedZoneId: "Z0123456789ABC" });
   const tf = JSON.parse(Testing.synth(stack)) as TerraformJson;

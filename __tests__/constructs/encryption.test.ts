@@ -56,13 +56,35 @@ describe("encryption keys (prod)", () => {
     }
   });
 
-  test("other principals of the account use each key only through the services of its data class", () => {
-    const via = (name: string) => {
-      const statement = policyOf(name).find((s) => s.condition?.some((c: any) => c.variable === "kms:ViaService"));
-      expect(statement.condition).toContainEqual({ test: "StringEquals", variable: "kms:CallerAccount", values: [config.accountId] });
-      return statement.condition.find((c: any) => c.variable === "kms:ViaService").values.map((v: string) => v.split(".")[0]).sort();
-    };
-    expect(via("encryption_database-key")).toEqual(["rds", "secretsmanager"]);
-    expect(via("encryption_storage-key")).toEqual(["backup", "elasticfilesystem", "sns"]);
+  test("no statement lets every principal of the account use a key: the database key has only its administrator", () => {
+    expect(policyOf("encryption_database-key").map((s) => s.sid)).toEqual(["AccountAdministersKey"]);
+    for (const name of Object.keys(keys())) {
+      for (const statement of policyOf(name)) {
+        const anyone = statement.principals.some((p: any) => p.type === "AWS" && p.identifiers.includes("*"));
+        if (anyone) expect(statement.condition.map((c: any) => c.variable)).toContain("aws:PrincipalArn");
+      }
+    }
+  });
+
+  test("the Auto Scaling service-linked role may encrypt instance volumes with the storage key, through EC2, in this account only", () => {
+    // AWS: "Required AWS KMS key policy for use with encrypted volumes" (EC2 Auto Scaling User Guide).
+    const statements = policyOf("encryption_storage-key").filter((s) => s.condition?.some((c: any) => c.variable === "kms:ViaService"));
+    const slr = `arn:aws:iam::${config.accountId}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling*`;
+    const throughEc2 = [
+      { test: "StringEquals", variable: "kms:ViaService", values: [`ec2.${config.region}.amazonaws.com`] },
+      { test: "StringEquals", variable: "kms:CallerAccount", values: [config.accountId] },
+      { test: "ArnLike", variable: "aws:PrincipalArn", values: [expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::/)] },
+    ];
+    expect(statements).toEqual([
+      expect.objectContaining({ actions: ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"], condition: throughEc2 }),
+      expect.objectContaining({ actions: ["kms:CreateGrant"], condition: [...throughEc2, { test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }] }),
+    ]);
+    expect(statements[0].condition[2].values[0].replace("${data.aws_partition.partition.partition}", "aws")).toBe(slr);
+  });
+
+  test("the PHI storage key serves only Logs of this environment and EC2 volumes: no alerts topic, no service without a source", () => {
+    const principals = policyOf("encryption_storage-key").flatMap((s) => s.principals.flatMap((p: any) => p.identifiers));
+    expect(principals.filter((p: string) => p.endsWith(".amazonaws.com"))).toEqual([`logs.${config.region}.amazonaws.com`]);
+    for (const topic of Object.values(resourcesOf(tf, "aws_sns_topic"))) expect(topic.kms_master_key_id).not.toContain("encryption_storage-key");
   });
 });

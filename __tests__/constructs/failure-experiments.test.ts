@@ -81,3 +81,39 @@ test("dev, with failure experiments switched off, has no templates", () => {
   expect(DEFAULT_CONFIG.environments.dev.failureExperiments.enabled).toBe(false);
   expect(resourcesOf(readStackJson(synthApp(), environmentStackId("dev")), "aws_fis_experiment_template")).toEqual({});
 });
+
+describe("the FIS role changes no network ACL but the one FIS creates (prod)", () => {
+  let statements: any[];
+  beforeAll(() => {
+    const tf = readStackJson(synthApp(), environmentStackId("prod"));
+    const [, policy] = Object.entries(resourcesOf(tf, "aws_iam_role_policy")).find(([name]) => name.startsWith("failure-experiments_")) as [string, any];
+    statements = tf.data?.aws_iam_policy_document[refName(policy.policy, "data.aws_iam_policy_document")].statement;
+  });
+  const onAcls = (s: any) => s.resources.some((r: string) => r.includes(":network-acl/"));
+
+  test("entries and deletion only on ACLs tagged managedByFIS=true, as AWSFaultInjectionSimulatorNetworkAccess does", () => {
+    const writes = statements.filter((s) => onAcls(s) && s.actions.some((a: string) => ["ec2:CreateNetworkAclEntry", "ec2:DeleteNetworkAcl"].includes(a)));
+    expect(writes).toHaveLength(1);
+    expect(writes[0].condition).toEqual([{ test: "StringEquals", variable: "ec2:ResourceTag/managedByFIS", values: ["true"] }]);
+  });
+
+  test("new ACLs must carry the tag, and only in the experiment's VPC; the swap touches the target subnet only", () => {
+    const create = statements.filter((s) => s.actions.includes("ec2:CreateNetworkAcl"));
+    const onAclCreate = create.find(onAcls);
+    expect(onAclCreate.condition).toEqual([{ test: "StringEquals", variable: "aws:RequestTag/managedByFIS", values: ["true"] }]);
+    const onVpc = create.find((s) => !onAcls(s));
+    expect(onVpc.resources).toEqual(["${aws_vpc.network_vpc.arn}"]);
+    const swap = statements.find((s) => s.actions.includes("ec2:ReplaceNetworkAclAssociation"));
+    expect(swap.resources.filter((r: string) => r.includes("subnet"))).toEqual([expect.stringMatching(/^\$\{aws_subnet\.network_private-app-us-east-2a[\w-]*\.arn\}$/)]);
+  });
+
+  test("log-delivery set-up is scoped to this account and region, except CreateLogDelivery (no resource-level permission)", () => {
+    for (const statement of statements.filter((s) => s.actions.some((a: string) => a.startsWith("logs:")))) {
+      if (statement.actions.includes("logs:CreateLogDelivery")) {
+        expect(statement.actions).toEqual(["logs:CreateLogDelivery"]);
+        continue;
+      }
+      for (const resource of statement.resources) expect(resource).not.toBe("*");
+    }
+  });
+});

@@ -2,11 +2,12 @@
  * The load balancer of the synthesized environment stacks: where it sits, what it accepts, how fast it notices a dead
  * instance, where it logs, and (prod) the firewall in front of it.
  */
+import { Testing, TerraformStack } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
-import { MANAGED_RULE_GROUPS, REDACTED_HEADERS } from "../../constructs/web-firewall";
+import { MANAGED_RULE_GROUPS, REDACTED_HEADERS, WebFirewall, type WebFirewallProps } from "../../constructs/web-firewall";
 import { readAnnotations } from "../../tools/synth-output";
 import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
@@ -144,5 +145,45 @@ describe("load balancer", () => {
         expect.objectContaining({ stack: "medicare-hub-dev", constructPath: "medicare-hub-dev/load-balancer", message: expect.stringMatching(/waf is false/) }),
       );
     });
+  });
+});
+
+describe("WAF switches for a hospital's traffic", () => {
+  const synthFirewall = (extra: Partial<WebFirewallProps>): TerraformJson => {
+    const stack = new TerraformStack(Testing.app(), "test");
+    new WebFirewall(stack, "waf", {
+      environment: "prod",
+      accountId: "210987654321",
+      region: "us-east-2",
+      partition: "aws",
+      resourceArn: "arn:aws:elasticloadbalancing:us-east-2:210987654321:loadbalancer/app/x/1",
+      rateLimitPer5Minutes: 2000,
+      logKey: { arn: "arn:key" },
+      logRetentionDays: 365,
+      ...extra,
+    });
+    return JSON.parse(Testing.synth(stack)) as TerraformJson;
+  };
+  const rulesOf = (tf: TerraformJson) => JSON.parse(only(tf, "aws_wafv2_web_acl")[1].rule_json);
+
+  test("by default bodies over 8 KB are blocked by the Common Rule Set and every IP is rate-limited", () => {
+    const tf = synthFirewall({});
+    const common = rulesOf(tf).find((r: any) => r.Name === "AWSManagedRulesCommonRuleSet");
+    expect(common.Statement.ManagedRuleGroupStatement.RuleActionOverrides).toBeUndefined();
+    expect(rulesOf(tf)[0].Statement.RateBasedStatement.ScopeDownStatement).toBeUndefined();
+    expect(resourcesOf(tf, "aws_wafv2_ip_set")).toEqual({});
+  });
+
+  test('"count" lets large uploads through SizeRestrictions_BODY only; exempt CIDRs are not counted by the rate limit', () => {
+    const tf = synthFirewall({ largeRequestBodies: "count", rateLimitExemptCidrs: ["203.0.113.0/24"] });
+    // With the set's ARN inside, Terraform's jsonencode builds the rules (cdktf would write invalid HCL otherwise).
+    const rules: string = only(tf, "aws_wafv2_web_acl")[1].rule_json;
+    expect(rules).toMatch(/^\$\{jsonencode\(/);
+    const [setName, set] = only(tf, "aws_wafv2_ip_set");
+    expect(set).toMatchObject({ scope: "REGIONAL", ip_address_version: "IPV4", addresses: ["203.0.113.0/24"] });
+    expect(rules.replace(/\s/g, "")).toContain(
+      `"ScopeDownStatement"={"NotStatement"={"Statement"={"IPSetReferenceStatement"={"ARN"=aws_wafv2_ip_set.${setName}.arn}}}}`,
+    );
+    expect(rules.replace(/\s/g, "")).toContain(`"RuleActionOverrides"=[{"Name"="SizeRestrictions_BODY","ActionToUse"={"Count"={}}}]`);
   });
 });

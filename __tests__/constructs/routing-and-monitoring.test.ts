@@ -47,20 +47,21 @@ describe("DNS routing and monitoring", () => {
       expect(refName(check.fqdn, "aws_lb")).toBe("load-balancer_alb");
     });
 
-    test("A and AAAA PRIMARY records alias the load balancer, evaluate its health and carry the health check", () => {
+    test("an A PRIMARY record aliases the load balancer, evaluates its health and carries the health check (no AAAA: the ALB is IPv4-only)", () => {
       const primaries = records.filter((r) => r.failover_routing_policy?.type === "PRIMARY");
-      expect(primaries.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      expect(primaries.map((r) => r.type)).toEqual(["A"]);
+      expect(resourcesOf(tf, "aws_lb")[refName(primaries[0].alias.name, "aws_lb")].ip_address_type ?? "ipv4").toBe("ipv4");
       for (const record of primaries) {
         expect(record.health_check_id).toBe(`\${aws_route53_health_check.${healthCheckName}.id}`);
         expect(record.alias).toEqual({ name: "${aws_lb.load-balancer_alb.dns_name}", zone_id: "${aws_lb.load-balancer_alb.zone_id}", evaluate_target_health: true });
-        expect(refName(record.zone_id, "aws_route53_zone")).toBe("dns_zone");
+        expect(record.zone_id).toBe(config.dns.hostedZoneId);
       }
     });
 
-    test("A and AAAA SECONDARY records alias the CloudFront maintenance page", () => {
+    test("an A SECONDARY record aliases the CloudFront maintenance page", () => {
       const [distributionName] = only(tf, "aws_cloudfront_distribution");
       const secondaries = records.filter((r) => r.failover_routing_policy?.type === "SECONDARY");
-      expect(secondaries.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      expect(secondaries.map((r) => r.type)).toEqual(["A"]);
       for (const record of secondaries) {
         expect(refName(record.alias.name, "aws_cloudfront_distribution")).toBe(distributionName);
         expect(record.health_check_id).toBeUndefined();
@@ -91,11 +92,11 @@ describe("DNS routing and monitoring", () => {
   });
 
   describe("dev routing: no maintenance page", () => {
-    test("plain A and AAAA aliases to the load balancer, still health-checked for the alarm", () => {
+    test("a plain A alias to the load balancer, still health-checked for the alarm", () => {
       const config = DEFAULT_CONFIG.environments.dev;
       const tf = stack("dev");
       const records = domainRecords(tf, config.dns.domainName);
-      expect(records.map((r) => r.type).sort()).toEqual(["A", "AAAA"]);
+      expect(records.map((r) => r.type)).toEqual(["A"]);
       for (const record of records) {
         expect(record.failover_routing_policy).toBeUndefined();
         expect(record.alias.evaluate_target_health).toBe(true);
@@ -121,6 +122,56 @@ describe("DNS routing and monitoring", () => {
       const subscriptions = Object.values(resourcesOf(tf, "aws_sns_topic_subscription"));
       expect(subscriptions.map((s) => s.endpoint)).toEqual(Object.keys(topics).map(() => config.alerts.email));
       for (const subscription of subscriptions) expect(subscription.protocol).toBe("email");
+    });
+
+    test("failed backup and copy jobs and the database's low-storage events reach the regional alerts topic", () => {
+      const rules = resourcesOf(tf, "aws_cloudwatch_event_rule");
+      const patterns = Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
+      const sources = Object.values(patterns).map((p: any) => `${p.source[0]} ${p["detail-type"][0]}`).sort();
+      // No copy job failure rule: the committed plans copy nowhere, so no copy job can fail.
+      expect(config.backup.copyToRegion).toBeUndefined();
+      expect(sources).toEqual(["aws.backup Backup Job State Change", "aws.rds RDS DB Instance Event"]);
+      const rds: any = Object.values(patterns).find((p: any) => p.source[0] === "aws.rds");
+      const [, db] = only(tf, "aws_db_instance");
+      // AWS's example RDS event: "SourceArn": "arn:aws:rds:<region>:<account>:db:<id>", "SourceIdentifier": "rds:<id>".
+      expect(rds.detail).toEqual({ SourceArn: [{ suffix: `:db:${db.identifier}` }], EventCategories: ["low storage"] });
+      expect(db.identifier).toBe(`medicare-hub-${env}-db`);
+      const backup: any = Object.values(patterns).find((p: any) => p["detail-type"][0] === "Backup Job State Change");
+      expect(backup.detail.state).toEqual(["FAILED", "ABORTED", "EXPIRED"]);
+
+      const [regionalTopic] = Object.entries(resourcesOf(tf, "aws_sns_topic")).find(([, t]) => !t.provider) as [string, any];
+      const targets = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target"));
+      expect(targets.map((t) => refName(t.rule, "aws_cloudwatch_event_rule")).sort()).toEqual(Object.keys(rules).sort());
+      for (const target of targets) expect(refName(target.arn, "aws_sns_topic")).toBe(regionalTopic);
+
+      // The topic lets EventBridge publish for these rules only; the topic's key lets EventBridge encrypt.
+      const topicPolicy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === regionalTopic);
+      const statements: any[] = tf.data?.aws_iam_policy_document[refName(topicPolicy.policy, "data.aws_iam_policy_document")].statement;
+      const events = statements.find((st) => st.principals[0].identifiers[0] === "events.amazonaws.com");
+      expect(events.condition).toEqual([{ test: "ArnEquals", variable: "aws:SourceArn", values: expect.any(Array) }]);
+      expect([...events.condition[0].values].sort()).toEqual(Object.keys(rules).map((name) => `\${aws_cloudwatch_event_rule.${name}.arn}`).sort());
+      const alarmsStatement = statements.find((st) => st.principals[0].identifiers[0] === "cloudwatch.amazonaws.com");
+      expect(alarmsStatement.condition.map((c: any) => c.variable)).toEqual(["aws:SourceAccount", "aws:SourceArn"]);
+    });
+
+    test("each alerts topic has a key of its own, which CloudWatch may use only for this account's alarms of this environment", () => {
+      const keys = resourcesOf(tf, "aws_kms_key");
+      const topics = Object.values(resourcesOf(tf, "aws_sns_topic"));
+      const topicKeys = topics.map((t) => refName(t.kms_master_key_id, "aws_kms_key"));
+      expect(new Set(topicKeys).size).toBe(2);
+      for (const [i, keyName] of topicKeys.entries()) {
+        expect(keyName).not.toMatch(/^encryption_/);
+        const statements: any[] = tf.data?.aws_iam_policy_document[refName(keys[keyName].policy, "data.aws_iam_policy_document")].statement;
+        const cloudwatch = statements.find((st) => st.principals[0].identifiers[0] === "cloudwatch.amazonaws.com");
+        expect(cloudwatch.actions).toEqual(["kms:Decrypt", "kms:GenerateDataKey*"]);
+        expect(cloudwatch.condition).toEqual([
+          { test: "StringEquals", variable: "aws:SourceAccount", values: [config.accountId] },
+          { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:\${data.aws_partition.partition.partition}:cloudwatch:*:${config.accountId}:alarm:medicare-hub-${env}-*`] },
+        ]);
+        // EventBridge publishes to the regional topic only; its KMS calls carry no source keys to scope it by.
+        const events = statements.filter((st) => st.principals[0].identifiers[0] === "events.amazonaws.com");
+        expect(events).toHaveLength(topics[i].provider ? 0 : 1);
+      }
     });
 
     test("every alarm notifies a topic in its own region on alarm and on recovery, and says what to do", () => {

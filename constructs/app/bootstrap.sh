@@ -73,7 +73,9 @@ if [[ -n "${EFS_FILE_SYSTEM_ID}" ]]; then
     mount_options="${mount_options},accesspoint=${EFS_ACCESS_POINT_ID}"
   fi
   echo "${EFS_FILE_SYSTEM_ID}:/ ${DATA_DIR} efs ${mount_options} 0 0" >>/etc/fstab
-  retry 12 5 mount "${DATA_DIR}"
+  # A new mount target's DNS name can take up to 90 seconds to resolve (Amazon EFS User Guide, "Mounting on Amazon
+  # EC2 with a DNS name"): on the first apply the instances may boot right after it, so wait up to 120 s.
+  retry 24 5 mount "${DATA_DIR}"
   echo "mounted ${EFS_FILE_SYSTEM_ID} at ${DATA_DIR}"
 else
   echo "no EfsFileSystemId tag: ${DATA_DIR} stays on the root volume"

@@ -27,6 +27,8 @@ describe("renderUserData", () => {
     expect(rendered).toMatch(/self.path == "\/health"/);
     expect(rendered).toMatch(/readonly DATA_DIR=\/mnt\/medicare-hub/);
     expect(rendered).toMatch(/mount_options="_netdev,noresvport,tls,iam"/);
+    // A new mount target's DNS name can take up to 90 s to resolve: the mount is retried for 24 x 5 s = 120 s.
+    expect(rendered).toContain('retry 24 5 mount "${DATA_DIR}"');
     expect(rendered).toMatch(/accesspoint=\$\{EFS_ACCESS_POINT_ID\}/);
   });
 

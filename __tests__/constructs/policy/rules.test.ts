@@ -8,7 +8,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, Aspects, TerraformStack } from "cdktf";
 import { AutoscalingGroup, type AutoscalingGroupConfig } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -26,6 +28,7 @@ import { Route } from "@cdktf/provider-aws/lib/route";
 import { RouteTable } from "@cdktf/provider-aws/lib/route-table";
 import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-association";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -73,7 +76,7 @@ const group = (stack: TerraformStack, props: Partial<AutoscalingGroupConfig>) =>
     healthCheckType: "ELB",
     targetGroupArns: ["arn:tg"],
     launchTemplate: { id: "lt-1", version: "3" },
-    instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, autoRollback: true } },
+    instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, autoRollback: false } },
     ...props,
   });
 const loadBalancer = (stack: TerraformStack, props: Partial<LbConfig> = {}) =>
@@ -124,6 +127,7 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-CMP-5": (s) => group(s, { minSize: 1 }),
   "MH-CMP-6": (s) => group(s, { launchTemplate: { id: "lt-1", version: "$Latest" } }),
   "MH-CMP-7": (s) => group(s, { instanceRefresh: undefined }),
+  "MH-CMP-8": (s) => group(s, { instanceRefresh: { strategy: "Rolling", preferences: { minHealthyPercentage: 90, autoRollback: true } } }),
   "MH-ELB-1": (s) => new LbListener(s, "http", { loadBalancerArn: loadBalancer(s).arn, port: 80, protocol: "HTTP", defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", statusCode: "HTTP_301" } }] }),
   "MH-ELB-2": (s) => new LbListener(s, "http", { loadBalancerArn: "arn:lb", port: 80, protocol: "HTTP", defaultAction: [{ type: "forward", targetGroupArn: "arn:tg" }] }),
   "MH-ELB-3": (s) => new LbListener(s, "https", { loadBalancerArn: "arn:lb", port: 443, protocol: "HTTPS", sslPolicy: "ELBSecurityPolicy-2016-08", certificateArn: "arn:cert", defaultAction: [{ type: "forward", targetGroupArn: "arn:tg" }] }),
@@ -163,6 +167,22 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-OBS-3": (s) => new CloudwatchLogGroup(s, "logs", { name: "/x", retentionInDays: 365 }),
   "MH-OBS-4": (s) => new SnsTopic(s, "topic", { name: "t" }),
   "MH-DNS-1": (s) => new Route53HealthCheck(s, "check", { type: "HTTPS", fqdn: "example.org", port: 443, resourcePath: "/health", failureThreshold: 3, requestInterval: 10 }),
+  "MH-DNS-2": (s) => {
+    const lb = loadBalancer(s);
+    new Route53Record(s, "aaaa", { zoneId: "Z1", name: "app.example.org", type: "AAAA", alias: { name: lb.dnsName, zoneId: lb.zoneId, evaluateTargetHealth: true } });
+  },
+  "MH-BKP-1": (s) => {
+    database(s, { maintenanceWindow: "sun:06:00-sun:07:00", backupWindow: "03:00-03:30" });
+    new BackupPlan(s, "plan", { name: "p", rule: [{ ruleName: "daily", targetVaultName: "v", schedule: "cron(30 6 * * ? *)", startWindow: 60 }] });
+  },
+  "MH-KMS-3": (s) => {
+    const policy = new DataAwsIamPolicyDocument(s, "policy", {
+      statement: [
+        { sid: "AnyoneThroughRds", effect: "Allow", principals: [{ type: "AWS", identifiers: ["*"] }], actions: ["kms:Decrypt"], resources: ["*"], condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["rds.us-east-2.amazonaws.com"] }] },
+      ],
+    });
+    new KmsKey(s, "key", { enableKeyRotation: true, policy: policy.json, lifecycle: { preventDestroy: true } });
+  },
   "MH-KMS-1": (s) => new KmsKey(s, "key", { enableKeyRotation: false, lifecycle: { preventDestroy: true } }),
   "MH-KMS-2": (s) => new KmsKey(s, "key", { enableKeyRotation: true }),
 };
