@@ -181,7 +181,9 @@ export function parseArgs(argv: readonly string[], config: { region: (env: strin
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  const { loadConfig } = await import("../config/load");
+  // require, not import(): under tsx's CommonJS hook an extensionless dynamic import() does not resolve, and every
+  // run failed with "Cannot find module .../config/load" before doing anything.
+  const { loadConfig } = require("../config/load") as typeof import("../config/load");
   const config = loadConfig();
   const environments = config.environments as Record<string, { region: string; dns: { domainName: string } }>;
   const known = (env: string) => {
@@ -215,7 +217,20 @@ async function main(argv: readonly string[]): Promise<number> {
     },
     log: (line) => console.log(line),
   };
-  const result = await runGameDay(options, clients, world);
+  let result: Awaited<ReturnType<typeof runGameDay>>;
+  try {
+    result = await runGameDay(options, clients, world);
+  } catch (error) {
+    if ((error as Error).name === "CredentialsProviderError") {
+      console.error(
+        `No AWS credentials: the game day reads AWS FIS and the load balancer in ${options.region} even with --dry-run ` +
+          "(it finds the experiment template and measures the baseline). Sign in to the environment's account " +
+          "(AWS_PROFILE, or the variables of an assumed role) and run it again.",
+      );
+      return 1;
+    }
+    throw error;
+  }
   console.log(`${result.outcome}: ${result.message}`);
   return result.outcome === "recovered" || result.outcome === "dry-run" ? 0 : 1;
 }

@@ -126,3 +126,21 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["rds-failover", "--timeout", "soon"], config)).toThrow(/--timeout takes a whole number of seconds/);
   });
 });
+
+describe("npm run gameday as a real process", () => {
+  test("without credentials, --dry-run ends with a clear message about credentials, not a module error", async () => {
+    const { execFile } = await import("node:child_process");
+    const { join } = await import("node:path");
+    const root = join(__dirname, "..", "..");
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_EC2_METADATA_DISABLED: "true", AWS_CONFIG_FILE: "/nonexistent", AWS_SHARED_CREDENTIALS_FILE: "/nonexistent" };
+    for (const name of ["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_WEB_IDENTITY_TOKEN_FILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI"]) delete env[name];
+    const run = await new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(process.execPath, ["--require", "tsx/cjs", "tools/gameday.ts", "terminate-instance", "--env", "prod", "--dry-run"], { cwd: root, env, timeout: 30_000 }, (error, _stdout, stderr) =>
+        done({ code: error ? (typeof error.code === "number" ? error.code : 1) : 0, stderr }),
+      );
+    });
+    expect(run.stderr).not.toMatch(/Cannot find module/);
+    expect(run.stderr).toMatch(/No AWS credentials: the game day reads AWS FIS and the load balancer in us-east-2 even with --dry-run/);
+    expect(run.code).toBe(1);
+  });
+});
