@@ -13,6 +13,9 @@ import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, StartE
 import { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "../constructs/failure-experiments";
 import { HEALTH_CHECK_PATH } from "../constructs/load-balancer";
 import { resourceName } from "../constructs/naming";
+// Static: an extensionless dynamic import() does not resolve under tsx's CommonJS hook (every run used to fail with
+// "Cannot find module .../config/load"); config/load loads only zod and the configuration.
+import { loadConfig } from "../config/load";
 import { runMain } from "./cli";
 
 export interface GameDayOptions {
@@ -181,9 +184,6 @@ export function parseArgs(argv: readonly string[], config: { region: (env: strin
 }
 
 async function main(argv: readonly string[]): Promise<number> {
-  // require, not import(): under tsx's CommonJS hook an extensionless dynamic import() does not resolve, and every
-  // run failed with "Cannot find module .../config/load" before doing anything.
-  const { loadConfig } = require("../config/load") as typeof import("../config/load");
   const config = loadConfig();
   const environments = config.environments as Record<string, { region: string; dns: { domainName: string } }>;
   const known = (env: string) => {
