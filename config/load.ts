@@ -3,11 +3,13 @@
  * as a whole. Every problem is collected (not just the first) and reported with the environment, the field path,
  * the value given, what is allowed and where the value came from, before anything is synthesized.
  */
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_CONFIG } from "./environments";
-import { ENVIRONMENT_NAMES, ProjectConfigSchema, type ProjectConfig } from "./schema";
+import { cidrContains, parseIpv4Cidr } from "./cidr";
+import { OVERRIDE_LIMITS, OverrideFileProblems, PROTOTYPE_KEYS, parseOverrideText } from "./override-file";
+import { ENVIRONMENT_NAMES, EnvironmentSchema, ProjectConfigSchema, REGION, type ProjectConfig } from "./schema";
 import { MINIMUM_WINDOW_MINUTES, dailyWindowMinutes, weeklyWindowMinutes, windowsOverlap } from "./windows";
 
 /** Environment variable naming the JSON override file. */
@@ -47,10 +49,31 @@ export interface LoadConfigOptions {
 
 /** Returns the validated configuration or throws {@link ConfigError}. Reads nothing but the override file. */
 export function loadConfig(options: LoadConfigOptions = {}): ProjectConfig {
+  return loadConfigWithSource(options).config;
+}
+
+/** Where the configuration's values came from: what guardrail refusals name as the place to fix a value. */
+export interface ConfigSource {
+  /** The override file, when one was read. */
+  readonly overrideFile?: string;
+  /** Dotted paths the override file sets (`environments.prod.loadBalancer.waf`); a set object counts for its leaves. */
+  readonly overridden: readonly string[];
+}
+
+/** {@link loadConfig}, also saying which values came from the override file. */
+export function loadConfigWithSource(options: LoadConfigOptions = {}): { readonly config: ProjectConfig; readonly source: ConfigSource } {
   const env = options.env ?? process.env;
-  const overridePath = env[OVERRIDE_FILE_ENV] ? resolve(env[OVERRIDE_FILE_ENV] as string) : undefined;
+  const named = env[OVERRIDE_FILE_ENV];
+  if (named !== undefined && named.trim() === "") {
+    throw new ConfigError(
+      [{ scope: "override file", field: "(file)", value: named, problem: `is named by ${OVERRIDE_FILE_ENV}, which is set but empty: unset it to use the committed configuration, or name a JSON file`, fromOverride: true }],
+      undefined,
+    );
+  }
+  const overridePath = named ? resolve(named) : undefined;
   const override = overridePath === undefined ? {} : readOverrideFile(overridePath);
-  return validateConfig(deepMerge(options.defaults ?? DEFAULT_CONFIG, override), override, overridePath);
+  const config = validateConfig(deepMerge(options.defaults ?? DEFAULT_CONFIG, override), override, overridePath);
+  return { config, source: { overrideFile: overridePath, overridden: leafPaths(override).map((path) => formatPath(path)) } };
 }
 
 /** Validates a merged configuration object; `override` is only used to say where a bad value came from. */
@@ -76,16 +99,26 @@ export function validateConfig(merged: unknown, override: unknown = {}, override
 
 /**
  * Objects merge key by key; arrays and scalars replace; `null` removes the key (so an optional setting can be unset).
+ * Only own keys are read and results have no prototype; a prototype key (`__proto__`, `constructor`, `prototype`) in
+ * the override is refused with its path, whatever its value. The recursion follows `base`, whose depth is the
+ * configuration's own (5 levels), never the override's.
  */
-export function deepMerge(base: unknown, override: unknown): unknown {
+export function deepMerge(base: unknown, override: unknown, path: readonly PropertyKey[] = []): unknown {
   if (!isPlainObject(base) || !isPlainObject(override)) return override === undefined ? base : override;
-  const out: Record<string, unknown> = { ...base };
-  for (const [key, value] of Object.entries(override)) {
+  const out: Record<string, unknown> = Object.assign(Object.create(null), base);
+  for (const key of Object.keys(override)) {
+    if (PROTOTYPE_KEYS.includes(key)) {
+      throw new ConfigError([toConfigIssue({ path: [...path, key], value: undefined, problem: PROTOTYPE_KEY_PROBLEM(key) }, true)], undefined);
+    }
+    const value = override[key];
     if (value === null) delete out[key];
-    else out[key] = deepMerge(base[key], value);
+    else out[key] = deepMerge(Object.hasOwn(base, key) ? base[key] : undefined, value, [...path, key]);
   }
   return out;
 }
+
+const PROTOTYPE_KEY_PROBLEM = (key: string) =>
+  `is a key JavaScript treats as an object's prototype ("${key}"): it would change values the file does not name, so it is refused; remove it`;
 
 function readOverrideFile(path: string): unknown {
   const fail = (problem: string): never => {
@@ -93,20 +126,40 @@ function readOverrideFile(path: string): unknown {
   };
   let text: string;
   try {
+    // Checked before reading: a huge file (or /dev/zero) is refused without being read.
+    const stat = statSync(path);
+    if (!stat.isFile()) return fail(`is not a regular file; ${OVERRIDE_FILE_ENV} must name a JSON file`);
+    if (stat.size > OVERRIDE_LIMITS.maxBytes) return fail(`is ${stat.size} bytes; at most ${OVERRIDE_LIMITS.maxBytes} bytes are read`);
     text = readFileSync(path, "utf8");
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     return fail(`cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)}); ${OVERRIDE_FILE_ENV} must name an existing JSON file`);
   }
-  let parsed: unknown;
+  return parseOverride(text, path);
+}
+
+/** The override file's text as data, or a {@link ConfigError} naming every problem with its path and the file. */
+export function parseOverride(text: string, path: string): unknown {
   try {
-    parsed = JSON.parse(text);
+    return parseOverrideText(text);
   } catch (error) {
-    return fail(`is not valid JSON: ${(error as Error).message}`);
+    if (!(error instanceof OverrideFileProblems)) throw error;
+    const issues = error.problems.map((p) =>
+      p.path.length === 0
+        ? { scope: "override file", field: "(file)", value: undefined, problem: p.problem, fromOverride: true }
+        : toConfigIssue({ path: p.path, value: undefined, problem: p.problem }, true),
+    );
+    throw new ConfigError(issues, path);
   }
-  if (!isPlainObject(parsed)) {
-    return fail('must contain a JSON object such as {"environments": {"dev": {"app": {"maxCapacity": 6}}}}');
-  }
-  return parsed;
+}
+
+/**
+ * What loading an override file of this text gives: the validated configuration, or a {@link ConfigError}. The
+ * whole path of `loadConfig` but the file system, for tests that feed it any text.
+ */
+export function configFromOverrideText(text: string, path = "override.json", defaults: ProjectConfig = DEFAULT_CONFIG): ProjectConfig {
+  const override = parseOverride(text, path);
+  return validateConfig(deepMerge(defaults, override), override, path);
 }
 
 interface RawIssue {
@@ -140,14 +193,17 @@ function crossFieldIssues(root: unknown): RawIssue[] {
     if (!isPlainObject(env)) continue;
     const at = (...path: PropertyKey[]) => ["environments", name, ...path];
     const azs = Array.isArray(env.availabilityZones) ? env.availabilityZones : [];
+    // Checked only once the region is a region: no pattern is ever built from input.
+    const region = typeof env.region === "string" && REGION.test(env.region) ? env.region : undefined;
     azs.forEach((az, i) => {
       if (typeof az !== "string") return;
       const first = azs.indexOf(az);
       if (first !== i) {
         issues.push({ path: at("availabilityZones", i), value: az, problem: `duplicates availabilityZones[${first}]; each AZ may appear once, or the "multi-AZ" tiers share one AZ` });
       }
-      if (typeof env.region === "string" && !new RegExp(`^${env.region}[a-z]$`).test(az)) {
-        issues.push({ path: at("availabilityZones", i), value: az, problem: `is not an AZ of region ${env.region}; allowed: "${env.region}" followed by a letter, e.g. "${env.region}a"` });
+      const inRegion = region !== undefined && az.length === region.length + 1 && az.startsWith(region) && /^[a-z]$/.test(az.slice(-1));
+      if (region && !inRegion) {
+        issues.push({ path: at("availabilityZones", i), value: az, problem: `is not an AZ of region ${region}; allowed: "${region}" followed by a letter, e.g. "${region}a"` });
       }
     });
     const app = isPlainObject(env.app) ? env.app : {};
@@ -178,10 +234,10 @@ function crossFieldIssues(root: unknown): RawIssue[] {
       });
     }
     const db = isPlainObject(env.database) ? env.database : {};
-    const DAILY = /^\d\d:\d\d-\d\d:\d\d$/;
-    const WEEKLY = /^[a-z]{3}:\d\d:\d\d-[a-z]{3}:\d\d:\d\d$/;
-    const backupWindow = typeof db.backupWindow === "string" && DAILY.test(db.backupWindow) ? db.backupWindow : undefined;
-    const maintenanceWindow = typeof db.maintenanceWindow === "string" && WEEKLY.test(db.maintenanceWindow) ? db.maintenanceWindow : undefined;
+    // Windows are compared only once each is valid by the schema itself.
+    const windows = EnvironmentSchema.shape.database.shape;
+    const backupWindow = windows.backupWindow.safeParse(db.backupWindow).success ? (db.backupWindow as string) : undefined;
+    const maintenanceWindow = windows.maintenanceWindow.safeParse(db.maintenanceWindow).success ? (db.maintenanceWindow as string) : undefined;
     if (backupWindow && dailyWindowMinutes(backupWindow) < MINIMUM_WINDOW_MINUTES) {
       issues.push({ path: at("database", "backupWindow"), value: backupWindow, problem: `must last at least ${MINIMUM_WINDOW_MINUTES} minutes (RDS minimum)` });
     }
@@ -214,27 +270,65 @@ function crossFieldIssues(root: unknown): RawIssue[] {
   return issues;
 }
 
+/**
+ * Warnings about a valid configuration: environments whose VPC ranges overlap. Allowed (they are separate VPCs), but
+ * peering, a transit gateway or a recovery region later need distinct ranges. One message per environment affected.
+ */
+export function configWarnings(config: ProjectConfig): { readonly environment: string; readonly message: string }[] {
+  const warnings: { environment: string; message: string }[] = [];
+  for (const environment of ENVIRONMENT_NAMES) {
+    const own = parseIpv4Cidr(config.environments[environment].network.vpcCidr);
+    for (const other of ENVIRONMENT_NAMES) {
+      if (other === environment) continue;
+      const theirs = parseIpv4Cidr(config.environments[other].network.vpcCidr);
+      if (own.ok && theirs.ok && (cidrContains(own.cidr, theirs.cidr) || cidrContains(theirs.cidr, own.cidr))) {
+        warnings.push({
+          environment,
+          message:
+            `network.vpcCidr ${config.environments[environment].network.vpcCidr} overlaps environments.${other}.network.vpcCidr ` +
+            `(${config.environments[other].network.vpcCidr}): the VPCs cannot be peered or joined by a transit gateway, and a ` +
+            "recovery region needs a range of its own. Give every environment a distinct range.",
+        });
+      }
+    }
+  }
+  return warnings;
+}
+
 function toConfigIssue(issue: RawIssue, fromOverride: boolean): ConfigIssue {
   const [head, envName, ...rest] = issue.path;
   const isEnv = head === "environments" && envName !== undefined;
-  const fieldPath = isEnv ? rest : issue.path.slice(1);
+  const isState = head === "stateBackend";
   return {
-    scope: isEnv ? String(envName) : String(head ?? "(root)"),
-    field: isEnv && rest.length === 0 ? "(environment)" : formatPath(fieldPath),
+    scope: isEnv ? String(envName) : isState ? "stateBackend" : TOP_LEVEL,
+    field: isEnv ? (rest.length === 0 ? "(environment)" : formatPath(rest)) : isState ? formatPath(issue.path.slice(1)) : formatPath(issue.path),
     value: issue.value,
     problem: issue.problem,
     fromOverride,
   };
 }
 
+/** Scope of a key outside `stateBackend` and `environments`. */
+const TOP_LEVEL = "(top level)";
+/** A report lists this many problems, then how many more there are: a 10,000-entry mistake stays readable. */
+export const MAX_REPORTED_ISSUES = 20;
+
 function formatIssues(issues: readonly ConfigIssue[], overrideFile: string | undefined): string {
   const lines = [`Invalid MediCare Hub configuration; nothing was synthesized. ${issues.length} problem(s):`];
-  issues.forEach((issue, i) => {
-    const scope = issue.scope === "stateBackend" ? 'the state backend ("stateBackend")' : issue.scope === "override file" ? "the override file" : `environment "${issue.scope}"`;
+  issues.slice(0, MAX_REPORTED_ISSUES).forEach((issue, i) => {
+    const scope =
+      issue.scope === "stateBackend"
+        ? 'the state backend ("stateBackend")'
+        : issue.scope === "override file"
+          ? "the override file"
+          : issue.scope === TOP_LEVEL
+            ? "the top level"
+            : `environment "${issue.scope}"`;
     const source = issue.fromOverride ? ` (from override file ${overrideFile})` : " (from config/environments.ts)";
     lines.push(`  ${i + 1}. ${scope}, field ${issue.field}: got ${describeValue(issue.value)}${source}`);
     lines.push(`     ${issue.field === "(file)" ? "the file" : "it"} ${issue.problem}`);
   });
+  if (issues.length > MAX_REPORTED_ISSUES) lines.push(`  ... and ${issues.length - MAX_REPORTED_ISSUES} more problem(s) of the same file.`);
   lines.push(
     overrideFile
       ? `Fix the values in ${overrideFile} (named by ${OVERRIDE_FILE_ENV}) or config/environments.ts, then synth again.`
@@ -245,8 +339,23 @@ function formatIssues(issues: readonly ConfigIssue[], overrideFile: string | und
 
 function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
-  const text = JSON.stringify(value);
+  const text = preview(value, 3);
   return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+}
+
+/** JSON-like text of a value, at most `depth` levels and a few entries per level: bounded work on any value. */
+function preview(value: unknown, depth: number): string {
+  if (typeof value === "number") return Number.isFinite(value) ? String(value) : String(value);
+  if (typeof value === "string") return JSON.stringify(value.length > 100 ? `${value.slice(0, 100)}...` : value);
+  if (value === null || typeof value !== "object") return String(value);
+  if (depth === 0) return Array.isArray(value) ? "[...]" : "{...}";
+  if (Array.isArray(value)) {
+    const items = value.slice(0, 8).map((item) => preview(item, depth - 1));
+    return `[${items.join(",")}${value.length > 8 ? `,... ${value.length - 8} more` : ""}]`;
+  }
+  const keys = Object.keys(value);
+  const entries = keys.slice(0, 8).map((key) => `${JSON.stringify(key)}:${preview((value as Record<string, unknown>)[key], depth - 1)}`);
+  return `{${entries.join(",")}${keys.length > 8 ? `,... ${keys.length - 8} more` : ""}}`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
@@ -292,17 +401,27 @@ function editDistance(a: string, b: string): number {
   return previous[b.length];
 }
 
-function leafPaths(value: unknown, prefix: PropertyKey[] = []): PropertyKey[][] {
-  if (!isPlainObject(value)) return prefix.length > 0 ? [prefix] : [];
-  const entries = Object.entries(value);
-  if (entries.length === 0) return prefix.length > 0 ? [prefix] : [];
-  return entries.flatMap(([key, inner]) => leafPaths(inner, [...prefix, key]));
+/** Paths of the values an override sets (an object set empty counts as a leaf). Iterative: any depth is fine. */
+function leafPaths(value: unknown): PropertyKey[][] {
+  const leaves: PropertyKey[][] = [];
+  const work: { value: unknown; path: PropertyKey[] }[] = [{ value, path: [] }];
+  while (work.length > 0) {
+    const { value: node, path } = work.pop() as { value: unknown; path: PropertyKey[] };
+    const keys = isPlainObject(node) ? Object.keys(node) : [];
+    if (keys.length === 0) {
+      if (path.length > 0) leaves.push(path);
+      continue;
+    }
+    for (const key of keys.reverse()) work.push({ value: (node as Record<string, unknown>)[key], path: [...path, key] });
+  }
+  return leaves;
 }
 
+/** The value at `path`, through own properties only: nothing inherited is ever read. */
 function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
   let current: unknown = root;
   for (const key of path) {
-    if (current === null || typeof current !== "object") return undefined;
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, key)) return undefined;
     current = (current as Record<PropertyKey, unknown>)[key];
   }
   return current;

@@ -22,7 +22,8 @@ export const AZ_COUNT_MAX = 6;
 export const BACKUP_RETENTION_MIN = 1;
 export const BACKUP_RETENTION_MAX = 35;
 
-const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+/** An AWS region code; exported so checks that depend on a region run only once it is one. */
+export const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const REGION_RULE = 'an AWS region code such as "us-east-2"';
 
 const region = z.string({ error: `must be ${REGION_RULE}` }).regex(REGION, { error: `must be ${REGION_RULE}` });

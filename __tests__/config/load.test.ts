@@ -126,7 +126,8 @@ const BAD_CONFIGS: { name: string; override: unknown; issue: Partial<ConfigIssue
   { name: "a fractional capacity", override: { environments: { prod: { app: { maxCapacity: 2.5 } } } }, issue: { scope: "prod", field: "app.maxCapacity", value: 2.5 }, allowed: /whole number/ },
   { name: "an unknown environment name", override: { environments: { staging: { region: "us-east-2" } } }, issue: { scope: "staging", field: "(environment)" }, allowed: /not a known environment; known environments: dev, prod/ },
   { name: "a typo in a key", override: { environments: { dev: { app: { instanceTyp: "t3.large" } } } }, issue: { scope: "dev", field: "app.instanceTyp", value: "t3.large" }, allowed: /not a known key \(did you mean "instanceType"\?\)/ },
-  { name: "an unknown top-level key", override: { enviroments: {} }, issue: { scope: "enviroments" }, allowed: /did you mean "environments"/ },
+  // Blamed on the top level and the override file, not on an "environment" named after the key.
+  { name: "an unknown top-level key", override: { enviroments: {} }, issue: { scope: "(top level)", field: "enviroments" }, allowed: /did you mean "environments"/ },
   { name: "a wrong type", override: { environments: { dev: { app: { port: "8080" } } } }, issue: { scope: "dev", field: "app.port", value: "8080" }, allowed: /whole number from 1024 to 65535/ },
   { name: "an invalid state bucket name", override: { stateBackend: { bucketName: "My_Bucket" } }, issue: { scope: "stateBackend", field: "bucketName", value: "My_Bucket" }, allowed: /S3 bucket name/ },
   { name: "a malformed alert e-mail", override: { environments: { prod: { alerts: { email: "oncall" } } } }, issue: { scope: "prod", field: "alerts.email" }, allowed: /e-mail address/ },
@@ -140,7 +141,7 @@ describe("invalid configuration", () => {
     expect(match).toBeDefined();
     expect(match).toMatchObject({ ...issue, fromOverride: true });
     expect(match?.problem).toMatch(allowed);
-    const scopeText = issue.scope === "stateBackend" ? "the state backend" : `environment "${issue.scope}"`;
+    const scopeText = issue.scope === "stateBackend" ? "the state backend" : issue.scope === "(top level)" ? "the top level" : `environment "${issue.scope}"`;
     expect(error.message).toContain(scopeText);
     if (issue.field) expect(error.message).toContain(`field ${issue.field}: got ${JSON.stringify(match?.value) ?? "nothing"}`);
     expect(error.message).toContain("nothing was synthesized");
