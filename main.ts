@@ -4,14 +4,18 @@
  * Run by `cdktf synth|diff|deploy` (cdktf.json) and by `npm run synth` (tools/synth.ts). Configuration is loaded and
  * validated before the App exists, because constructing an App already creates its output directory.
  */
-import { App, Aspects } from "cdktf";
-import { ConfigError, loadConfig } from "./config/load";
+import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { Annotations, App, Aspects } from "cdktf";
+import { ConfigError, configWarnings, loadConfigWithSource, type ConfigSource } from "./config/load";
 import { ENVIRONMENT_NAMES, type ProjectConfig } from "./config/schema";
 import { MediCareHubStack, environmentStackId } from "./constructs/medicare-hub-stack";
 import { STATE_STACK_ID, StateBackendStack } from "./terraform-state-backend/state-backend-stack";
 import { PolicyAspect } from "./constructs/policy/aspect";
+import type { ConfigHint } from "./constructs/policy/evaluate";
 import type { Suppression } from "./constructs/policy/suppressions";
-import { finalizeSynthOutput, formatRefusals, synthOrRefusals } from "./tools/synth-output";
+import { HCL_FILE, JSON_FILE, finalizeSynthOutput, formatRefusals, stackDirectories, synthOrRefusals } from "./tools/synth-output";
 
 export interface BuildAppOptions {
   /** Output directory. @default - $CDKTF_OUTDIR, else "cdktf.out" */
@@ -20,6 +24,11 @@ export interface BuildAppOptions {
   readonly hclOutput?: boolean;
   /** Accepted guardrail findings per environment. @default SUPPRESSIONS (constructs/policy/suppressions.ts) */
   readonly suppressions?: Readonly<Record<string, readonly Suppression[]>>;
+  /**
+   * Which values came from the override file: guardrail refusals name the configuration fields to change, their
+   * values and the file each came from. @default - every value from config/environments.ts
+   */
+  readonly configSource?: ConfigSource;
 }
 
 /** Builds (but does not synthesize) the App from an already validated configuration. */
@@ -34,15 +43,16 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
     const app = new App({ outdir: options.outdir, hclOutput: hcl, stackTraces: false });
     new StateBackendStack(app, STATE_STACK_ID, { config: config.stateBackend });
     for (const environment of ENVIRONMENT_NAMES) {
-      new MediCareHubStack(app, environmentStackId(environment), {
+      const stack = new MediCareHubStack(app, environmentStackId(environment), {
         environment,
         config: config.environments[environment],
         stateBackend: config.stateBackend,
       });
+      for (const warning of configWarnings(config).filter((w) => w.environment === environment)) Annotations.of(stack).addWarning(warning.message);
     }
     // Guardrails: every stack is checked against the rule pack when it is synthesized (constructs/policy). cdktf
     // invokes aspects from each stack down, so the aspect goes on the stacks, not on the App.
-    const guardrails = new PolicyAspect(options.suppressions);
+    const guardrails = new PolicyAspect(options.suppressions, undefined, configHint(config, options.configSource));
     for (const stack of app.node.children) Aspects.of(stack).add(guardrails);
     return app;
   } finally {
@@ -53,11 +63,81 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
 
 const HCL_ENV = "SYNTH_HCL_OUTPUT";
 
-/** Loads configuration, synthesizes every stack and tidies the output; returns the process exit code. */
-export function main(): number {
-  let config: ProjectConfig;
+/** `environments.prod.loadBalancer.waf = false (from /ops/prod.json)`, for each field of a failed rule. */
+export function configHint(config: ProjectConfig, source: ConfigSource = { overridden: [] }): ConfigHint {
+  return (environment, fields) => {
+    if (!(ENVIRONMENT_NAMES as readonly string[]).includes(environment)) return undefined;
+    const settings = config.environments[environment as (typeof ENVIRONMENT_NAMES)[number]];
+    return fields
+      .map((field) => {
+        const path = `environments.${environment}.${field}`;
+        const value = field.split(".").reduce<unknown>((node, key) => (node && typeof node === "object" && Object.hasOwn(node, key) ? (node as Record<string, unknown>)[key] : undefined), settings);
+        const overridden = source.overridden.some((p) => p === path || path.startsWith(`${p}.`) || p.startsWith(`${path}.`));
+        return `${path} = ${JSON.stringify(value)} (from ${overridden && source.overrideFile ? source.overrideFile : "config/environments.ts"})`;
+      })
+      .join(", ");
+  };
+}
+
+export interface SynthesizeOptions {
+  readonly outdir: string;
+  readonly hcl: boolean;
+  /** Replace the output directory (npm run synth); else write into it (the cdktf CLI owns it). */
+  readonly clean: boolean;
+  readonly configSource?: ConfigSource;
+  readonly suppressions?: BuildAppOptions["suppressions"];
+}
+
+export interface SynthesisResult {
+  /** Guardrail refusals: when any, nothing was written to the output directory. */
+  readonly refusals: readonly string[];
+  /** Stack ids written. */
+  readonly stacks: readonly string[];
+  /** Set when HCL could not be formatted. */
+  readonly formatWarning?: string;
+}
+
+/**
+ * The one way the App is synthesized (the cdktf CLI through main(), npm run synth, the tools): into a private staging
+ * directory, where the guardrails decide; only a synthesis they accept reaches the output directory. A refusal leaves
+ * the output directory as it was, instead of writing some stacks and deleting them again.
+ */
+export function synthesize(config: ProjectConfig, options: SynthesizeOptions): SynthesisResult {
+  const staging = mkdtempSync(join(tmpdir(), "medicare-hub-synth-"));
   try {
-    config = loadConfig();
+    const staged = join(staging, "out");
+    const app = buildApp(config, { outdir: staged, hclOutput: options.hcl, configSource: options.configSource, suppressions: options.suppressions });
+    const refusals = synthOrRefusals(() => app.synth());
+    if (refusals.length > 0) return { refusals, stacks: [] };
+    const formatWarning = finalizeSynthOutput(staged, options.hcl);
+    publish(staged, options.outdir, options.clean, options.hcl);
+    return { refusals: [], stacks: app.node.children.map((child) => child.node.id), formatWarning };
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+}
+
+function publish(staged: string, outdir: string, clean: boolean, hcl: boolean): void {
+  if (clean) {
+    rmSync(outdir, { recursive: true, force: true });
+    mkdirSync(dirname(outdir), { recursive: true });
+    try {
+      renameSync(staged, outdir);
+      return;
+    } catch {
+      // Another file system than the temp dir's: copy instead.
+    }
+  }
+  cpSync(staged, outdir, { recursive: true, force: true });
+  // Written into an existing directory: a stale file of the other format would make Terraform load every resource twice.
+  for (const dir of stackDirectories(outdir)) rmSync(join(dir, hcl ? JSON_FILE : HCL_FILE), { force: true });
+}
+
+/** Loads configuration and synthesizes every stack (the cdktf CLI's entry point); returns the process exit code. */
+export function main(): number {
+  let loaded: ReturnType<typeof loadConfigWithSource>;
+  try {
+    loaded = loadConfigWithSource();
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -65,13 +145,16 @@ export function main(): number {
     }
     throw error;
   }
-  const app = buildApp(config);
-  const refusals = synthOrRefusals(() => app.synth());
-  if (refusals.length > 0) {
-    console.error(formatRefusals(refusals));
+  const result = synthesize(loaded.config, {
+    outdir: process.env.CDKTF_OUTDIR || "cdktf.out",
+    hcl: ["true", "1"].includes(process.env[HCL_ENV] ?? ""),
+    clean: false,
+    configSource: loaded.source,
+  });
+  if (result.refusals.length > 0) {
+    console.error(formatRefusals(result.refusals));
     return 1;
   }
-  finalizeSynthOutput(app.outdir, app.hclOutput);
   return 0;
 }
 

@@ -2,14 +2,20 @@
  * The whole App through a real app.synth(): which stacks exist, and how the environment stacks are wired to the
  * state backend stack (backends cannot use references, so the wiring is by shared configuration and tested here).
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../config/environments";
+import { OVERRIDE_FILE_ENV, loadConfigWithSource } from "../config/load";
 import { ENVIRONMENT_NAMES } from "../config/schema";
 import { TERRAFORM_REQUIRED_VERSION } from "../constructs/base-stack";
 import { environmentStackId } from "../constructs/medicare-hub-stack";
 import { STATE_STACK_ID } from "../terraform-state-backend/state-backend-stack";
+import { configHint, synthesize } from "../main";
+import { readAnnotations } from "../tools/synth-output";
 import { readStackJson, resource, synthApp, type SynthResult, type TerraformJson } from "./support/synth";
+
+const defaultSynth = () => synthApp();
 
 describe("the MediCare Hub App", () => {
   let result: SynthResult;
@@ -72,5 +78,38 @@ describe("the MediCare Hub App", () => {
       expect(first).not.toContain(process.cwd());
       expect(first).not.toContain(result.outdir);
     }
+  });
+});
+
+describe("synthesize(): the guardrails decide before anything reaches the output directory", () => {
+  const work = mkdtempSync(join(tmpdir(), "medicare-hub-main-"));
+
+  test("a refusal names the configuration fields that fix it, with their values and the file they came from (MH-ELB-8)", () => {
+    const file = join(work, "slow-health-check.json");
+    writeFileSync(file, JSON.stringify({ environments: { prod: { loadBalancer: { healthCheck: { intervalSeconds: 60, unhealthyThreshold: 5 } } } } }));
+    const { config, source } = loadConfigWithSource({ env: { [OVERRIDE_FILE_ENV]: file } });
+    const outdir = join(work, "out");
+    const result = synthesize(config, { outdir, hcl: false, clean: true, configSource: source });
+    const [refusal] = result.refusals.filter((r) => r.includes("MH-ELB-8"));
+    expect(refusal).toContain("failure detected only after 300 s");
+    expect(refusal).toContain(`environments.prod.loadBalancer.healthCheck.intervalSeconds = 60 (from ${file})`);
+    expect(refusal).toContain(`environments.prod.loadBalancer.healthCheck.unhealthyThreshold = 5 (from ${file})`);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  test("a value from the committed defaults is named as such", () => {
+    const hint = configHint({ ...DEFAULT_CONFIG, environments: { ...DEFAULT_CONFIG.environments } });
+    expect(hint("prod", ["loadBalancer.waf"])).toBe("environments.prod.loadBalancer.waf = true (from config/environments.ts)");
+    expect(hint("shared", ["loadBalancer.waf"])).toBeUndefined();
+  });
+
+  test("environments sharing a VPC range are warned about, each naming the other", () => {
+    const same = { ...DEFAULT_CONFIG, environments: { ...DEFAULT_CONFIG.environments, dev: { ...DEFAULT_CONFIG.environments.dev, network: { ...DEFAULT_CONFIG.environments.dev.network, vpcCidr: "10.20.0.0/16" } } } };
+    const overlaps = readAnnotations(synthApp({ config: same }).outdir).filter((a) => /overlaps environments\./.test(a.message));
+    expect(overlaps.map((a) => [a.stack, a.message.match(/overlaps (environments\.\w+)/)?.[1]]).sort()).toEqual([
+      ["medicare-hub-dev", "environments.prod"],
+      ["medicare-hub-prod", "environments.dev"],
+    ]);
+    expect(readAnnotations(defaultSynth().outdir).filter((a) => /overlaps environments\./.test(a.message))).toEqual([]);
   });
 });

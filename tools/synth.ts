@@ -5,11 +5,9 @@
  * Usage: tsx tools/synth.ts [--hcl] [--outdir DIR]
  */
 import { execFileSync } from "node:child_process";
-import { rmSync } from "node:fs";
-import { ConfigError, loadConfig } from "../config/load";
-import type { ProjectConfig } from "../config/schema";
-import { buildApp } from "../main";
-import { finalizeSynthOutput, formatAnnotations, formatRefusals, readAnnotations, synthOrRefusals, terraformCommand } from "./synth-output";
+import { ConfigError, loadConfigWithSource } from "../config/load";
+import { synthesize } from "../main";
+import { formatAnnotations, formatRefusals, readAnnotations, terraformCommand } from "./synth-output";
 
 interface SynthArgs {
   readonly hcl: boolean;
@@ -32,10 +30,10 @@ class UsageError extends Error {}
 
 function run(argv: readonly string[]): number {
   let args: SynthArgs;
-  let config: ProjectConfig;
+  let loaded: ReturnType<typeof loadConfigWithSource>;
   try {
     args = parseArgs(argv);
-    config = loadConfig();
+    loaded = loadConfigWithSource();
     if (args.hcl) requireTerraform();
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
@@ -44,19 +42,14 @@ function run(argv: readonly string[]): number {
     }
     throw error;
   }
-  rmSync(args.outdir, { recursive: true, force: true });
-  const app = buildApp(config, { outdir: args.outdir, hclOutput: args.hcl });
-  const refusals = synthOrRefusals(() => app.synth());
-  if (refusals.length > 0) {
-    // Stacks before the refused one were already written: remove them, so no half of the output is left.
-    rmSync(args.outdir, { recursive: true, force: true });
-    console.error(formatRefusals(refusals));
+  const result = synthesize(loaded.config, { outdir: args.outdir, hcl: args.hcl, clean: true, configSource: loaded.source });
+  if (result.refusals.length > 0) {
+    console.error(formatRefusals(result.refusals));
     return 1;
   }
-  if (finalizeSynthOutput(args.outdir, args.hcl)) return 1;
+  if (result.formatWarning) return 1;
   for (const line of formatAnnotations(readAnnotations(args.outdir))) console.error(line);
-  const stacks = app.node.children.map((child) => child.node.id).join(", ");
-  console.log(`Synthesized ${args.hcl ? "HCL (cdk.tf)" : "JSON (cdk.tf.json)"} for ${stacks} into ${args.outdir}/stacks/`);
+  console.log(`Synthesized ${args.hcl ? "HCL (cdk.tf)" : "JSON (cdk.tf.json)"} for ${result.stacks.join(", ")} into ${args.outdir}/stacks/`);
   return 0;
 }
 

@@ -98,11 +98,26 @@ describe("synth with configuration that breaks a guardrail", () => {
     const override = {
       environments: { prod: { database: { multiAz: false }, network: { natGateways: "single" }, loadBalancer: { waf: false }, logRetentionDays: 30 } },
     };
-    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile("guardrails", override) });
+    const file = overrideFile("guardrails", override);
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: file });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Synth refused");
     for (const rule of ["MH-RDS-1", "MH-NET-3", "MH-ELB-7", "MH-OBS-2"]) expect(run.stderr).toContain(`[medicare-hub-prod] ${rule} `);
+    // Each refusal names the configuration field that fixes it, its value and the file it came from.
+    for (const field of ["database.multiAz = false", 'network.natGateways = "single"', "loadBalancer.waf = false", "logRetentionDays = 30"]) {
+      expect(run.stderr).toContain(`environments.prod.${field} (from ${file})`);
+    }
     expect(existsSync(outdir)).toBe(false);
+  }, 60_000);
+
+  test("a refusal writes nothing: an earlier output is left as it was, not written over and then deleted", async () => {
+    const outdir = join(work, "out-guardrails-kept");
+    mkdirSync(join(outdir, "stacks", "earlier"), { recursive: true });
+    writeFileSync(join(outdir, "stacks", "earlier", "cdk.tf.json"), "{}");
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile("guardrails-kept", { environments: { prod: { loadBalancer: { waf: false } } } }) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain("Nothing was written.");
+    expect(readdirSync(join(outdir, "stacks"))).toEqual(["earlier"]);
   }, 60_000);
 
   test("one AZ or fewer instances than AZs are refused by config validation already, citing the guardrail", async () => {

@@ -1,6 +1,6 @@
 import { Annotations, TerraformStack, type IAspect } from "cdktf";
 import type { IConstruct } from "constructs";
-import { evaluateStack, failureMessage } from "./evaluate";
+import { evaluateStack, failureMessage, type ConfigHint } from "./evaluate";
 import { POLICY_RULES } from "./pack";
 import { StackView, type PolicyRule } from "./rule";
 import { SUPPRESSIONS, type Suppression } from "./suppressions";
@@ -14,6 +14,8 @@ export class PolicyAspect implements IAspect {
   constructor(
     private readonly suppressions: Readonly<Record<string, readonly Suppression[]>> = SUPPRESSIONS,
     private readonly rules: readonly PolicyRule[] = POLICY_RULES,
+    /** Names the configuration fields a failed rule depends on, with their values and source. @default - not named */
+    private readonly configHint?: ConfigHint,
   ) {}
 
   visit(node: IConstruct): void {
@@ -23,8 +25,9 @@ export class PolicyAspect implements IAspect {
     const result = evaluateStack(view, this.suppressions[view.environment] ?? [], this.rules);
     const annotations = Annotations.of(stack);
     for (const failure of result.failures) {
-      if (failure.rule.severity === "error") annotations.addError(failureMessage(failure));
-      else annotations.addWarning(failureMessage(failure));
+      const message = failureMessage(failure, view.environment, this.configHint);
+      if (failure.rule.severity === "error") annotations.addError(message);
+      else annotations.addWarning(message);
     }
     for (const { suppression, problem } of result.invalidSuppressions) {
       annotations.addError(`policy suppression of ${suppression.rule} for ${view.environment} ${problem} (constructs/policy/suppressions.ts)`);

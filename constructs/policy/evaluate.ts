@@ -57,8 +57,15 @@ export function evaluateStack(stack: StackView, suppressions: readonly Suppressi
   };
 }
 
-/** The message for a failure: rule id, address, requirement, reason and fix. */
-export function failureMessage(failure: EvaluatedFinding): string {
+/**
+ * Says where the configuration fields a rule depends on are set, with their values: e.g.
+ * `environments.prod.loadBalancer.waf = false (from /ops/prod.json)`.
+ */
+export type ConfigHint = (environment: string, fields: readonly string[]) => string | undefined;
+
+/** The message for a failure: rule id, address, requirement, reason, fix, and the configuration fields to change. */
+export function failureMessage(failure: EvaluatedFinding, environment?: string, configHint?: ConfigHint): string {
   const rule = failure.rule;
-  return `${rule.id} ${failure.address}: ${rule.title}; ${failure.reason}. Fix: ${rule.fix} (${rule.standard})`;
+  const hint = environment && configHint && rule.configFields?.length ? configHint(environment, rule.configFields) : undefined;
+  return `${rule.id} ${failure.address}: ${rule.title}; ${failure.reason}. Fix: ${rule.fix}${hint ? ` Configuration: ${hint}.` : ""} (${rule.standard})`;
 }

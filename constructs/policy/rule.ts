@@ -24,6 +24,12 @@ export interface PolicyRule {
   readonly standard: string;
   /** What to change when the rule fails. */
   readonly fix: string;
+  /**
+   * The configuration fields (inside an environment, e.g. `loadBalancer.healthCheck.intervalSeconds`) that decide
+   * whether the rule passes: a refusal names them, with their values and the file they came from. @default - none:
+   * the code decides, not the configuration
+   */
+  readonly configFields?: readonly string[];
   evaluate(stack: StackView): Finding[];
 }
 
@@ -92,6 +98,7 @@ interface RuleMetadata {
   readonly severity?: Severity;
   readonly standard: string;
   readonly fix: string;
+  readonly configFields?: readonly string[];
 }
 
 /**
@@ -128,6 +135,7 @@ export function stackRule(
     severity: meta.severity ?? "error",
     standard: meta.standard,
     fix: meta.fix,
+    configFields: meta.configFields,
     evaluate: (stack) => (meta.when && !meta.when(stack) ? [notApplicable(`not required in ${stack.environment}`)] : meta.check(stack)),
   };
 }

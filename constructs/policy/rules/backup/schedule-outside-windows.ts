@@ -29,6 +29,7 @@ export const rule = stackRule({
   title: "AWS Backup jobs start outside every database's maintenance and backup windows",
   standard: "Well-Architected REL09 (back up data); HIPAA 164.308(a)(7)(ii)(A) data backup",
   fix: "Move database.maintenanceWindow / database.backupWindow away from the backup plan's start windows (constructs/backup.ts schedules), or the schedules away from them.",
+  configFields: ["database.maintenanceWindow", "database.backupWindow"],
   check: (stack) => {
     const rules = stack.resources("aws_backup_plan").flatMap((plan) => (plan.values.rule ?? []).map((r: any) => ({ plan, r })));
     const databases = stack.resources("aws_db_instance");

@@ -6,6 +6,7 @@ export const rule = resourceRule({
   title: "Auto Scaling Groups span at least two subnets and keep at least one instance per subnet",
   standard: "Well-Architected REL10 (fault isolation)",
   fix: "Give the group a subnet in every AZ and app.minCapacity of at least the number of AZs.",
+  configFields: ["app.minCapacity", "availabilityZones"],
   types: ["aws_autoscaling_group"],
   check: (asg) => {
     const subnets = (asg.values.vpc_zone_identifier ?? []).length;

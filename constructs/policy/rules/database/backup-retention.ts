@@ -5,6 +5,7 @@ export const rule = resourceRule({
   title: "Automated backups are kept at least 7 days (14 in production)",
   standard: "AWS FSBP RDS.11; HIPAA 164.308(a)(7)(ii)(A) data backup",
   fix: "Raise database.backupRetentionDays.",
+  configFields: ["database.backupRetentionDays"],
   types: ["aws_db_instance"],
   check: (db, stack) => {
     const minimum = stack.isProduction ? 14 : 7;

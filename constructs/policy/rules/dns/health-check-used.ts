@@ -6,6 +6,7 @@ export const rule = stackRule({
   title: "Route 53 health checks are used by failover routing or an alarm, and primary failover records have one",
   standard: "Well-Architected REL10, REL11 (fail over to healthy resources)",
   fix: "Attach the health check to the PRIMARY record (dns.maintenancePage) and alarm on it.",
+  configFields: ["dns.maintenancePage"],
   check: (stack) => {
     const checks = stack.resources("aws_route53_health_check");
     const primaries = stack.resources("aws_route53_record").filter((r) => r.values.failover_routing_policy?.type === "PRIMARY");

@@ -5,7 +5,8 @@ export const rule = resourceRule({
   id: "MH-ELB-8",
   title: "Target groups check an explicit health path, detecting failure within 60 seconds",
   standard: "Well-Architected REL06 (monitor), REL11 (self-healing)",
-  fix: "Set health_check { path, matcher } with interval x unhealthy_threshold <= 60.",
+  fix: "Keep loadBalancer.healthCheck.intervalSeconds x unhealthyThreshold <= 60 (the target group's health_check interval x unhealthy_threshold), with an explicit path and matcher.",
+  configFields: ["loadBalancer.healthCheck.intervalSeconds", "loadBalancer.healthCheck.unhealthyThreshold"],
   types: ["aws_lb_target_group"],
   check: (tg) => {
     const check = tg.values.health_check;

@@ -8,6 +8,7 @@ export const rule = stackRule({
   title: "Interface endpoints for SSM, SSM messages, EC2 messages and CloudWatch Logs exist",
   standard: "AWS FSBP EC2.10; Well-Architected REL10",
   fix: "Set network.interfaceEndpoints to true.",
+  configFields: ["network.interfaceEndpoints"],
   check: (stack) => {
     if (stack.resources("aws_vpc").length === 0) return [notApplicable("no VPC")];
     const present = stack.resources("aws_vpc_endpoint").filter((e) => e.values.vpc_endpoint_type === "Interface").map((e) => String(e.values.service_name).split(".").pop());

@@ -6,6 +6,7 @@ export const rule = stackRule({
   title: "Every private-app route table's default route uses a NAT gateway in its own AZ",
   standard: "Well-Architected REL10 (fault isolation)",
   fix: 'Set network.natGateways to "one-per-az".',
+  configFields: ["network.natGateways"],
   check: (stack) => {
     const azOfSubnet = (ref: unknown) => stack.referenced(ref)?.values.availability_zone;
     const tables = stack.resources("aws_route_table_association").filter((a) => stack.referenced(a.values.subnet_id)?.values.tags?.Tier === "private-app");

@@ -6,6 +6,7 @@ export const rule = stackRule({
   title: "Each subnet tier (public, private-app, private-data) spans at least two AZs",
   standard: "Well-Architected REL10 (fault isolation); HIPAA 164.308(a)(7) contingency plan",
   fix: "List at least two availabilityZones for the environment.",
+  configFields: ["availabilityZones"],
   check: (stack) => {
     const byTier = new Map<string, Set<string>>();
     for (const subnet of stack.resources("aws_subnet")) {

@@ -6,6 +6,7 @@ export const rule = resourceRule({
   title: "Log groups set a retention, of at least 365 days in production",
   standard: "AWS FSBP CloudWatch.16; HIPAA 164.312(b) audit controls",
   fix: "Set logRetentionDays (365 or more in production).",
+  configFields: ["logRetentionDays"],
   types: ["aws_cloudwatch_log_group"],
   check: (group, stack) => {
     const days = group.values.retention_in_days;
