@@ -358,8 +358,20 @@ function preview(value: unknown, depth: number): string {
   return `{${entries.join(",")}${keys.length > 8 ? `,... ${keys.length - 8} more` : ""}}`;
 }
 
+/**
+ * `network.vpcCidr`, `availabilityZones[1]`; a key that is not a plain name is quoted (`app["bad\nkey"]`), so no key
+ * can forge a line of the report.
+ */
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => (typeof key === "number" ? `${out}[${key}]` : out ? `${out}.${String(key)}` : String(key)), "") || "(root)";
+  const plain = /^[A-Za-z0-9_$-]+$/;
+  return (
+    path.reduce<string>((out, key) => {
+      if (typeof key === "number") return `${out}[${key}]`;
+      const name = String(key);
+      if (!plain.test(name)) return `${out}[${JSON.stringify(name)}]`;
+      return out ? `${out}.${name}` : name;
+    }, "") || "(root)"
+  );
 }
 
 function allowedKeysAt(path: readonly PropertyKey[]): string[] {

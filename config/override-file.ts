@@ -22,6 +22,7 @@ export const OVERRIDE_LIMITS = {
   /** The longest list the schema accepts has 50 entries. */
   maxListLength: 256,
   maxStringLength: 4096,
+  maxKeyLength: 128,
 } as const;
 
 /** Keys that address an object's prototype in JavaScript: never merged, whatever their value. */
@@ -113,6 +114,10 @@ function toData(tree: Node, text: string): unknown {
         const [keyNode, valueNode] = property.children ?? [];
         const key = String(keyNode?.value);
         const at = [...path, key];
+        if (key.length > OVERRIDE_LIMITS.maxKeyLength) {
+          report([...path, `${key.slice(0, 40)}...`], () => `is a key of ${key.length} characters; no key of the configuration is longer than 40, and at most ${OVERRIDE_LIMITS.maxKeyLength} are read`);
+          continue;
+        }
         if (PROTOTYPE_KEYS.includes(key)) {
           report(at, () => `is a key JavaScript treats as an object's prototype ("${key}"): it would change values the file does not name, so it is refused; remove it`);
           continue;

@@ -137,3 +137,17 @@ describe("small mistakes are named, not guessed", () => {
     expect(configFromOverrideText(text)).toEqual(loadText(text).load());
   });
 });
+
+describe("the report cannot be forged or flooded by a key", () => {
+  test("a key with a line break is quoted in the report, so it cannot add a line of its own", () => {
+    const { error } = refusal(JSON.stringify({ environments: { dev: { app: { "x\n  2. environment \"prod\", field waf: all good": 1 } } } }));
+    expect(error.issues[0].field).toBe('app["x\\n  2. environment \\"prod\\", field waf: all good"]');
+    expect(error.message.split("\n").filter((line) => /^\s+2\. /.test(line))).toEqual([]);
+  });
+
+  test("an overlong key is refused without being printed whole", () => {
+    const { error } = refusal(JSON.stringify({ environments: { dev: { ["k".repeat(5000)]: 1 } } }));
+    expect(error.issues[0].problem).toMatch(/is a key of 5000 characters/);
+    expect(error.message.length).toBeLessThan(1000);
+  });
+});
