@@ -16,6 +16,14 @@ export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Prefix of the ALB's objects in its log bucket. */
 export const ACCESS_LOG_PREFIX = "alb";
 
+/**
+ * Name of the app target group, `medicare-hub-<env>-app-https`. Not `-app`: that is the former HTTP group, which has to
+ * exist until its replacement has taken over the listener (create before destroy; names are unique per region).
+ */
+export function targetGroupName(environment: string): string {
+  return resourceName(environment, "app-https");
+}
+
 /** Target-group health check timing. */
 export interface HealthCheckTiming {
   readonly intervalSeconds: number;
@@ -33,7 +41,7 @@ export interface LoadBalancerProps {
   /** One public subnet per AZ: the ALB has a node in each. */
   readonly publicSubnetIds: readonly string[];
   readonly securityGroupId: string;
-  /** Port of the app on the instances. */
+  /** Port the app serves HTTPS on, on the instances (constructs/app/bootstrap.sh): traffic and health checks. */
   readonly appPort: number;
   /** A certificate for the environment's domain (validated: the HTTPS listener waits for it). */
   readonly certificateArn: string;
@@ -53,8 +61,8 @@ export interface LoadBalancerProps {
 /**
  * The internet-facing Application Load Balancer: a node in every AZ's public subnet, HTTPS with TLS 1.3 and HTTP
  * redirected to it, invalid headers dropped, request smuggling mitigated, every request logged to a dedicated bucket,
- * and a target group whose health check takes a failing instance out of rotation within
- * interval × unhealthy threshold seconds.
+ * and a target group that re-encrypts to the instances (HTTPS, health checks included) and takes a failing instance
+ * out of rotation within interval × unhealthy threshold seconds.
  */
 export class LoadBalancer extends Construct {
   readonly alb: Lb;
@@ -106,17 +114,20 @@ export class LoadBalancer extends Construct {
     });
 
     const check = props.healthCheck;
+    // PHI stays encrypted inside the VPC too: HIPAA 164.312(e) and AWS's HIPAA guidance ask for encrypted back-end
+    // connections. The ALB does not validate target certificates ("Target groups for your Application Load
+    // Balancers"), so each instance serves one it makes at boot (constructs/app/bootstrap.sh).
     this.targetGroup = new LbTargetGroup(this, "app-targets", {
-      name: resourceName(environment, "app"),
+      name: targetGroupName(environment),
       port: props.appPort,
-      protocol: "HTTP",
+      protocol: "HTTPS",
       targetType: "instance",
       vpcId: props.vpcId,
       deregistrationDelay: String(props.deregistrationDelaySeconds),
       healthCheck: {
         enabled: true,
         path: HEALTH_CHECK_PATH,
-        protocol: "HTTP",
+        protocol: "HTTPS",
         port: "traffic-port",
         matcher: "200",
         interval: check.intervalSeconds,
@@ -124,7 +135,10 @@ export class LoadBalancer extends Construct {
         healthyThreshold: check.healthyThreshold,
         unhealthyThreshold: check.unhealthyThreshold,
       },
-      tags: { Name: resourceName(environment, "app") },
+      tags: { Name: targetGroupName(environment) },
+      // A change of protocol or port replaces the group. Deleting it first fails while the listener forwards to it
+      // (ResourceInUse, hashicorp/terraform-provider-aws#636), so the replacement comes first, under a new name.
+      lifecycle: { createBeforeDestroy: true },
     });
 
     this.httpsListener = new LbListener(this, "https-listener", {

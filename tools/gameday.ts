@@ -11,7 +11,7 @@ import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/cl
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, StartExperimentCommand, type ExperimentTemplateSummary } from "@aws-sdk/client-fis";
 import { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "../constructs/failure-experiments";
-import { HEALTH_CHECK_PATH } from "../constructs/load-balancer";
+import { HEALTH_CHECK_PATH, targetGroupName } from "../constructs/load-balancer";
 import { resourceName } from "../constructs/naming";
 // Static: an extensionless dynamic import() does not resolve under tsx's CommonJS hook (every run used to fail with
 // "Cannot find module .../config/load"); config/load loads only zod and the configuration.
@@ -87,9 +87,10 @@ export async function runGameDay(options: GameDayOptions, clients: GameDayClient
     };
   }
   const groupName = resourceName(options.environment, "app");
-  const targetGroups = await clients.elb.send(new DescribeTargetGroupsCommand({ Names: [groupName] }));
+  const targetGroup = targetGroupName(options.environment);
+  const targetGroups = await clients.elb.send(new DescribeTargetGroupsCommand({ Names: [targetGroup] }));
   const targetGroupArn = targetGroups.TargetGroups?.[0]?.TargetGroupArn;
-  if (!targetGroupArn) return { outcome: "template-missing", message: `no target group ${groupName} in ${options.region}`, timeline };
+  if (!targetGroupArn) return { outcome: "template-missing", message: `no target group ${targetGroup} in ${options.region}`, timeline };
 
   const observe = async (experimentId: string | undefined, startedAt: number): Promise<Observation> => {
     const [experiment, health, groups, healthStatus] = await Promise.all([

@@ -3,10 +3,12 @@
  * instance, where it logs, and (prod) the firewall in front of it.
  */
 import { Testing, TerraformStack } from "cdktf";
+import { LbTargetGroup, type LbTargetGroupConfig } from "@cdktf/provider-aws/lib/lb-target-group";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
-import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
+import { StackView } from "../../constructs/policy/rule";
+import { rule as targetTls } from "../../constructs/policy/rules/load-balancing/target-tls";
 import { MANAGED_RULE_GROUPS, REDACTED_HEADERS, WebFirewall, type WebFirewallProps } from "../../constructs/web-firewall";
 import { readAnnotations } from "../../tools/synth-output";
 import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
@@ -69,14 +71,14 @@ describe("load balancer", () => {
       expect(alb.depends_on).toContain(`aws_s3_bucket_policy.${bucketName}_policy`);
     });
 
-    test("the target group checks /health on the app port with the configured timing and drains quickly", () => {
+    test("the target group checks /health over HTTPS on the app port with the configured timing and drains quickly", () => {
       const [, group] = only(tf, "aws_lb_target_group");
       const check = config.loadBalancer.healthCheck;
-      expect(group).toMatchObject({ port: config.app.port, protocol: "HTTP", target_type: "instance", deregistration_delay: String(config.loadBalancer.deregistrationDelaySeconds) });
+      expect(group).toMatchObject({ port: config.app.port, protocol: "HTTPS", target_type: "instance", deregistration_delay: String(config.loadBalancer.deregistrationDelaySeconds) });
       expect(group.health_check).toEqual({
         enabled: true,
-        path: HEALTH_CHECK_PATH,
-        protocol: "HTTP",
+        path: "/health",
+        protocol: "HTTPS",
         port: "traffic-port",
         matcher: "200",
         interval: check.intervalSeconds,
@@ -85,6 +87,30 @@ describe("load balancer", () => {
         unhealthy_threshold: check.unhealthyThreshold,
       });
       expect(check.intervalSeconds * check.unhealthyThreshold).toBeLessThanOrEqual(30);
+    });
+
+    test("the target group speaks HTTPS to the port and health path that its instances' user data serves over TLS", () => {
+      // Followed, not assumed: target group <- the Auto Scaling Group -> its launch template -> the user data it boots.
+      const [groupName, group] = only(tf, "aws_lb_target_group");
+      const [, asg] = only(tf, "aws_autoscaling_group");
+      expect(asg.target_group_arns).toEqual([`\${aws_lb_target_group.${groupName}.arn}`]);
+      const template = resourcesOf(tf, "aws_launch_template")[refName(asg.launch_template.id, "aws_launch_template")];
+      const served = servedBy(Buffer.from(template.user_data, "base64").toString("utf8"));
+
+      expect(group.protocol).toBe("HTTPS");
+      expect(group.health_check.protocol).toBe("HTTPS");
+      expect(served.scheme).toBe("https");
+      expect(group.port).toBe(served.port);
+      expect(group.health_check.port).toBe("traffic-port");
+      expect(group.health_check.path).toBe(served.healthPath);
+      expect(group.health_check.matcher).toBe("200");
+    });
+
+    test("a protocol change can replace the target group while the listener still uses it (new one first, its own name)", () => {
+      const [, group] = only(tf, "aws_lb_target_group");
+      expect(group.lifecycle).toEqual({ create_before_destroy: true });
+      expect(group.name).toBe("medicare-hub-prod-app-https");
+      expect(group.name.length).toBeLessThanOrEqual(32);
     });
 
     test("HTTPS on 443 with a TLS 1.3 policy and the DNS-validated certificate forwards to the app target group", () => {
@@ -145,6 +171,56 @@ describe("load balancer", () => {
         expect.objectContaining({ stack: "medicare-hub-dev", constructPath: "medicare-hub-dev/load-balancer", message: expect.stringMatching(/waf is false/) }),
       );
     });
+  });
+});
+
+/**
+ * What the instances' user data serves: the port the web service binds (APP_PORT, from the preamble into the systemd
+ * unit into server.py), the path the bootstrap's own readiness check asks for (which server.py answers with 200), and
+ * whether that check, and so the service, speaks TLS.
+ */
+function servedBy(userData: string): { port: number; healthPath: string; scheme: string } {
+  const exported = /^export APP_PORT='(\d+)'$/m.exec(userData);
+  const readiness = /curl [^\n]*"(https?):\/\/127\.0\.0\.1:\$\{APP_PORT\}(\/[^"]*)"/.exec(userData);
+  if (!exported || !readiness) throw new Error("the user data exports no APP_PORT, or checks no local health URL");
+  expect(userData).toContain("Environment=APP_PORT=${APP_PORT}");
+  expect(userData).toMatch(/^PORT = int\(os\.environ\["APP_PORT"\]\)$/m);
+  expect(userData).toMatch(/Server\(\(["']{2}, PORT\)/);
+  const [, scheme, healthPath] = readiness;
+  const literal = healthPath.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  expect(userData).toMatch(new RegExp(`self\\.path == "${literal}":\\n(?:\\s*#.*\\n)*\\s*self\\.reply\\(200,`));
+  if (scheme === "https") expect(userData).toMatch(/context\.wrap_socket\(self\.socket, server_side=True/);
+  return { port: Number(exported[1]), healthPath, scheme };
+}
+
+describe("guardrail MH-ELB-9: target groups reach their targets over HTTPS", () => {
+  const evaluate = (config: Partial<LbTargetGroupConfig>) => {
+    const stack = new TerraformStack(Testing.app(), "probe");
+    new LbTargetGroup(stack, "tg", { port: 8080, vpcId: "vpc-1", ...config });
+    return targetTls.evaluate(new StackView("probe", JSON.parse(Testing.synth(stack))));
+  };
+
+  test("HTTPS traffic and HTTPS health checks comply", () => {
+    expect(evaluate({ protocol: "HTTPS", healthCheck: { protocol: "HTTPS", path: "/health" } })).toEqual([
+      { status: "compliant", address: "aws_lb_target_group.tg", reason: "compliant" },
+    ]);
+  });
+
+  test("plain HTTP to the targets is refused, naming both the traffic and the (default HTTP) health checks", () => {
+    const [result] = evaluate({ protocol: "HTTP" });
+    expect(result.status).toBe("non-compliant");
+    expect(result.reason).toBe("requests go to the targets over HTTP; health checks go to the targets over HTTP");
+  });
+
+  test("HTTPS traffic with health checks left at their default (HTTP) is refused", () => {
+    expect(evaluate({ protocol: "HTTPS", healthCheck: { path: "/health" } })).toEqual([
+      { status: "non-compliant", address: "aws_lb_target_group.tg", reason: "health checks go to the targets over HTTP" },
+    ]);
+  });
+
+  test("Network Load Balancer and Lambda target groups are not its business", () => {
+    expect(evaluate({ protocol: "TCP" }).map((f) => f.status)).toEqual(["not-applicable"]);
+    expect(evaluate({ targetType: "lambda", port: undefined, vpcId: undefined }).map((f) => f.status)).toEqual(["not-applicable"]);
   });
 });
 

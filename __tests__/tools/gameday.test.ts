@@ -69,6 +69,9 @@ describe("runGameDay", () => {
     const result = await runGameDay({ ...OPTIONS, dryRun: true }, clients, world());
     expect(result.outcome).toBe("dry-run");
     expect(fis.commandCalls(StartExperimentCommand)).toHaveLength(0);
+    // The names the stacks give: the HTTPS target group, and the Auto Scaling Group.
+    expect(elb.commandCalls(DescribeTargetGroupsCommand)[0].args[0].input).toEqual({ Names: ["medicare-hub-prod-app-https"] });
+    expect(autoScaling.commandCalls(DescribeAutoScalingGroupsCommand)[0].args[0].input).toEqual({ AutoScalingGroupNames: ["medicare-hub-prod-app"] });
   });
 
   test("a missing template is reported with what to deploy, and nothing starts", async () => {

@@ -4,10 +4,11 @@
 # MediCare Hub app instance bootstrap (Amazon Linux 2023).
 #
 # constructs/app/user-data.ts renders this file into the launch template's user data after a preamble that exports
-# the settings checked below. It installs a small MediCare Hub web service on APP_PORT with a shallow /health (200
-# while the process serves; the load balancer's health check), mounts the shared EFS file system over TLS when the
-# instance is tagged with one, and ships the app and bootstrap logs to CloudWatch. Every wait is bounded: a bootstrap
-# that cannot finish fails, the instance never turns healthy, and the Auto Scaling Group replaces it.
+# the settings checked below. It installs a small MediCare Hub web service serving HTTPS (TLS 1.2+, with a key and
+# self-signed certificate made on this instance at boot) on APP_PORT with a shallow /health (200 while the process
+# serves; the load balancer's HTTPS health check), mounts the shared EFS file system over TLS when the instance is
+# tagged with one, and ships the app and bootstrap logs to CloudWatch. Every wait is bounded: a bootstrap that cannot
+# finish fails, the instance never turns healthy, and the Auto Scaling Group replaces it.
 set -euo pipefail
 
 : "${MEDICARE_HUB_ENVIRONMENT:?set by the user-data preamble}"
@@ -21,6 +22,10 @@ readonly LOG_DIR=/var/log/medicare-hub
 # Fixed mount point of the shared file system: the app finds shared files here on every instance, in every AZ.
 readonly DATA_DIR=/mnt/medicare-hub
 readonly BOOTSTRAP_LOG="${LOG_DIR}/bootstrap.log"
+# The instance's own TLS key and certificate, made below: readable by the app user only, never printed.
+readonly TLS_DIR="${APP_DIR}/tls"
+readonly TLS_KEY="${TLS_DIR}/instance.key"
+readonly TLS_CERT="${TLS_DIR}/instance.crt"
 readonly IMDS=http://169.254.169.254/latest
 
 mkdir -p "${LOG_DIR}"
@@ -56,13 +61,30 @@ INSTANCE_ID="$(imds meta-data/instance-id)"
 AVAILABILITY_ZONE="$(imds meta-data/placement/availability-zone)"
 readonly INSTANCE_ID AVAILABILITY_ZONE
 
-retry 5 10 dnf install -y --setopt=install_weak_deps=False python3 amazon-cloudwatch-agent amazon-efs-utils
+retry 5 10 dnf install -y --setopt=install_weak_deps=False python3 openssl amazon-cloudwatch-agent amazon-efs-utils
 
 if ! id "${APP_USER}" >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /sbin/nologin "${APP_USER}"
 fi
 install -d -m 0755 -o root -g root "${APP_DIR}" "${DATA_DIR}"
 install -d -m 0750 -o "${APP_USER}" -g "${APP_USER}" "${LOG_DIR}/app"
+
+# TLS from the load balancer to this instance. The ALB does not validate its targets' certificates ("Target groups for
+# your Application Load Balancers", ELB User Guide), so each instance makes its own key and self-signed certificate at
+# first boot: no key in an image (rm), a secret store or a log. umask 077 keeps the key private from the moment it
+# exists; genpkey -quiet, and req given an existing key, print nothing.
+install -d -m 0750 -o root -g "${APP_USER}" "${TLS_DIR}"
+rm -f "${TLS_KEY}" "${TLS_CERT}"
+(
+  umask 077
+  openssl genpkey -quiet -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "${TLS_KEY}"
+  openssl req -x509 -new -key "${TLS_KEY}" -sha256 -days 365 -subj "/CN=${INSTANCE_ID}.medicare-hub.internal" \
+    -out "${TLS_CERT}"
+)
+chown "${APP_USER}:${APP_USER}" "${TLS_KEY}"
+chmod 0400 "${TLS_KEY}"
+chmod 0644 "${TLS_CERT}"
+echo "made this instance's TLS certificate $(openssl x509 -in "${TLS_CERT}" -noout -fingerprint -sha256)"
 
 # Shared storage: mounted through its access point, encrypted in transit (TLS) and authorised by the instance role.
 EFS_FILE_SYSTEM_ID="$(instance_tag EfsFileSystemId)"
@@ -82,16 +104,19 @@ else
 fi
 
 cat >"${APP_DIR}/server.py" <<'PYTHON'
-"""MediCare Hub web service: a page, and a shallow /health for the load balancer."""
+"""MediCare Hub web service over HTTPS: a page, and a shallow /health for the load balancer."""
 import html
 import logging
 import os
+import ssl
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT = int(os.environ["APP_PORT"])
 ENVIRONMENT = os.environ["MEDICARE_HUB_ENVIRONMENT"]
 ZONE = os.environ.get("AVAILABILITY_ZONE", "unknown")
 INSTANCE = os.environ.get("INSTANCE_ID", "unknown")
+# A client that connects and never finishes the handshake gives up its thread after this long.
+HANDSHAKE_TIMEOUT_SECONDS = 10
 
 logging.basicConfig(
     filename=os.environ["APP_LOG_FILE"],
@@ -129,9 +154,37 @@ class Handler(BaseHTTPRequestHandler):
         logging.info("%s %s", self.address_string(), format % args)
 
 
+def tls_context():
+    """TLS 1.2 or 1.3 only; for TLS 1.2, forward-secret AEAD suites only."""
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.minimum_version = ssl.TLSVersion.TLSv1_2
+    context.set_ciphers("ECDHE+AESGCM:ECDHE+CHACHA20")
+    context.load_cert_chain(os.environ["TLS_CERT_FILE"], os.environ["TLS_KEY_FILE"])
+    return context
+
+
+class TLSServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, address, handler, context):
+        super().__init__(address, handler)
+        # Handshakes run in each connection's thread (finish_request), not in accept(): a slow client stalls no one.
+        self.socket = context.wrap_socket(self.socket, server_side=True, do_handshake_on_connect=False)
+
+    def finish_request(self, request, client_address):
+        request.settimeout(HANDSHAKE_TIMEOUT_SECONDS)
+        try:
+            request.do_handshake()
+        except (ssl.SSLError, OSError) as error:
+            logging.info("%s TLS handshake failed: %s", client_address[0], error)
+            return
+        request.settimeout(None)
+        super().finish_request(request, client_address)
+
+
 if __name__ == "__main__":
-    logging.info("listening on port %d", PORT)
-    ThreadingHTTPServer(("", PORT), Handler).serve_forever()
+    logging.info("serving HTTPS on port %d", PORT)
+    TLSServer(("", PORT), Handler, tls_context()).serve_forever()
 PYTHON
 
 cat >/etc/systemd/system/medicare-hub.service <<UNIT
@@ -147,6 +200,8 @@ Environment=MEDICARE_HUB_ENVIRONMENT=${MEDICARE_HUB_ENVIRONMENT}
 Environment=AVAILABILITY_ZONE=${AVAILABILITY_ZONE}
 Environment=INSTANCE_ID=${INSTANCE_ID}
 Environment=APP_LOG_FILE=${LOG_DIR}/app/app.log
+Environment=TLS_CERT_FILE=${TLS_CERT}
+Environment=TLS_KEY_FILE=${TLS_KEY}
 ExecStart=/usr/bin/python3 ${APP_DIR}/server.py
 Restart=always
 RestartSec=2
@@ -180,10 +235,12 @@ JSON
 systemctl daemon-reload
 systemctl enable --now medicare-hub.service
 
-# Bounded wait for the service to answer locally; the load balancer's health check decides from here on.
-if retry 30 2 curl -fsS --max-time 2 -o /dev/null "http://127.0.0.1:${APP_PORT}/health"; then
-  echo "bootstrap finished at $(date --iso-8601=seconds): /health answers on port ${APP_PORT}"
+# Bounded wait for the service to answer locally over TLS 1.2+, as the load balancer will reach it (-k: the certificate
+# is self-signed, and the ALB does not validate it either); the load balancer's health check decides from here on.
+if retry 30 2 curl -fsS -k --tlsv1.2 --max-time 2 -o /dev/null "https://127.0.0.1:${APP_PORT}/health"; then
+  echo "bootstrap finished at $(date --iso-8601=seconds): /health answers over HTTPS on port ${APP_PORT}"
 else
-  echo "MediCare Hub did not answer /health on port ${APP_PORT}; the load balancer will mark this instance unhealthy" >&2
+  echo "MediCare Hub did not answer /health over HTTPS on port ${APP_PORT}; the load balancer will mark this instance" \
+    "unhealthy" >&2
   exit 1
 fi
