@@ -41,6 +41,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         bootstrapSeconds: 180,
         cpuTargetPercent: 60,
         requestsPerTargetPerMinute: 1000,
+        maxInstanceLifetimeDays: 14,
       },
       database: {
         engineVersion: "17",
@@ -56,7 +57,8 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         performanceInsightsRetentionDays: 7,
       },
       sharedStorage: { transitionToIaDays: 30 },
-      backup: { dailyRetentionDays: 7, monthlyRetentionDays: 30 },
+      // Governance: removable by privileged users while dev's data is disposable.
+      backup: { dailyRetentionDays: 7, monthlyRetentionDays: 30, vaultLock: "governance" },
       failureExperiments: { enabled: false, networkDisruptionMinutes: 5 },
       preventDestroy: false,
       loadBalancer: {
@@ -106,6 +108,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         bootstrapSeconds: 180,
         cpuTargetPercent: 50,
         requestsPerTargetPerMinute: 1000,
+        maxInstanceLifetimeDays: 14,
       },
       database: {
         engineVersion: "17",
@@ -121,7 +124,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         performanceInsightsRetentionDays: 7,
       },
       sharedStorage: { transitionToIaDays: 30 },
-      backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365 },
+      backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365, vaultLock: "compliance" },
       failureExperiments: { enabled: true, networkDisruptionMinutes: 5 },
       preventDestroy: true,
       loadBalancer: {

@@ -120,6 +120,11 @@ export const EnvironmentSchema = z.strictObject({
     cpuTargetPercent: wholeNumber(10, 90, "scaling target"),
     /** Target ALB requests per instance per minute for target-tracking scaling. */
     requestsPerTargetPerMinute: wholeNumber(10, 100000, "scaling target"),
+    /**
+     * Every instance is replaced after this many days by one launched from the current Amazon Linux 2023 AMI, so
+     * none runs unpatched for longer (EC2 Auto Scaling maximum instance lifetime: 1 to 365 days).
+     */
+    maxInstanceLifetimeDays: wholeNumber(1, 365, "EC2 Auto Scaling maximum instance lifetime"),
   }),
   database: z.strictObject({
     /**
@@ -171,6 +176,12 @@ export const EnvironmentSchema = z.strictObject({
     monthlyRetentionDays: wholeNumber(30, 3650, "monthly recovery points"),
     /** Copy every recovery point to a vault in this region (survives the loss of the region). @default - no copy */
     copyToRegion: region.optional(),
+    /**
+     * AWS Backup Vault Lock on the vault(s): "compliance" makes recovery points undeletable before their retention
+     * ends, by anyone including root, 3 days after the lock is applied; "governance" lets privileged users remove it;
+     * "off" is warned about on synth.
+     */
+    vaultLock: z.enum(["compliance", "governance", "off"], { error: 'must be "compliance", "governance" or "off" (warned)' }),
   }),
   /** AWS FIS experiment templates that prove the architecture survives what it claims to survive. */
   failureExperiments: z.strictObject({

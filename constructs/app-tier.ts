@@ -33,6 +33,8 @@ export const GROUP_METRICS = [
   "GroupTerminatingCapacity",
   "GroupTotalCapacity",
 ];
+/** Instances are replaced at least this often, so none runs an AMI (and its patches) older than this. */
+export const DEFAULT_MAX_INSTANCE_LIFETIME_DAYS = 14;
 /** Namespace the CloudWatch agent publishes to; the instance role may publish nowhere else. */
 export const AGENT_METRIC_NAMESPACE = "CWAgent";
 
@@ -67,11 +69,23 @@ export interface AppTierProps {
   readonly bootstrapSeconds: number;
   readonly cpuTargetPercent: number;
   readonly requestsPerTargetPerMinute: number;
+  /** Account of the instances, which IAM database authentication names. */
+  readonly accountId: string;
   /**
-   * The database's managed master secret, which the app may read, and the key that encrypts it (the app decrypts it
-   * through Secrets Manager only). @default - no secret access
+   * The database user the app connects as with IAM database authentication, and the instance's resource id. The app
+   * never reads the master secret: a compromised instance must not be the database superuser. @default - no access
    */
-  readonly databaseSecret?: { readonly arn: string; readonly keyArn: string };
+  readonly database?: { readonly resourceId: string; readonly user: string };
+  /**
+   * The Session Manager preferences the app's instances are reached through: their session logs go to this log
+   * group, which the instance role may write. @default - no session logging permissions
+   */
+  readonly sessionLogGroupArn?: string;
+  /**
+   * Instances are replaced after this long, so each runs an AMI at most this old (the launch template resolves the
+   * current Amazon Linux 2023 AMI at every launch). @default 14 days
+   */
+  readonly maxInstanceLifetimeDays?: number;
   /**
    * Resources the first instances need before they boot: the NAT routes and VPC endpoints they install packages and
    * reach SSM through, and the EFS mount targets they mount. Without them the group can launch instances that fail
@@ -171,6 +185,8 @@ export class AppTier extends Construct {
       healthCheckType: "ELB",
       healthCheckGracePeriod: props.bootstrapSeconds,
       defaultInstanceWarmup: props.bootstrapSeconds,
+      // Patching: every instance is replaced within this time by one launched from the current AMI.
+      maxInstanceLifetime: (props.maxInstanceLifetimeDays ?? DEFAULT_MAX_INSTANCE_LIFETIME_DAYS) * 24 * 60 * 60,
       targetGroupArns: [props.targetGroupArn],
       // The version number, not "$Latest": a new template version is a change the group sees, which starts a refresh.
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
@@ -255,21 +271,30 @@ export class AppTier extends Construct {
         resources: ["*"],
       },
     ];
-    if (props.databaseSecret) {
+    if (props.database) {
+      statements.push({
+        // IAM database authentication as the app's own user ("Creating and using an IAM policy for IAM database
+        // access", RDS User Guide): no password on the instance, and not the master user's.
+        sid: "ConnectToTheDatabaseAsTheAppUser",
+        effect: "Allow",
+        actions: ["rds-db:connect"],
+        resources: [`arn:${props.partition}:rds-db:${props.region}:${props.accountId}:dbuser:${props.database.resourceId}/${props.database.user}`],
+      });
+    }
+    if (props.sessionLogGroupArn) {
       statements.push(
         {
-          sid: "ReadTheDatabaseSecret",
+          sid: "WriteSessionLogs",
           effect: "Allow",
-          actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
-          resources: [props.databaseSecret.arn],
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          resources: [props.sessionLogGroupArn, `${props.sessionLogGroupArn}:*`],
         },
         {
-          // The key policy delegates to IAM; Secrets Manager decrypts the secret with the caller's permissions.
-          sid: "DecryptTheDatabaseSecretThroughSecretsManager",
+          // The agent checks the log group's encryption before it streams ("Logging session data using CloudWatch Logs").
+          sid: "CheckSessionLogGroupEncryption",
           effect: "Allow",
-          actions: ["kms:Decrypt"],
-          resources: [props.databaseSecret.keyArn],
-          condition: [{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${props.region}.amazonaws.com`] }],
+          actions: ["logs:DescribeLogGroups"],
+          resources: [`arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*`],
         },
       );
     }

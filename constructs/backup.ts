@@ -5,6 +5,8 @@ import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vault-lock-configuration";
+import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { USE_ACTIONS, customerKey } from "./encryption";
@@ -22,6 +24,8 @@ export const MONTHLY_SCHEDULE = "cron(0 6 1 * ? *)";
 /** A job that cannot start within an hour is failed (and alarmed on), not left waiting. */
 export const START_WINDOW_MINUTES = 60;
 export const COMPLETION_WINDOW_MINUTES = 8 * 60;
+/** Days a compliance-mode Vault Lock can still be removed after it is applied: AWS's minimum, to undo a mistake. */
+export const VAULT_LOCK_GRACE_DAYS = 3;
 
 export interface BackupProps {
   readonly environment: string;
@@ -41,6 +45,11 @@ export interface BackupProps {
   /** `prevent_destroy` on the vault(s). */
   readonly preventDestroy: boolean;
   /**
+   * AWS Backup Vault Lock: "compliance" (immutable after a 3-day grace period, even for root), "governance" (removable
+   * by sufficiently privileged users) or "off" (guardrail MH-BKP-2 refuses it unless accepted). @default "compliance"
+   */
+  readonly vaultLock?: "compliance" | "governance" | "off";
+  /**
    * Copy every recovery point to a vault in another region, through a provider for that region.
    * @default - no copy
    */
@@ -56,6 +65,8 @@ export class Backup extends Construct {
   readonly vault: BackupVault;
   readonly plan: BackupPlan;
   readonly copyVault?: BackupVault;
+  /** The role restore jobs run as (operators pass it when they restore). */
+  readonly restoreRole: IamRole;
   private copyKeyArn?: string;
 
   constructor(scope: Construct, id: string, props: BackupProps) {
@@ -91,26 +102,70 @@ export class Backup extends Construct {
       ],
     });
 
-    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
-      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["backup.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
-    });
-    const role = new IamRole(this, "role", {
-      name,
-      description: "Lets AWS Backup back up and restore the MediCare Hub database and file system",
-      assumeRolePolicy: trust.json,
-    });
-    for (const policy of ["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]) {
-      new IamRolePolicyAttachment(this, `role-${policy.endsWith("Backup") ? "backup" : "restore"}`, {
-        role: role.name,
-        policyArn: `arn:${props.partition}:iam::aws:policy/service-role/${policy}`,
+    // The keys' policies delegate to IAM, and the managed policies' KMS permissions are scoped to the services AWS
+    // Backup works through, so each role's own policy names the keys ("Encryption for backups in AWS Backup").
+    const keyArns = [props.vaultKey.arn, ...(props.sourceKeys ?? []).map((k) => k.arn), ...(this.copyKeyArn ? [this.copyKeyArn] : [])];
+    // Two roles: the one the plan runs as may back up but not restore, so whoever can pass it cannot restore PHI
+    // elsewhere; the restore role is for the operators who restore (docs/data.md).
+    const role = this.serviceRole("role", name, "Lets AWS Backup back up the MediCare Hub database and file system (not restore)", "AWSBackupServiceRolePolicyForBackup", "backup", keyArns, props);
+    this.restoreRole = this.serviceRole("restore-role", `${name}-restore`, "Lets AWS Backup restore MediCare Hub recovery points, when an operator starts a restore job", "AWSBackupServiceRolePolicyForRestores", "restore", keyArns, props);
+
+    new BackupVaultPolicy(this, "vault-policy", { backupVaultName: this.vault.name, policy: this.vaultPolicy("vault-policy-document", role).json });
+    if (this.copyVault) {
+      new BackupVaultPolicy(this, "copy-vault-policy", {
+        provider: props.copy?.provider,
+        backupVaultName: this.copyVault.name,
+        policy: this.vaultPolicy("copy-vault-policy-document", role, props.copy?.provider).json,
       });
     }
+    const lock = props.vaultLock ?? "compliance";
+    if (lock !== "off") {
+      for (const [id, vault, provider] of [["vault-lock", this.vault, undefined], ["copy-vault-lock", this.copyVault, props.copy?.provider]] as const) {
+        if (!vault) continue;
+        new BackupVaultLockConfiguration(this, id, {
+          provider,
+          backupVaultName: vault.name,
+          // Recovery points must be kept at least as long as the shortest rule keeps them, at most as the longest.
+          minRetentionDays: Math.min(props.dailyRetentionDays, props.monthlyRetentionDays),
+          maxRetentionDays: Math.max(props.dailyRetentionDays, props.monthlyRetentionDays),
+          // Compliance mode: after this grace period nobody, root included, can delete the lock or a recovery point
+          // before its retention ends ("AWS Backup Vault Lock"). Governance mode: sufficiently privileged users can.
+          changeableForDays: lock === "compliance" ? VAULT_LOCK_GRACE_DAYS : undefined,
+        });
+      }
+    }
 
-    // The managed policies' KMS permissions are scoped to the services AWS Backup works through; with key policies that
-    // delegate to IAM, the role's own policy names the keys it backs up with and into ("Encryption for backups in AWS
-    // Backup", AWS Backup Developer Guide).
-    const keyArns = [props.vaultKey.arn, ...(props.sourceKeys ?? []).map((k) => k.arn), ...(this.copyKeyArn ? [this.copyKeyArn] : [])];
-    const keyUse = new DataAwsIamPolicyDocument(this, "role-key-use", {
+    new BackupSelection(this, "selection", {
+      name: `${name}-data`,
+      planId: this.plan.id,
+      iamRoleArn: role.arn,
+      resources: [...props.resourceArns],
+    });
+  }
+
+  /** A role only AWS Backup may assume, with one AWS managed policy and the use of the backup keys. */
+  private serviceRole(id: string, name: string, description: string, managedPolicy: string, policyId: string, keyArns: string[], props: BackupProps): IamRole {
+    const trust = new DataAwsIamPolicyDocument(this, `${id}-trust`, {
+      statement: [
+        {
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["backup.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+          // Confused deputy: AWS does not document that AWS Backup sends these keys when it assumes a role, so they are
+          // checked if present (a request for another account is refused) without breaking backups if absent.
+          condition: [
+            { test: "StringEqualsIfExists", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLikeIfExists", variable: "aws:SourceArn", values: [`arn:${props.partition}:backup:*:${props.accountId}:*`] },
+          ],
+        },
+      ],
+    });
+    const role = new IamRole(this, id, { name, description, assumeRolePolicy: trust.json });
+    new IamRolePolicyAttachment(this, `${id === "role" ? "role" : id}-${policyId}`, {
+      role: role.name,
+      policyArn: `arn:${props.partition}:iam::aws:policy/service-role/${managedPolicy}`,
+    });
+    const keyUse = new DataAwsIamPolicyDocument(this, `${id}-key-use`, {
       statement: [
         { sid: "UseTheBackupKeys", effect: "Allow", actions: USE_ACTIONS, resources: keyArns },
         {
@@ -122,13 +177,27 @@ export class Backup extends Construct {
         },
       ],
     });
-    new IamRolePolicy(this, "role-keys", { name: "use-backup-keys", role: role.id, policy: keyUse.json });
+    new IamRolePolicy(this, `${id}-keys`, { name: "use-backup-keys", role: role.id, policy: keyUse.json });
+    return role;
+  }
 
-    new BackupSelection(this, "selection", {
-      name: `${name}-data`,
-      planId: this.plan.id,
-      iamRoleArn: role.arn,
-      resources: [...props.resourceArns],
+  /**
+   * Nobody but the plan's own role (which expires recovery points at the end of their lifecycle) may delete a recovery
+   * point or shorten its retention: an operator's credentials, or an attacker's, cannot erase the backups.
+   */
+  private vaultPolicy(id: string, backupRole: IamRole, provider?: TerraformProvider): DataAwsIamPolicyDocument {
+    return new DataAwsIamPolicyDocument(this, id, {
+      provider,
+      statement: [
+        {
+          sid: "NobodyButTheLifecycleDeletesRecoveryPoints",
+          effect: "Deny",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
+          resources: ["*"],
+          condition: [{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: [backupRole.arn] }],
+        },
+      ],
     });
   }
 

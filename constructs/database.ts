@@ -31,9 +31,18 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
   log_lock_waits: "1",
 };
 
+/**
+ * The app's own database user: it connects with IAM database authentication (a 15-minute token from its instance
+ * role), never with the master password, which stays break-glass only.
+ */
+export const APP_DATABASE_USER = "medicare_app";
+
 export interface DatabaseProps {
   readonly environment: string;
   readonly partition: string;
+  /** Account and region of the database: the monitoring role trusts RDS for this database only. */
+  readonly accountId: string;
+  readonly region: string;
   /** Private-data subnets, one per AZ: the primary and the standby live in different ones. */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
@@ -71,6 +80,10 @@ export class Database extends Construct {
   readonly instance: DbInstance;
   /** ARN of the RDS-managed secret holding the master credentials (the ARN, never the value). */
   readonly secretArn: string;
+  /** The database user the app connects as, with IAM database authentication (created once: docs/first-deploy.md). */
+  readonly appUser = APP_DATABASE_USER;
+  /** The instance's resource id, which IAM database authentication policies name (`dbuser:<resource id>/<user>`). */
+  readonly resourceId: string;
 
   constructor(scope: Construct, id: string, props: DatabaseProps) {
     super(scope, id);
@@ -105,7 +118,17 @@ export class Database extends Construct {
 
     const monitoringTrust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
       statement: [
-        { effect: "Allow", principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }], actions: ["sts:AssumeRole"] },
+        {
+          effect: "Allow",
+          principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
+          actions: ["sts:AssumeRole"],
+          // Confused deputy: RDS may assume the role for this account's database only ("Setting up and enabling
+          // Enhanced Monitoring", RDS User Guide).
+          condition: [
+            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
+            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${props.partition}:rds:${props.region}:${props.accountId}:db:${identifier}`] },
+          ],
+        },
       ],
     });
     const monitoringRole = new IamRole(this, "monitoring-role", {
@@ -163,5 +186,6 @@ export class Database extends Construct {
       lifecycle: { preventDestroy: props.preventDestroy },
     });
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
+    this.resourceId = this.instance.resourceId;
   }
 }

@@ -17,6 +17,7 @@ import { PROJECT, projectTags } from "./naming";
 import { Network } from "./network";
 import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
+import { SessionManager } from "./session-manager";
 import { SharedStorage } from "./shared-storage";
 import { VpcEndpoints } from "./vpc-endpoints";
 
@@ -48,6 +49,7 @@ export class MediCareHubStack extends MediCareStack {
   readonly dns: Dns;
   readonly loadBalancer: LoadBalancer;
   readonly appTier: AppTier;
+  readonly sessionManager: SessionManager;
   readonly database: Database;
   readonly sharedStorage: SharedStorage;
   readonly backup: Backup;
@@ -93,7 +95,7 @@ export class MediCareHubStack extends MediCareStack {
 
     this.endpoints = new VpcEndpoints(this, "endpoints", {
       environment,
-      region: config.region,
+      ...account,
       vpcId: this.network.vpcId,
       gatewayRouteTableIds: this.network.appRouteTableIds,
       interfaceSubnetIds: this.network.appSubnetIds,
@@ -145,7 +147,7 @@ export class MediCareHubStack extends MediCareStack {
     const db = config.database;
     this.database = new Database(this, "database", {
       environment,
-      partition,
+      ...account,
       subnetIds: this.network.dataSubnetIds,
       securityGroupId: this.securityGroups.database.id,
       databaseKey: this.encryption.databaseKey,
@@ -175,8 +177,15 @@ export class MediCareHubStack extends MediCareStack {
       resourceArns: [this.database.instance.arn, this.sharedStorage.fileSystem.arn],
       dailyRetentionDays: config.backup.dailyRetentionDays,
       monthlyRetentionDays: config.backup.monthlyRetentionDays,
+      vaultLock: config.backup.vaultLock,
       preventDestroy: config.preventDestroy,
       copy: copyRegion ? { region: copyRegion, provider: this.addAwsProvider(copyRegion, tags, config.accountId, "backup-copy") } : undefined,
+    });
+
+    this.sessionManager = new SessionManager(this, "session-manager", {
+      environment,
+      logKey: this.encryption.storageKey,
+      logRetentionDays: config.logRetentionDays,
     });
 
     const app = config.app;
@@ -199,7 +208,10 @@ export class MediCareHubStack extends MediCareStack {
       bootstrapSeconds: app.bootstrapSeconds,
       cpuTargetPercent: app.cpuTargetPercent,
       requestsPerTargetPerMinute: app.requestsPerTargetPerMinute,
-      databaseSecret: { arn: this.database.secretArn, keyArn: this.encryption.databaseKey.arn },
+      accountId: config.accountId,
+      database: { resourceId: this.database.resourceId, user: this.database.appUser },
+      sessionLogGroupArn: this.sessionManager.logGroup.arn,
+      maxInstanceLifetimeDays: app.maxInstanceLifetimeDays,
       bootDependencies: [...this.network.appEgress, ...this.endpoints.endpoints, ...this.sharedStorage.mountTargets],
       fileSystem: {
         id: this.sharedStorage.fileSystem.id,
@@ -267,7 +279,10 @@ export class MediCareHubStack extends MediCareStack {
     this.output("autoscaling_group_name", this.appTier.group.name, "Auto Scaling Group of the app instances");
     this.output("database_endpoint", this.database.instance.address, "Host name of the database (TLS required; verify against the RDS CA)");
     this.output("database_port", Token.asString(this.database.instance.port), "Port of the database");
-    this.output("database_secret_arn", this.database.secretArn, "ARN of the Secrets Manager secret RDS manages for the master user (the ARN, not the value)");
+    this.output("database_secret_arn", this.database.secretArn, "ARN of the master user's secret, managed by RDS: break-glass only (the app connects as database_app_user)");
+    this.output("database_app_user", this.database.appUser, "Database user the app connects as with IAM database authentication (create it once: docs/first-deploy.md)");
+    this.output("session_document_name", this.sessionManager.document.name, "Session Manager document to start sessions with (logged, not root): aws ssm start-session --document-name ...");
+    this.output("backup_restore_role_arn", this.backup.restoreRole.arn, "Role to pass when starting an AWS Backup restore job (the backup role cannot restore)");
     this.output("file_system_id", this.sharedStorage.fileSystem.id, "Shared EFS file system, mounted at /mnt/medicare-hub on every instance");
     this.output("alerts_topic_arn", this.monitoring.topic.arn, "SNS topic every alarm notifies (subscribe the on-call pager here)");
     this.output("backup_vault_name", this.backup.vault.name, "AWS Backup vault holding the database and file-system recovery points");

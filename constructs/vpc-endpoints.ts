@@ -1,5 +1,6 @@
 import { Annotations } from "cdktf";
 import { Construct } from "constructs";
+import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { resourceName } from "./naming";
 
@@ -8,8 +9,30 @@ export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
 /** What SSM Session Manager and the CloudWatch agent need, so instances are managed without SSH or internet. */
 export const INTERFACE_ENDPOINT_SERVICES = ["ssm", "ssmmessages", "ec2messages", "logs"] as const;
 
+/**
+ * AWS-owned buckets instances read through the S3 gateway endpoint, unsigned or as the instance role: the Amazon
+ * Linux 2023 package repositories ("Amazon Linux 2023 repositories through an S3 gateway endpoint") and the buckets
+ * SSM Agent and the CloudWatch agent download from ("SSM Agent communications with AWS managed S3 buckets").
+ */
+export function awsOwnedBuckets(region: string): string[] {
+  return [
+    `al2023-repos-${region}-de612dc2`,
+    `amazonlinux-2-repos-${region}`,
+    `aws-ssm-${region}`,
+    `amazon-ssm-${region}`,
+    `amazon-ssm-packages-${region}`,
+    `${region}-birdwatcher-prod`,
+    `aws-ssm-document-attachments-${region}`,
+    `patch-baseline-snapshot-${region}`,
+    `amazoncloudwatch-agent-${region}`,
+  ];
+}
+
 export interface VpcEndpointsProps {
   readonly environment: string;
+  /** Account whose principals and resources the endpoints serve: nothing else passes them. */
+  readonly accountId: string;
+  readonly partition: string;
   readonly region: string;
   readonly vpcId: string;
   /** Route tables the gateway endpoints attach to: the private-app tier only (the data tier stays isolated). */
@@ -43,6 +66,7 @@ export class VpcEndpoints extends Construct {
         serviceName: serviceName(service),
         vpcEndpointType: "Gateway",
         routeTableIds: [...props.gatewayRouteTableIds],
+        policy: this.gatewayPolicy(service, props).json,
         tags: { Name: resourceName(props.environment, `${service}-endpoint`) },
       });
       endpoints.push(endpoint);
@@ -57,6 +81,7 @@ export class VpcEndpoints extends Construct {
           subnetIds: [...props.interfaceSubnetIds],
           securityGroupIds: [props.securityGroupId],
           privateDnsEnabled: true,
+          policy: this.interfacePolicy(service, props).json,
           tags: { Name: resourceName(props.environment, `${service}-endpoint`) },
         });
         endpoints.push(endpoint);
@@ -70,5 +95,54 @@ export class VpcEndpoints extends Construct {
     }
     this.endpointIds = ids;
     this.endpoints = endpoints;
+  }
+
+  /**
+   * S3 and DynamoDB through the gateway endpoints: only this account's principals, on this account's buckets and
+   * tables (aws:ResourceAccount), plus reading the AWS-owned buckets of packages and agents. Uploading PHI to a bucket
+   * of another account through the endpoint is refused; all same-region S3 traffic of the app tier takes it.
+   */
+  private gatewayPolicy(service: (typeof GATEWAY_ENDPOINT_SERVICES)[number], props: VpcEndpointsProps): DataAwsIamPolicyDocument {
+    const ours = [
+      { test: "StringEquals", variable: "aws:PrincipalAccount", values: [props.accountId] },
+      { test: "StringEquals", variable: "aws:ResourceAccount", values: [props.accountId] },
+    ];
+    const statements: DataAwsIamPolicyDocumentStatement[] = [
+      {
+        sid: "ThisAccountsPrincipalsOnThisAccountsResources",
+        effect: "Allow",
+        principals: [{ type: "AWS", identifiers: ["*"] }],
+        actions: [`${service}:*`],
+        resources: ["*"],
+        condition: ours,
+      },
+    ];
+    if (service === "s3") {
+      statements.push({
+        // Unsigned: dnf reads the repositories anonymously.
+        sid: "ReadAwsOwnedPackageAndAgentBuckets",
+        effect: "Allow",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["s3:GetObject"],
+        resources: awsOwnedBuckets(props.region).map((bucket) => `arn:${props.partition}:s3:::${bucket}/*`),
+      });
+    }
+    return new DataAwsIamPolicyDocument(this, `${service}-policy`, { statement: statements });
+  }
+
+  /** Interface endpoints: only this account's principals (the SSM and Logs APIs then check their own permissions). */
+  private interfacePolicy(service: string, props: VpcEndpointsProps): DataAwsIamPolicyDocument {
+    return new DataAwsIamPolicyDocument(this, `${service}-policy`, {
+      statement: [
+        {
+          sid: "ThisAccountsPrincipals",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: ["*"] }],
+          actions: ["*"],
+          resources: ["*"],
+          condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [props.accountId] }],
+        },
+      ],
+    });
   }
 }

@@ -1,5 +1,6 @@
 import { LocalBackend, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
@@ -49,8 +50,23 @@ export class StateBackendStack extends MediCareStack {
     else new LocalBackend(this, { path: BOOTSTRAP_STATE_PATH });
     this.placeholderGuard = refusePlaceholders(this, stateBackendPlaceholders(config));
 
+    const partition = new DataAwsPartition(this, "partition").partition;
+    // An explicit key policy: the account root administers the key, so IAM decides which deploy and plan roles may use
+    // it (docs/ci.md gives them exactly that); no service or other account is named.
+    const keyPolicy = new DataAwsIamPolicyDocument(this, "state-key-policy", {
+      statement: [
+        {
+          sid: "AccountAdministersKey",
+          effect: "Allow",
+          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${config.accountId}:root`] }],
+          actions: ["kms:*"],
+          resources: ["*"],
+        },
+      ],
+    });
     this.key = new KmsKey(this, "state-key", {
       description: "MediCare Hub Terraform state: S3 objects and the DynamoDB lock table",
+      policy: keyPolicy.json,
       enableKeyRotation: true,
       deletionWindowInDays: STATE_KEY_DELETION_WINDOW_DAYS,
       tags: { ...PHI_TAGS },
@@ -58,7 +74,6 @@ export class StateBackendStack extends MediCareStack {
     });
     new KmsAlias(this, "state-key-alias", { name: STATE_KEY_ALIAS, targetKeyId: this.key.keyId });
 
-    const partition = new DataAwsPartition(this, "partition").partition;
     // S3 server access logs can only be delivered to an SSE-S3 bucket, so the log bucket cannot use the KMS key.
     const logBucketName = `${config.bucketName}-access-logs`;
     this.accessLogBucket = new SecureBucket(this, "access-log-bucket", {
@@ -83,9 +98,55 @@ export class StateBackendStack extends MediCareStack {
       ],
     });
 
+    const stateKey = this.key;
     this.stateBucket = new SecureBucket(this, "state-bucket", {
       bucketName: config.bucketName,
       encryption: this.key,
+      extraPolicyStatements: (bucketArn) => [
+        {
+          // Only principals of the state's account: a role of another account cannot read state even if an identity
+          // policy there allows it.
+          sid: "OnlyThisAccountsPrincipals",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:*"],
+          resources: [bucketArn, `${bucketArn}/*`],
+          condition: [{ test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [config.accountId] }],
+        },
+        {
+          // State history cannot be erased: S3 lifecycle still expires old versions (lifecycle is not subject to the
+          // bucket policy), nobody deletes one by hand.
+          sid: "NobodyDeletesStateVersions",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:DeleteObjectVersion"],
+          resources: [`${bucketArn}/*`],
+        },
+        {
+          // Writes are encrypted with the state key: by the bucket default when a request names no encryption, and a
+          // request naming another algorithm or another key is refused (the backend names the key by its alias).
+          sid: "OnlyTheStateKeyEncryptsState",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:PutObject"],
+          resources: [`${bucketArn}/*`],
+          condition: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }],
+        },
+        {
+          sid: "OnlyTheStateKeyIsNamed",
+          effect: "Deny",
+          principals: [{ type: "*", identifiers: ["*"] }],
+          actions: ["s3:PutObject"],
+          resources: [`${bucketArn}/*`],
+          condition: [
+            {
+              test: "StringNotEqualsIfExists",
+              variable: "s3:x-amz-server-side-encryption-aws-kms-key-id",
+              values: [stateKey.arn, stateKey.keyId, STATE_KEY_ALIAS, `arn:${partition}:kms:${config.region}:${config.accountId}:${STATE_KEY_ALIAS}`],
+            },
+          ],
+        },
+      ],
       noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
       accessLogs: { bucket: this.accessLogBucket.bucket, prefix: ACCESS_LOG_PREFIX },
       tags: { ...PHI_TAGS },

@@ -81,6 +81,8 @@ export const RESOLVERS: Readonly<Record<string, Readonly<Record<string, Resolver
     identifier: (c) => attribute(c, "identifier"),
     // RDS names the secret it manages `rds!db-<uuid>`; Secrets Manager appends six random characters to the ARN.
     "master_user_secret[0].secret_arn": (c) => `arn:aws:secretsmanager:${c.region}:${c.account}:secret:rds!db-${c.stackId}-${c.name}-AbCdEf`,
+    // The DbiResourceId AWS assigns ("db-" and 26 upper-case characters); IAM database authentication names it.
+    resource_id: generatedId("db-"),
   },
   aws_cloudfront_distribution: { arn: (c) => `arn:aws:cloudfront::${c.account}:distribution/${generatedId("E")(c)}`, id: generatedId("E") },
   aws_autoscaling_group: { name: (c) => attribute(c, "name") },

@@ -33,8 +33,16 @@ export function rootVolumeKey(s: Scope): Located {
 
 export const autoScalingGroup = (s: Scope) => only(s, "aws_autoscaling_group");
 
-/** Log groups the instance role's own policies let it write to. */
+/** The log group a Session Manager document of the stack streams session transcripts to. */
+export function sessionLogGroup(s: Scope): Located {
+  const document = only(s, "aws_ssm_document", (d) => d.values.document_type === "Session");
+  const name = JSON.parse(String(document.values.content)).inputs.cloudWatchLogGroupName;
+  return only(s, "aws_cloudwatch_log_group", (g) => g.values.name === name);
+}
+
+/** The log group the instance role's own policies let it write to, other than the session transcripts'. */
 export function appLogGroup(s: Scope): Located {
+  const sessions = sessionLogGroup(s).name;
   const role = instanceRole(s);
   const policies = s.world.resources(s.stackId, "aws_iam_role_policy").filter((p) => s.world.referenced(s.stackId, p.values.role, "aws_iam_role")?.name === role.name);
   const groups = new Map<string, Located>();
@@ -43,7 +51,7 @@ export function appLogGroup(s: Scope): Located {
     for (const statement of s.world.stacks[s.stackId].data?.aws_iam_policy_document?.[name ?? ""]?.statement ?? []) {
       for (const resource of statement.resources ?? []) {
         const group = s.world.referenced(s.stackId, String(resource).replace(/:\*$/, ""), "aws_cloudwatch_log_group");
-        if (group) groups.set(group.name, group);
+        if (group && group.name !== sessions) groups.set(group.name, group);
       }
     }
   }
@@ -76,6 +84,11 @@ export function appAccessPoint(s: Scope): Located {
 export const backupVault = (s: Scope) => only(s, "aws_backup_vault");
 export const backupVaultKey = (s: Scope) => follow(s, backupVault(s).values.kms_key_arn, "aws_kms_key");
 export const backupRole = (s: Scope) => follow(s, only(s, "aws_backup_selection").values.iam_role_arn, "aws_iam_role");
+/** The role restore jobs run as: the one the AWS managed restore policy is attached to. */
+export function restoreRole(s: Scope): Located {
+  const attachment = only(s, "aws_iam_role_policy_attachment", (a) => String(a.values.policy_arn).endsWith("/AWSBackupServiceRolePolicyForRestores"));
+  return follow(s, attachment.values.role, "aws_iam_role");
+}
 
 // --- monitoring ----------------------------------------------------------------------------------------------------
 

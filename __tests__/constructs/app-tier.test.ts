@@ -89,6 +89,21 @@ describe("app tier", () => {
       expect(deps("aws_vpc_endpoint").sort()).toEqual(Object.keys(resourcesOf(tf, "aws_vpc_endpoint")).sort());
     });
 
+    test("patching: every instance is replaced within 14 days by one launched from the current AMI", () => {
+      expect(group.max_instance_lifetime).toBe(14 * 86400);
+      expect(config.app.maxInstanceLifetimeDays).toBe(14);
+      expect(template.image_id).toMatch(/^resolve:ssm:\/aws\/service\/ami-amazon-linux-latest\//);
+    });
+
+    test("Session Manager: the environment's session document logs every session to an encrypted group and runs as ec2-user, not root", () => {
+      const [, document] = only(tf, "aws_ssm_document");
+      expect(document).toMatchObject({ name: `medicare-hub-${env}-sessions`, document_type: "Session" });
+      const inputs = JSON.parse(document.content).inputs;
+      expect(inputs).toMatchObject({ cloudWatchEncryptionEnabled: true, cloudWatchStreamingEnabled: true, runAsEnabled: true, runAsDefaultUser: "ec2-user" });
+      const group = Object.values(resourcesOf(tf, "aws_cloudwatch_log_group")).find((g) => g.name === inputs.cloudWatchLogGroupName);
+      expect(group).toMatchObject({ retention_in_days: config.logRetentionDays, kms_key_id: "${aws_kms_key.encryption_storage-key.arn}" });
+    });
+
     test("group metrics are enabled at one-minute granularity, including in-service instances", () => {
       expect(group.metrics_granularity).toBe("1Minute");
       expect(group.enabled_metrics).toEqual(expect.arrayContaining(["GroupInServiceInstances", "GroupDesiredCapacity", "GroupMinSize"]));
@@ -152,19 +167,22 @@ describe("app tier", () => {
       const inline = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => refName(p.role, "aws_iam_role") === roleName);
       const statements = policyStatements(tf, inline.policy);
       expect(statements.map((s) => s.sid).sort()).toEqual([
-        "DecryptTheDatabaseSecretThroughSecretsManager",
+        "CheckSessionLogGroupEncryption",
+        "ConnectToTheDatabaseAsTheAppUser",
         "DescribeForAgentDimensions",
         "MountTheSharedFileSystemThroughItsAccessPoint",
         "PublishAgentMetrics",
-        "ReadTheDatabaseSecret",
         "ShipLogsToTheAppLogGroup",
+        "WriteSessionLogs",
       ]);
-      expect(statements.find((s) => s.sid === "ReadTheDatabaseSecret").resources).toEqual([
-        expect.stringMatching(/^\$\{aws_db_instance\.database_instance\.master_user_secret\[0\]\.secret_arn\}$/),
-      ]);
-      const decrypt = statements.find((s) => s.sid === "DecryptTheDatabaseSecretThroughSecretsManager");
-      expect(decrypt).toMatchObject({ actions: ["kms:Decrypt"], resources: ["${aws_kms_key.encryption_database-key.arn}"] });
-      expect(decrypt.condition).toEqual([{ test: "StringEquals", variable: "kms:ViaService", values: [`secretsmanager.${config.region}.amazonaws.com`] }]);
+      // Not the master user: the app connects as its own user with IAM database authentication, and reads no secret.
+      expect(JSON.stringify(statements)).not.toMatch(/secretsmanager|master_user_secret/);
+      expect(statements.find((s) => s.sid === "ConnectToTheDatabaseAsTheAppUser")).toMatchObject({
+        actions: ["rds-db:connect"],
+        resources: [`arn:\${data.aws_partition.partition.partition}:rds-db:${config.region}:${config.accountId}:dbuser:\${aws_db_instance.database_instance.resource_id}/medicare_app`],
+      });
+      const sessions = statements.find((s) => s.sid === "WriteSessionLogs");
+      expect(sessions.resources[0]).toBe("${aws_cloudwatch_log_group.session-manager_log-group.arn}");
       const mount = statements.find((s) => s.sid === "MountTheSharedFileSystemThroughItsAccessPoint");
       expect(refName(mount.resources[0], "aws_efs_file_system")).toBe("shared-storage_file-system");
       expect(refName(mount.condition[0].values[0], "aws_efs_access_point")).toBe("shared-storage_app-access-point");
@@ -186,6 +204,7 @@ describe("app tier", () => {
 describe("AppTier with the data layer's secret and file system", () => {
   const props: AppTierProps = {
     environment: "test",
+    accountId: "210987654321",
     region: "us-east-2",
     partition: "aws",
     subnetIds: ["subnet-a", "subnet-b"],
@@ -210,21 +229,13 @@ describe("AppTier with the data layer's secret and file system", () => {
     return JSON.parse(Testing.synth(stack)) as TerraformJson;
   };
 
-  test("may read exactly that secret and mount exactly that file system through its access point, which it is tagged with", () => {
+  test("may connect as exactly that database user and mount exactly that file system through its access point, which it is tagged with", () => {
     const tf = synth({
-      databaseSecret: { arn: "arn:aws:secretsmanager:us-east-2:1:secret:db", keyArn: "arn:aws:kms:us-east-2:1:key/db" },
+      database: { resourceId: "db-ABCDEFGHIJKL", user: "medicare_app" },
       fileSystem: { arn: "arn:fs", id: "fs-1", accessPointArn: "arn:ap", accessPointId: "fsap-1" },
     });
     const statements: any[] = Object.values(tf.data?.aws_iam_policy_document ?? {}).flatMap((d: any) => d.statement);
-    expect(statements).toContainEqual(expect.objectContaining({ actions: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"], resources: ["arn:aws:secretsmanager:us-east-2:1:secret:db"] }));
-    // The key policy delegates to IAM: the secret is readable only if the role may decrypt through Secrets Manager.
-    expect(statements).toContainEqual(
-      expect.objectContaining({
-        actions: ["kms:Decrypt"],
-        resources: ["arn:aws:kms:us-east-2:1:key/db"],
-        condition: [{ test: "StringEquals", variable: "kms:ViaService", values: ["secretsmanager.us-east-2.amazonaws.com"] }],
-      }),
-    );
+    expect(statements).toContainEqual(expect.objectContaining({ actions: ["rds-db:connect"], resources: ["arn:aws:rds-db:us-east-2:210987654321:dbuser:db-ABCDEFGHIJKL/medicare_app"] }));
     expect(statements).toContainEqual(
       expect.objectContaining({
         actions: ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"],

@@ -203,7 +203,8 @@ describe("data layer", () => {
       const trust = tf.data?.aws_iam_policy_document[refName(role.assume_role_policy, "data.aws_iam_policy_document")];
       expect(trust.statement[0].principals).toEqual([{ type: "Service", identifiers: ["backup.amazonaws.com"] }]);
       const attached = Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).filter((a) => refName(a.role, "aws_iam_role") === roleName);
-      expect(attached.map((a) => a.policy_arn.split("/").pop()).sort()).toEqual(["AWSBackupServiceRolePolicyForBackup", "AWSBackupServiceRolePolicyForRestores"]);
+      // Backup only: restoring is a separate role's (see below).
+      expect(attached.map((a) => a.policy_arn.split("/").pop()).sort()).toEqual(["AWSBackupServiceRolePolicyForBackup"]);
     });
 
     test("AWS Backup's role may use the vault key and the database key (key policies delegate to IAM), granting only to AWS resources", () => {
@@ -219,6 +220,47 @@ describe("data layer", () => {
         resources: keys,
         condition: [{ test: "Bool", variable: "kms:GrantIsForAWSResource", values: ["true"] }],
       });
+    });
+
+    test("recovery points cannot be deleted: Vault Lock (compliance in prod) and a vault policy denying deletion to all but the backup role", () => {
+      const [vaultName] = only(tf, "aws_backup_vault");
+      const [, lock] = only(tf, "aws_backup_vault_lock_configuration");
+      expect(lock.backup_vault_name).toBe(`\${aws_backup_vault.${vaultName}.name}`);
+      expect(lock.min_retention_days).toBe(Math.min(config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays));
+      expect(lock.max_retention_days).toBe(Math.max(config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays));
+      // Compliance mode is a lock with a grace period; after it not even root can delete a recovery point early.
+      expect(lock.changeable_for_days).toBe(env === "prod" ? 3 : undefined);
+      const [, vaultPolicy] = only(tf, "aws_backup_vault_policy");
+      const [deny] = tf.data?.aws_iam_policy_document[refName(vaultPolicy.policy, "data.aws_iam_policy_document")].statement;
+      const [, selection] = only(tf, "aws_backup_selection");
+      expect(deny).toMatchObject({ effect: "Deny", actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] });
+      expect(deny.condition).toEqual([{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: [selection.iam_role_arn] }]);
+    });
+
+    test("the role backups run as cannot restore; a separate restore role can, and both trust only AWS Backup of this account", () => {
+      const [, selection] = only(tf, "aws_backup_selection");
+      const roles = resourcesOf(tf, "aws_iam_role");
+      const managedOf = (roleName: string) =>
+        Object.values(resourcesOf(tf, "aws_iam_role_policy_attachment")).filter((a) => refName(a.role, "aws_iam_role") === roleName).map((a) => a.policy_arn.split("/").pop());
+      const backupRole = refName(selection.iam_role_arn, "aws_iam_role");
+      expect(managedOf(backupRole)).toEqual(["AWSBackupServiceRolePolicyForBackup"]);
+      const restoreRole = Object.keys(roles).find((name) => managedOf(name).includes("AWSBackupServiceRolePolicyForRestores")) as string;
+      expect(restoreRole).not.toBe(backupRole);
+      for (const name of [backupRole, restoreRole]) {
+        const [trust] = tf.data?.aws_iam_policy_document[refName(roles[name].assume_role_policy, "data.aws_iam_policy_document")].statement;
+        expect(trust.principals).toEqual([{ type: "Service", identifiers: ["backup.amazonaws.com"] }]);
+        expect(trust.condition).toContainEqual({ test: "StringEqualsIfExists", variable: "aws:SourceAccount", values: [config.accountId] });
+      }
+    });
+
+    test("RDS may assume the enhanced-monitoring role for this account's database only", () => {
+      const [, db] = only(tf, "aws_db_instance");
+      const role = resourcesOf(tf, "aws_iam_role")[refName(db.monitoring_role_arn, "aws_iam_role")];
+      const [trust] = tf.data?.aws_iam_policy_document[refName(role.assume_role_policy, "data.aws_iam_policy_document")].statement;
+      expect(trust.condition).toEqual([
+        { test: "StringEquals", variable: "aws:SourceAccount", values: [config.accountId] },
+        { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:\${data.aws_partition.partition.partition}:rds:${config.region}:${config.accountId}:db:${db.identifier}`] },
+      ]);
     });
 
     test("no cross-region copy unless configured", () => {

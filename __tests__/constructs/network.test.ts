@@ -180,6 +180,25 @@ describe("network layer", () => {
       }
     });
 
+    test("every endpoint has a policy: this account's principals only, and on S3 and DynamoDB this account's resources only", () => {
+      for (const endpoint of Object.values(resourcesOf(prod.tf, "aws_vpc_endpoint"))) {
+        const statements: any[] = prod.tf.data?.aws_iam_policy_document[refName(endpoint.policy, "data.aws_iam_policy_document")].statement;
+        const service = endpoint.service_name.split(".").pop();
+        const own = statements.find((st) => st.principals[0].type === "AWS");
+        expect(own.condition).toContainEqual({ test: "StringEquals", variable: "aws:PrincipalAccount", values: [config.accountId] });
+        if (endpoint.vpc_endpoint_type === "Gateway") {
+          expect(own.condition).toContainEqual({ test: "StringEquals", variable: "aws:ResourceAccount", values: [config.accountId] });
+        }
+        // Beyond that, only reading the AWS-owned package and agent buckets of this region.
+        for (const other of statements.filter((st) => st !== own)) {
+          expect(service).toBe("s3");
+          expect(other.actions).toEqual(["s3:GetObject"]);
+          expect(other.resources).toContain(`arn:\${data.aws_partition.partition.partition}:s3:::al2023-repos-${config.region}-de612dc2/*`);
+          for (const resource of other.resources) expect(resource).toMatch(new RegExp(`${config.region}`));
+        }
+      }
+    });
+
     test("outputs list subnet ids per tier in the configured AZ order", () => {
       const azOf = (ref: string) => prod.subnets[refName(ref, "aws_subnet")].availability_zone;
       for (const [output, tier] of [["public_subnet_ids", "public"], ["private_app_subnet_ids", "private-app"], ["private_data_subnet_ids", "private-data"]]) {

@@ -3,7 +3,7 @@ import { DEFAULT_CONFIG } from "../../config/environments";
 import type { StateBackendConfig } from "../../config/schema";
 import { STATE_KEY_ALIAS, stateKeyFor } from "../../terraform-state-backend/backend";
 import { ACCESS_LOG_PREFIX, BOOTSTRAP_STATE_PATH, StateBackendStack } from "../../terraform-state-backend/state-backend-stack";
-import { ref, resource, resourcesOf, type TerraformJson } from "../support/synth";
+import { ref, refName, resource, resourcesOf, type TerraformJson } from "../support/synth";
 
 /** Names unlike the defaults, so every assertion proves the value flows from configuration. */
 const CONFIG: StateBackendConfig = {
@@ -104,6 +104,26 @@ describe("StateBackendStack", () => {
       );
       expect(statements.filter((s) => s.effect === "Allow").every((s) => s.principals[0].type === "Service")).toBe(true);
     }
+  });
+
+  test("the state bucket: only this account's principals, no deleting state history, no other encryption than the state key", () => {
+    const statements: any[] = tf.data?.aws_iam_policy_document[`${BUCKET}_policy-document`].statement;
+    const bySid = Object.fromEntries(statements.map((st) => [st.sid, st]));
+    expect(bySid.OnlyThisAccountsPrincipals).toMatchObject({ effect: "Deny", actions: ["s3:*"], condition: [{ test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [CONFIG.accountId] }] });
+    expect(bySid.NobodyDeletesStateVersions).toMatchObject({ effect: "Deny", actions: ["s3:DeleteObjectVersion"] });
+    expect(bySid.NobodyDeletesStateVersions.condition).toBeUndefined();
+    expect(bySid.OnlyTheStateKeyEncryptsState.condition).toEqual([{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }]);
+    // The backend names the key by this alias (terraform-state-backend/backend.ts): it must be among the allowed values.
+    const allowedKeys: string[] = bySid.OnlyTheStateKeyIsNamed.condition[0].values;
+    expect(allowedKeys).toEqual(expect.arrayContaining([ref("aws_kms_key", "state-key", "arn"), "alias/medicare-hub-terraform-state"]));
+  });
+
+  test("the state key has an explicit policy: the account root administers it, nobody else is named", () => {
+    const key = resource(tf, "aws_kms_key", "state-key");
+    const statements: any[] = tf.data?.aws_iam_policy_document[refName(key.policy, "data.aws_iam_policy_document")].statement;
+    expect(statements).toEqual([
+      expect.objectContaining({ effect: "Allow", actions: ["kms:*"], principals: [{ type: "AWS", identifiers: [`arn:\${data.aws_partition.partition.partition}:iam::${CONFIG.accountId}:root`] }] }),
+    ]);
   });
 
   test("state access is logged to the separate log bucket, which only S3 log delivery for this bucket may write", () => {

@@ -1,6 +1,6 @@
 /** The app instances' own requests: their role, their logs, Session Manager, and what they must not reach. */
 import { arnOf, sym, type AuthorizationRow } from "../row";
-import { appLogGroup, flowLogGroup, instanceRole } from "../selectors";
+import { appLogGroup, flowLogGroup, instanceRole, sessionLogGroup } from "../selectors";
 import type { Scope } from "../row";
 import type { Located } from "../world";
 import { EC2, INSTANCE_ROLE } from "./principals";
@@ -30,6 +30,17 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
     resource: streamOf("<app log group ARN>", appLogGroup),
     expected: "Allowed",
     source: [SOURCES.logsIdentity],
+  },
+  {
+    id: "AZ-APP-8",
+    request: "An operator's Session Manager session streams its transcript to the session log group, as the instance role",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "logs:PutLogEvents",
+    resource: streamOf("<session log group ARN>", sessionLogGroup),
+    expected: "Allowed",
+    source: [SOURCES.sessionLogging],
+    why: "Without it the agent refuses to start a logged session, or operator shells on PHI hosts leave no record.",
   },
   {
     id: "AZ-APP-3",

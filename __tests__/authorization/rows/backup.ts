@@ -1,7 +1,7 @@
 /** AWS Backup: the service assumes the backup role, which backs up and restores the database and the file system. */
-import { ACCOUNT, arnOf, via, type AuthorizationRow } from "../row";
+import { ACCOUNT, OTHER_ACCOUNT, arnOf, via, type AuthorizationRow } from "../row";
 import { backupRole, backupVaultKey, database, databaseKey, fileSystem } from "../selectors";
-import { BACKUP, BACKUP_ROLE } from "./principals";
+import { BACKUP, BACKUP_ROLE, RESTORE_ROLE } from "./principals";
 import { SOURCES } from "./sources";
 
 const VAULT_KEY = arnOf("key of the backup vault (its kms_key_arn)", backupVaultKey);
@@ -62,9 +62,9 @@ export const BACKUP_ROWS: readonly AuthorizationRow[] = [
   },
   {
     id: "AZ-BKP-6",
-    request: "A restore job restores the file system from a recovery point",
+    request: "A restore job restores the file system from a recovery point, as the restore role",
     stacks: ["dev", "prod"],
-    principal: BACKUP_ROLE,
+    principal: RESTORE_ROLE,
     action: "elasticfilesystem:Restore",
     resource: arnOf("the shared file system", fileSystem),
     expected: "Allowed",
@@ -82,9 +82,9 @@ export const BACKUP_ROWS: readonly AuthorizationRow[] = [
   },
   {
     id: "AZ-BKP-8",
-    request: "A restore job creates a database from a snapshot under the database key: the backup role grants RDS its use",
+    request: "A restore job creates a database from a snapshot under the database key: the restore role grants RDS its use",
     stacks: ["dev", "prod"],
-    principal: BACKUP_ROLE,
+    principal: RESTORE_ROLE,
     action: "kms:CreateGrant",
     resource: DATABASE_KEY,
     context: { "kms:ViaService": via("rds"), "kms:CallerAccount": ACCOUNT, "kms:GrantIsForAWSResource": "true" },
@@ -102,5 +102,28 @@ export const BACKUP_ROWS: readonly AuthorizationRow[] = [
     context: { "kms:CallerAccount": ACCOUNT, "kms:GrantIsForAWSResource": "false" },
     expected: "Denied",
     source: [SOURCES.kmsConditionKeys],
+  },
+  {
+    id: "AZ-BKP-10",
+    request: "Whoever can pass the backup role restores a recovery point with it",
+    stacks: ["dev", "prod"],
+    principal: BACKUP_ROLE,
+    action: "elasticfilesystem:Restore",
+    resource: arnOf("the shared file system", fileSystem),
+    expected: "Denied",
+    source: [SOURCES.restorePolicy],
+    why: "Backing up and restoring are separate roles: the one every backup job runs as cannot put PHI elsewhere.",
+  },
+  {
+    id: "AZ-BKP-11",
+    request: "AWS Backup assumes the backup role for a job of another account",
+    stacks: ["dev", "prod"],
+    principal: BACKUP,
+    action: "sts:AssumeRole",
+    resource: arnOf("the backup role", backupRole),
+    context: { "aws:SourceAccount": OTHER_ACCOUNT },
+    expected: "Denied",
+    source: [SOURCES.backupConfusedDeputy, SOURCES.confusedDeputy],
+    why: "AWS does not document that Backup sends the source keys when it assumes a role, so the trust checks them if present.",
   },
 ];

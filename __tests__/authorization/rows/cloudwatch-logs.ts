@@ -3,7 +3,7 @@
  * its regional service principal and names the log group in the encryption context.
  */
 import { OTHER_ACCOUNT, arnOf, sym, type AuthorizationRow } from "../row";
-import { appLogGroup, databaseLogGroup, fisLogGroup, flowLogGroup, wafLogGroup } from "../selectors";
+import { appLogGroup, databaseLogGroup, fisLogGroup, flowLogGroup, wafLogGroup, sessionLogGroup } from "../selectors";
 import type { Scope } from "../row";
 import type { Located } from "../world";
 import { LOGS } from "./principals";
@@ -33,6 +33,7 @@ export const LOGS_ROWS: readonly AuthorizationRow[] = [
   logsUse("AZ-LOG-5", "upgrade log group", "/aws/rds/instance/<identifier>/upgrade", ["dev", "prod"], "kms:GenerateDataKey", (s) => databaseLogGroup(s, "upgrade")),
   logsUse("AZ-LOG-6", "WAF log group", "the web ACL's logging destination", ["prod"], "kms:GenerateDataKey", wafLogGroup),
   logsUse("AZ-LOG-7", "FIS log group", "the experiment templates' log_group_arn", ["prod"], "kms:GenerateDataKey", fisLogGroup),
+  logsUse("AZ-LOG-9", "Session Manager log group", "the session document's cloudWatchLogGroupName", ["dev", "prod"], "kms:GenerateDataKey", sessionLogGroup),
   {
     id: "AZ-LOG-8",
     request: "CloudWatch Logs uses the app log group's key for a log group of the same name in another account",

@@ -2,7 +2,7 @@
  * The database key: RDS storage and the RDS-managed master-user secret in Secrets Manager. Services call KMS with the
  * identity of the principal that called them (kms:ViaService says which service, kms:CallerAccount whose account).
  */
-import { ACCOUNT, arnOf, sym, via, type AuthorizationRow } from "../row";
+import { ACCOUNT, OTHER_ACCOUNT, arnOf, sym, via, type AuthorizationRow } from "../row";
 import { database, databaseKey, databaseMonitoringRole, databaseSecretKey } from "../selectors";
 import { DEPLOYER, INSTANCE_ROLE, RDS_MONITORING, UNPRIVILEGED } from "./principals";
 import { SOURCES } from "./sources";
@@ -14,25 +14,46 @@ const STORAGE_KEY = arnOf("key of the database storage (aws_db_instance.kms_key_
 export const DATABASE_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-DB-1",
-    request: "The app reads the database password from its RDS-managed secret",
+    request: "The app reads the master user's secret (break-glass only: the app connects as its own user)",
     stacks: ["dev", "prod"],
     principal: INSTANCE_ROLE,
     action: "secretsmanager:GetSecretValue",
     resource: SECRET,
-    expected: "Allowed",
-    source: [SOURCES.rdsSecrets],
+    expected: "Denied",
+    source: [SOURCES.rdsSecrets, SOURCES.rdsIamAuth],
+    why: "A compromised instance must not be the database superuser.",
   },
   {
     id: "AZ-DB-2",
-    request: "The app reads the secret: Secrets Manager decrypts it with the secret's key, as the app role",
+    request: "Secrets Manager decrypts the master secret with the secret's key, as the app role",
     stacks: ["dev", "prod"],
     principal: INSTANCE_ROLE,
     action: "kms:Decrypt",
     resource: SECRET_KEY,
     context: { "kms:ViaService": via("secretsmanager"), "kms:CallerAccount": ACCOUNT, "kms:EncryptionContext:SecretARN": SECRET },
-    expected: "Allowed",
+    expected: "Denied",
     source: [SOURCES.secretsKms],
-    why: "Secrets Manager needs kms:Decrypt on the secret's key for the caller of GetSecretValue, or the app cannot connect.",
+  },
+  {
+    id: "AZ-DB-10",
+    request: "The app connects to the database as its own user with an IAM authentication token",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "rds-db:connect",
+    resource: sym("arn:aws:rds-db:<region>:<account>:dbuser:<the database's resource id>/medicare_app", (s) => `arn:aws:rds-db:${s.region}:${s.account}:dbuser:${s.world.attribute(database(s), "resource_id")}/medicare_app`),
+    expected: "Allowed",
+    source: [SOURCES.rdsIamAuth],
+    why: "Without it the app cannot connect: it has no password.",
+  },
+  {
+    id: "AZ-DB-11",
+    request: "The app connects to the database as the master user with an IAM authentication token",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "rds-db:connect",
+    resource: sym("arn:aws:rds-db:<region>:<account>:dbuser:<the database's resource id>/medicare_admin", (s) => `arn:aws:rds-db:${s.region}:${s.account}:dbuser:${s.world.attribute(database(s), "resource_id")}/${database(s).values.username}`),
+    expected: "Denied",
+    source: [SOURCES.rdsIamAuth],
   },
   {
     id: "AZ-DB-3",
@@ -109,7 +130,19 @@ export const DATABASE_ROWS: readonly AuthorizationRow[] = [
     principal: RDS_MONITORING,
     action: "sts:AssumeRole",
     resource: arnOf("the database's monitoring_role_arn", databaseMonitoringRole),
+    context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": arnOf("the database", database) },
     expected: "Allowed",
     source: [SOURCES.rdsMonitoring],
+  },
+  {
+    id: "AZ-DB-12",
+    request: "RDS assumes the monitoring role for a database of another account",
+    stacks: ["dev", "prod"],
+    principal: RDS_MONITORING,
+    action: "sts:AssumeRole",
+    resource: arnOf("the database's monitoring_role_arn", databaseMonitoringRole),
+    context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": sym("arn:aws:rds:<region>:<another account>:db:any", (s) => `arn:aws:rds:${s.region}:${OTHER_ACCOUNT.resolve(s)}:db:any`) },
+    expected: "Denied",
+    source: [SOURCES.rdsMonitoring, SOURCES.confusedDeputy],
   },
 ];

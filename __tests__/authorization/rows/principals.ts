@@ -1,10 +1,11 @@
 /** The principals rows make requests as. */
 import { accountRole, awsOwnedAccount, role, service } from "../row";
 import { ELB_LOG_DELIVERY_ACCOUNTS } from "../references";
-import { backupRole, fisRole, flowLogRole, instanceRole } from "../selectors";
+import { backupRole, restoreRole, fisRole, flowLogRole, instanceRole } from "../selectors";
 
 export const INSTANCE_ROLE = role("app instance role (launch template → instance profile → role)", instanceRole);
 export const BACKUP_ROLE = role("AWS Backup role (the backup selection's iam_role_arn)", backupRole);
+export const RESTORE_ROLE = role("AWS Backup restore role (the role with AWSBackupServiceRolePolicyForRestores)", restoreRole);
 export const FIS_ROLE = role("FIS experiment role (the templates' role_arn)", fisRole);
 export const FLOW_LOG_ROLE = role("flow-log role (the flow log's iam_role_arn)", flowLogRole);
 

@@ -9,6 +9,8 @@ import { join } from "node:path";
 import { App, Aspects, TerraformStack } from "cdktf";
 import { AutoscalingGroup, type AutoscalingGroupConfig } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
+import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
+import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
@@ -136,6 +138,7 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-ELB-6": (s) => loadBalancer(s, { enableDeletionProtection: false }),
   "MH-ELB-7": (s) => loadBalancer(s),
   "MH-ELB-8": (s) => new LbTargetGroup(s, "tg", { port: 8080, protocol: "HTTP", vpcId: "vpc-1", healthCheck: { path: "/health", matcher: "200", interval: 30, unhealthyThreshold: 5 } }),
+  "MH-ELB-9": (s) => new LbTargetGroup(s, "tg", { port: 8080, protocol: "HTTPS", vpcId: "vpc-1", healthCheck: { path: "/health", matcher: "200", protocol: "HTTP", interval: 10, unhealthyThreshold: 3 } }),
   "MH-RDS-1": (s) => database(s, { multiAz: false }),
   "MH-RDS-2": (s) => database(s, { storageEncrypted: false, kmsKeyId: undefined }),
   "MH-RDS-3": (s) => database(s, { manageMasterUserPassword: undefined, password: "not-a-real-password" }),
@@ -174,6 +177,16 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-BKP-1": (s) => {
     database(s, { maintenanceWindow: "sun:06:00-sun:07:00", backupWindow: "03:00-03:30" });
     new BackupPlan(s, "plan", { name: "p", rule: [{ ruleName: "daily", targetVaultName: "v", schedule: "cron(30 6 * * ? *)", startWindow: 60 }] });
+  },
+  "MH-BKP-2": (s) => {
+    new BackupVault(s, "vault", { name: "v", kmsKeyArn: "arn:key" });
+  },
+  "MH-BKP-3": (s) => {
+    const vault = new BackupVault(s, "vault", { name: "v", kmsKeyArn: "arn:key" });
+    const allowAll = new DataAwsIamPolicyDocument(s, "vault-policy-doc", {
+      statement: [{ effect: "Allow", principals: [{ type: "AWS", identifiers: ["arn:aws:iam::1:root"] }], actions: ["backup:DescribeBackupVault"], resources: ["*"] }],
+    });
+    new BackupVaultPolicy(s, "vault-policy", { backupVaultName: vault.name, policy: allowAll.json });
   },
   "MH-KMS-3": (s) => {
     const policy = new DataAwsIamPolicyDocument(s, "policy", {
