@@ -148,7 +148,12 @@ export class Monitoring extends Construct {
     const rate = (errors: string, label: string): CloudwatchMetricAlarmMetricQuery[] => [
       metric("errors", "AWS/ApplicationELB", errors, "Sum", errors.includes("Target") ? targets : alb),
       metric("requests", "AWS/ApplicationELB", "RequestCount", "Sum", alb),
-      { id: "rate", expression: "IF(requests > 0, 100 * errors / requests, 0)", label, returnData: true },
+      { id: "e", expression: "FILL(errors, 0)", label: "errors (missing = 0)", returnData: false },
+      // RequestCount counts only requests for which a target was chosen ("CloudWatch metrics for your Application Load
+      // Balancer"): with no healthy target every request is an ELB 503 and RequestCount is missing. Counting the
+      // errors into the total makes that outage 100 %, where dividing by RequestCount alone read 0 %.
+      { id: "total", expression: errors.includes("Target") ? "FILL(requests, 0)" : "FILL(requests, 0) + e", label: "requests", returnData: false },
+      { id: "rate", expression: "IF(total > 0, 100 * e / total, 0)", label, returnData: true },
     ];
 
     this.alarm("alb-5xx-rate", {
