@@ -1,55 +1,241 @@
-/** The GitHub Actions workflows users copy: parsed as YAML and checked for what they promise. */
-import { readFileSync } from "node:fs";
+/**
+ * The GitHub Actions workflows users copy, parsed as YAML and checked for what they promise, assuming every pull
+ * request is hostile: its code never runs where AWS credentials exist, credentials come only after an approval, the
+ * summary reviewers read is built by the base branch's tools, and production applies exactly the plan it showed.
+ */
+import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { DEPLOY_JOB_WORKFLOW, GITHUB_ENVIRONMENTS, PLAN_WORKFLOW, PR_PLAN_ENVIRONMENT } from "../tools/ci-roles";
 
 const ROOT = join(__dirname, "..");
-const workflow = (name: string): any => parse(readFileSync(join(ROOT, ".github/workflows", name), "utf8"));
-const runs = (job: any): string => (job.steps ?? []).map((s: any) => s.run ?? "").join("\n");
-const uses = (job: any): string[] => (job.steps ?? []).map((s: any) => s.uses).filter(Boolean);
+const DIR = join(ROOT, ".github/workflows");
+const FILES = readdirSync(DIR).filter((f) => f.endsWith(".yml")).sort();
+const text = (name: string) => readFileSync(join(DIR, name), "utf8");
+const workflow = (name: string): any => parse(text(name));
 
-describe("plan.yml (pull requests)", () => {
-  const plan = workflow("plan.yml");
+const steps = (job: any): any[] => job.steps ?? [];
+const runs = (job: any): string => steps(job).map((s) => s.run ?? "").join("\n");
+const uses = (job: any): string[] => steps(job).map((s) => s.uses).filter(Boolean);
+const action = (step: any): string => String(step.uses ?? "").split("@")[0];
+const stepsUsing = (job: any, name: string) => steps(job).filter((s) => action(s) === name);
+const needsOf = (job: any): string[] => [job.needs ?? []].flat();
+const holdsOidc = (job: any) => job.permissions?.["id-token"] === "write";
+const BASE_REF = "${{ github.event.pull_request.base.sha }}";
+const checksOutBase = (job: any) => stepsUsing(job, "actions/checkout").length > 0 && stepsUsing(job, "actions/checkout").every((s) => s.with?.ref === BASE_REF);
+const checksOutEventCode = (job: any) => stepsUsing(job, "actions/checkout").some((s) => s.with?.ref !== BASE_REF);
 
-  test("runs on pull requests with OIDC, read-only contents, and permission to comment", () => {
-    expect(Object.keys(plan.on)).toEqual(["pull_request"]);
-    expect(plan.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+/** Every job `id` waits for, directly or through other jobs. */
+function upstream(wf: any, id: string, seen = new Set<string>()): Set<string> {
+  for (const need of needsOf(wf.jobs[id])) {
+    if (!seen.has(need)) {
+      seen.add(need);
+      upstream(wf, need, seen);
+    }
+  }
+  return seen;
+}
+
+/** `${{ needs.<job>.outputs.<name> }}` → [job, name]. */
+const needsOutput = (value: unknown) => /^\$\{\{ needs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(value))?.slice(1) ?? [];
+
+describe.each(FILES)("%s, like every workflow", (file) => {
+  const wf = workflow(file);
+  const jobs = Object.entries<any>(wf.jobs);
+
+  test("grants nothing by default; every job asks for its own permissions", () => {
+    expect(wf.permissions).toEqual({});
+    for (const [id, job] of jobs) expect({ id, permissions: typeof job.permissions }).toEqual({ id, permissions: "object" });
   });
 
-  test("tests first, with terraform and shellcheck required", () => {
-    const test = plan.jobs.test;
-    expect(runs(test)).toMatch(/npm ci[\s\S]*npm test/);
-    expect(test.steps.find((s: any) => s.run === "npm test").env).toEqual({ REQUIRE_TERRAFORM: "1", REQUIRE_SHELLCHECK: "1" });
-    expect(uses(test)).toEqual(expect.arrayContaining([expect.stringMatching(/^hashicorp\/setup-terraform@/)]));
+  test("pins every action to a full commit SHA, its release in a comment (Dependabot keeps both current)", () => {
+    const lines = text(file).split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l));
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) {
+      expect(line).toMatch(/uses: (\.\/\.github\/workflows\/[\w-]+\.yml|[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+)$/);
+    }
   });
 
-  test("plans every environment with the plan role, and posts the summary with the guardrail report", () => {
-    const job = plan.jobs.plan;
-    expect(job.needs).toBe("test");
-    expect(job.strategy.matrix.environment).toEqual(["dev", "prod"]);
-    const credentials = job.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
-    expect(credentials.with["role-to-assume"]).toBe("${{ vars.MEDICARE_HUB_PLAN_ROLE_ARN }}");
-    expect(runs(job)).toMatch(/npm run synth[\s\S]*npm run policy[\s\S]*terraform plan[\s\S]*terraform show -json[\s\S]*plan:summary/);
-    expect(uses(job)).toContain("actions/github-script@v7");
+  test("keeps no token in .git/config: every checkout has persist-credentials: false", () => {
+    for (const [, job] of jobs) for (const step of stepsUsing(job, "actions/checkout")) expect(step.with?.["persist-credentials"]).toBe(false);
+  });
+
+  test("passes no secrets on (no secrets: inherit, no secrets context)", () => {
+    expect(text(file)).not.toMatch(/secrets:\s*inherit|\$\{\{\s*secrets\./);
+    for (const [, job] of jobs) expect(job.secrets).toBeUndefined();
+  });
+
+  test("installs without install scripts", () => {
+    const all = jobs.map(([, job]) => runs(job)).join("\n");
+    expect(all).not.toMatch(/\bnpm (install|i|add)\b/);
+    for (const command of all.match(/npm ci[^\n]*/g) ?? []) expect(command).toMatch(/--ignore-scripts/);
+  });
+
+  test("interpolates no event data into scripts (values reach run steps through env)", () => {
+    for (const [, job] of jobs) for (const step of steps(job)) expect(String(step.run ?? "")).not.toMatch(/\$\{\{[^}]*(github\.event|github\.head_ref|inputs\.|matrix\.)/);
+  });
+
+  test("jobs holding an OIDC token run terraform and pinned actions only: no checkout, no npm, no node", () => {
+    for (const [id, job] of jobs.filter(([, j]) => holdsOidc(j) && !j.uses)) {
+      expect({ id, actions: uses(job).map((u) => u.split("@")[0]).filter((a) => !["hashicorp/setup-terraform", "actions/download-artifact", "actions/upload-artifact", "aws-actions/configure-aws-credentials"].includes(a)) }).toEqual({ id, actions: [] });
+      expect({ id, commands: runs(job).match(/\b(npm|npx|node|yarn|pnpm)\b/g) }).toEqual({ id, commands: null });
+      expect({ id, permissions: job.permissions }).toEqual({ id, permissions: { "id-token": "write" } });
+    }
+  });
+
+  test("no job can both mint AWS credentials and write to the repository or its pull requests", () => {
+    for (const [id, job] of jobs) {
+      if (!holdsOidc(job) || job.uses) continue;
+      expect({ id, writes: Object.entries(job.permissions).filter(([k, v]) => k !== "id-token" && v === "write") }).toEqual({ id, writes: [] });
+    }
   });
 });
 
-describe("deploy.yml (main)", () => {
+describe("plan.yml (pull requests)", () => {
+  const plan = workflow("plan.yml");
+  const jobs = Object.entries<any>(plan.jobs);
+
+  test("runs on pull requests to main only, never with the base repository's privileges (pull_request_target)", () => {
+    expect(plan.on).toEqual({ pull_request: { branches: ["main"] } });
+  });
+
+  /*
+   * The invariant: a job holding `id-token: write` (1) waits for an approval (a GitHub environment whose required
+   * reviewers gate it, and which the plan role's trust policy names), (2) checks out no code and runs no npm/node, so
+   * the only pull-request input it handles is Terraform JSON, (3) starts only after every job that runs the pull
+   * request's code has finished, and (4) downloads only artifacts named by id by a job that checked out the BASE
+   * branch (the vetted JSON), never the pull request's own uploads.
+   */
+  test("no job that runs the pull request's code holds credentials; the one that does waits for approval and for all of it", () => {
+    const prCode = jobs.filter(([, job]) => checksOutEventCode(job)).map(([id]) => id).sort();
+    const credentialed = jobs.filter(([, job]) => holdsOidc(job)).map(([id]) => id);
+    expect(prCode).toEqual(["synth", "test"]);
+    expect(credentialed).toEqual(["plan"]);
+    for (const id of prCode) expect({ id, permissions: plan.jobs[id].permissions }).toEqual({ id, permissions: { contents: "read" } });
+    for (const id of credentialed) {
+      const job = plan.jobs[id];
+      expect(job.environment).toBe("pr-plan");
+      expect(stepsUsing(job, "actions/checkout")).toEqual([]);
+      expect([...upstream(plan, id)]).toEqual(expect.arrayContaining(prCode));
+      const downloads = stepsUsing(job, "actions/download-artifact");
+      expect(downloads.length).toBeGreaterThan(0);
+      for (const download of downloads) {
+        expect(download.with.name).toBeUndefined();
+        const [from, output] = needsOutput(download.with["artifact-ids"]);
+        expect(checksOutBase(plan.jobs[from])).toBe(true);
+        expect(plan.jobs[from].outputs[output]).toMatch(/^\$\{\{ steps\.[\w-]+\.outputs\.artifact-id \}\}$/);
+      }
+      const credentials = stepsUsing(job, "aws-actions/configure-aws-credentials");
+      expect(credentials.map((s) => s.with["role-to-assume"])).toEqual(["${{ matrix.plan-role }}"]);
+      expect(steps(job).indexOf(credentials[0])).toBeGreaterThan(steps(job).indexOf(downloads[0]));
+    }
+  });
+
+  test("fork pull requests (which get no OIDC token) skip the plan instead of failing it", () => {
+    expect(plan.jobs.plan.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+  });
+
+  test("plans every environment with its own plan role, without taking the state lock a cancelled run would leave", () => {
+    const job = plan.jobs.plan;
+    expect(job.strategy.matrix.include).toEqual([
+      { environment: "dev", "plan-role": "${{ vars.MEDICARE_HUB_DEV_PLAN_ROLE_ARN }}" },
+      { environment: "prod", "plan-role": "${{ vars.MEDICARE_HUB_PROD_PLAN_ROLE_ARN }}" },
+    ]);
+    expect(runs(job)).toMatch(/terraform init[\s\S]*terraform plan [^\n]*-lock=false[^\n]*-out=plan\.tfplan[\s\S]*terraform show -json plan\.tfplan[\s\S]*jq /);
+  });
+
+  test("the pull request's Terraform is vetted by the base branch's tools before anything plans it", () => {
+    const vet = plan.jobs.vet;
+    expect(checksOutBase(vet)).toBe(true);
+    expect(vet.needs).toBe("synth");
+    expect(stepsUsing(vet, "actions/download-artifact")[0].with["artifact-ids"]).toBe("${{ needs.synth.outputs.artifact-id }}");
+    expect(runs(vet)).toMatch(/npm ci --ignore-scripts[\s\S]*tools\/ci-plan-input\.ts "\$RUNNER_TEMP\/pr-synth" --out "\$RUNNER_TEMP\/vetted"/);
+    expect(stepsUsing(vet, "actions/upload-artifact")[0].with.overwrite).toBe(true);
+    for (const id of ["vet", "report"]) expect(stepsUsing(plan.jobs[id], "actions/setup-node")[0].with["package-manager-cache"]).toBe(false);
+  });
+
+  test("the summary and the comment are built by the base branch's tools, in a job without AWS credentials", () => {
+    const report = plan.jobs.report;
+    expect(checksOutBase(report)).toBe(true);
+    expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(report.needs).toEqual(["vet", "plan"]);
+    expect(runs(report)).toMatch(/npm ci --ignore-scripts[\s\S]*plan:summary[^\n]*changes\.json[^\n]*--policy "\$RUNNER_TEMP\/vetted\/policy-report\.md"/);
+    expect(uses(report).map((u) => u.split("@")[0])).toContain("actions/github-script");
+  });
+
+  test("tests first, with terraform and shellcheck required, on the pull request's code without credentials", () => {
+    const test = plan.jobs.test;
+    expect(runs(test)).toMatch(/npm ci --ignore-scripts[\s\S]*npm test/);
+    expect(test.steps.find((s: any) => s.run === "npm test").env).toEqual({ REQUIRE_TERRAFORM: "1", REQUIRE_SHELLCHECK: "1" });
+    expect(uses(test)).toEqual(expect.arrayContaining([expect.stringMatching(/^hashicorp\/setup-terraform@/)]));
+  });
+});
+
+describe("deploy.yml and deploy-environment.yml (main)", () => {
   const deploy = workflow("deploy.yml");
   const environment = workflow("deploy-environment.yml");
 
-  test("deploys dev, then prod only after dev, through the production environment's manual approval", () => {
-    expect(Object.keys(deploy.on).sort()).toEqual(["push", "workflow_dispatch"]);
-    expect(deploy.on.push.branches).toEqual(["main"]);
-    expect(deploy.jobs.prod.needs).toBe("dev");
-    expect(deploy.jobs.prod.with).toEqual({ stack: "medicare-hub-prod", "github-environment": "production" });
+  test("runs only on pushes to main: no manual trigger can deploy another ref", () => {
+    expect(deploy.on).toEqual({ push: { branches: ["main"] } });
+    expect(deploy.jobs.synth.if).toBe("github.ref == 'refs/heads/main'");
+    expect(deploy.jobs.dev.needs).toBe("synth");
     expect(deploy.concurrency["cancel-in-progress"]).toBe(false);
   });
 
-  test("applies exactly the plan it made, with the environment's deploy role", () => {
-    const job = environment.jobs.deploy;
-    expect(job.environment).toBe("${{ inputs.github-environment }}");
-    expect(job.steps.find((s: any) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@")).with["role-to-assume"]).toBe("${{ vars.MEDICARE_HUB_DEPLOY_ROLE_ARN }}");
-    expect(runs(job)).toMatch(/terraform plan [^\n]*-out=plan.tfplan\n\s*terraform apply [^\n]*plan.tfplan/);
+  test("deploys dev, then prod only after dev, through the production environment's approval", () => {
+    expect(deploy.jobs.prod.needs).toEqual(["synth", "dev"]);
+    expect(deploy.jobs.dev.with).toMatchObject({ stack: "medicare-hub-dev", "github-environment": "dev", "plan-role-arn": "${{ vars.MEDICARE_HUB_DEV_PLAN_ROLE_ARN }}" });
+    expect(deploy.jobs.prod.with).toMatchObject({ stack: "medicare-hub-prod", "github-environment": "production", "plan-role-arn": "${{ vars.MEDICARE_HUB_PROD_PLAN_ROLE_ARN }}" });
+    for (const id of ["dev", "prod"]) expect(deploy.jobs[id].with["synth-artifact-id"]).toBe("${{ needs.synth.outputs.artifact-id }}");
   });
+
+  test("plans with the plan role outside any environment, and applies with the deploy role inside it", () => {
+    const role = (job: any) => stepsUsing(job, "aws-actions/configure-aws-credentials").map((s) => s.with["role-to-assume"]);
+    expect(environment.jobs.plan.environment).toBeUndefined();
+    expect(role(environment.jobs.plan)).toEqual(["${{ inputs.plan-role-arn }}"]);
+    expect(environment.jobs.apply.environment).toBe("${{ inputs.github-environment }}");
+    expect(role(environment.jobs.apply)).toEqual(["${{ vars.MEDICARE_HUB_DEPLOY_ROLE_ARN }}"]);
+  });
+
+  test("apply applies exactly the saved plan its own plan job uploaded in this run, after the summary", () => {
+    const { plan, apply, summary } = environment.jobs;
+    expect(apply.needs).toEqual(["plan", "summary"]);
+    expect(summary.needs).toBe("plan");
+
+    expect(runs(plan)).toMatch(/terraform plan [^\n]*-out=plan\.tfplan/);
+    const [, uploadStep] = /^\$\{\{ steps\.([\w-]+)\.outputs\.artifact-id \}\}$/.exec(plan.outputs["artifact-id"]) ?? [];
+    const upload = steps(plan).find((s) => s.id === uploadStep);
+    expect(action(upload)).toBe("actions/upload-artifact");
+    expect(upload.with.path.split("\n").filter(Boolean)).toEqual(expect.arrayContaining([expect.stringMatching(/\/plan\.tfplan$/)]));
+    expect(plan.outputs["plan-sha256"]).toBe("${{ steps.plan.outputs.sha256 }}");
+    expect(steps(plan).find((s) => s.id === "plan").run).toMatch(/sha256sum plan\.tfplan/);
+
+    const downloads = stepsUsing(apply, "actions/download-artifact");
+    expect(downloads.map((s) => s.with)).toEqual([{ "artifact-ids": "${{ needs.plan.outputs.artifact-id }}", path: "${{ runner.temp }}/plan" }]);
+    expect(runs(apply)).toMatch(/sha256sum --check --strict/);
+    expect(steps(apply).find((s) => /sha256sum --check/.test(s.run ?? "")).env.PLAN_SHA256).toBe("${{ needs.plan.outputs.plan-sha256 }}");
+    expect(runs(apply)).toMatch(/terraform init [^\n]*-lockfile=readonly\n\s*terraform apply [^\n]*plan\.tfplan$/m);
+    expect(runs(apply)).not.toMatch(/terraform plan|-auto-approve/);
+  });
+
+  test("the summary reviewers read before approving comes from a job without AWS credentials", () => {
+    const { summary } = environment.jobs;
+    expect(summary.permissions).toEqual({ contents: "read" });
+    expect(runs(summary)).toMatch(/plan:summary[\s\S]*GITHUB_STEP_SUMMARY/);
+  });
+});
+
+test("the workflows name the environments and files the roles' trust policies name (tools/ci-roles.ts)", () => {
+  const credentialed = (file: string) => Object.values<any>(workflow(file).jobs).filter((job) => holdsOidc(job) && !job.uses);
+  expect(credentialed(PLAN_WORKFLOW).map((job) => job.environment)).toEqual([PR_PLAN_ENVIRONMENT]);
+  expect(credentialed(DEPLOY_JOB_WORKFLOW).map((job) => job.environment)).toEqual([undefined, "${{ inputs.github-environment }}"]);
+  const deploy = workflow("deploy.yml");
+  expect(Object.fromEntries(["dev", "prod"].map((env) => [env, deploy.jobs[env].with["github-environment"]]))).toEqual(GITHUB_ENVIRONMENTS);
+  for (const env of ["dev", "prod"]) expect(deploy.jobs[env].uses).toBe(`./.github/workflows/${DEPLOY_JOB_WORKFLOW}`);
+  for (const file of FILES.filter((f) => ![PLAN_WORKFLOW, DEPLOY_JOB_WORKFLOW].includes(f))) expect({ file, credentialed: credentialed(file).length }).toEqual({ file, credentialed: 0 });
+});
+
+test("Dependabot keeps the pinned actions current", () => {
+  const config = parse(readFileSync(join(ROOT, ".github/dependabot.yml"), "utf8"));
+  expect(config.updates).toEqual(expect.arrayContaining([expect.objectContaining({ "package-ecosystem": "github-actions", directory: "/" })]));
 });

@@ -30,10 +30,12 @@ export interface Evaluation {
 
 /**
  * Context keys with a `:`-separated variable part (`kms:EncryptionContext:aws:logs:arn`) are dropped by
- * runSimulation's key filter in 0.1.173, which only matches `/`-separated variables (`aws:ResourceTag/Name`); such a
+ * runSimulation's key filter in 0.1.173, which only matches `/`-separated variables (`aws:ResourceTag/Name`); so are
+ * the `sub` and `aud` claims of an OIDC provider (`token.actions.githubusercontent.com:sub`), which the Service
+ * Authorization Reference does not list per provider although every web-identity trust policy tests them. Such a
  * request is validated by runSimulation and then evaluated with every key through runUnsafeSimulation.
  */
-const UNFILTERABLE_KEYS = /^kms:EncryptionContext:/i;
+const UNFILTERABLE_KEYS = /^(kms:EncryptionContext:|token\.actions\.githubusercontent\.com:(sub|aud)$)/i;
 
 export async function evaluate(request: ConcreteRequest): Promise<Evaluation> {
   const simulation: Simulation = {
@@ -64,7 +66,7 @@ export async function evaluate(request: ConcreteRequest): Promise<Evaluation> {
     },
     {},
   );
-  return { outcome, decidedBy: ["(evaluated with kms:EncryptionContext keys; see engine.ts)"] };
+  return { outcome, decidedBy: [`(evaluated with ${ignored.join(", ")}; see engine.ts)`] };
 }
 
 function decisive(analysis: any): string[] {

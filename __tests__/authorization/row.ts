@@ -5,7 +5,7 @@
  * and the test cannot say different things.
  */
 import type { ConcreteRequest, Outcome } from "./engine";
-import { managedPolicies, type Located, type NamedPolicy, type World } from "./world";
+import { managedPolicies, type Located, type NamedPolicy, type PolicyDocument, type World } from "./world";
 
 export type StackKind = "dev" | "prod" | "state";
 export const STACK_KINDS: readonly StackKind[] = ["dev", "prod", "state"];
@@ -74,6 +74,8 @@ export interface AuthorizationRow {
   readonly source: readonly Source[];
   /** Why the expected answer is the right one, when the source alone does not say it. */
   readonly why?: string;
+  /** The resource policy of a resource no stack creates (the CI roles' trust policies); otherwise the stacks' own. */
+  readonly resourcePolicy?: (scope: Scope) => PolicyDocument;
 }
 
 // ------------------------------------------------------------------------------------------------------------------
@@ -170,7 +172,7 @@ export function concreteRequest(row: AuthorizationRow, scope: Scope): ConcreteRe
     resourceAccount: resource === "*" ? scope.account : scope.world.resourceAccount(resource),
     context,
     identityPolicies: principal.identityPolicies,
-    resourcePolicy: resource === "*" ? undefined : scope.world.resourcePolicy(resource),
+    resourcePolicy: row.resourcePolicy ? row.resourcePolicy(scope) : resource === "*" ? undefined : scope.world.resourcePolicy(resource),
   };
 }
 

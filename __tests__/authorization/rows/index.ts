@@ -3,6 +3,7 @@ import type { AuthorizationRow } from "../row";
 import { ALERT_ROWS } from "./alerts";
 import { APP_ROWS } from "./app-instances";
 import { BACKUP_ROWS } from "./backup";
+import { CI_ROLE_ROWS } from "./ci-roles";
 import { LOGS_ROWS } from "./cloudwatch-logs";
 import { DATABASE_ROWS } from "./database";
 import { EBS_ROWS } from "./ebs-volumes";
@@ -24,4 +25,5 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...FIS_ROWS,
   ...DELIVERY_ROWS,
   ...STATE_ROWS,
+  ...CI_ROLE_ROWS,
 ];

@@ -21,6 +21,8 @@ export const SOURCES = {
   secretsKms: page("Secret encryption and decryption in AWS Secrets Manager", "https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html"),
   sessionLogging: page("Logging session data using Amazon CloudWatch Logs (AWS Systems Manager User Guide)", "https://docs.aws.amazon.com/systems-manager/latest/userguide/session-manager-logging-cwl.html"),
   backupConfusedDeputy: page("Cross-service confused deputy prevention (AWS Backup Developer Guide)", "https://docs.aws.amazon.com/aws-backup/latest/devguide/cross-service-confused-deputy-prevention.html"),
+  conditionOperators: page("IAM JSON policy elements: Condition operators (IAM User Guide)", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html"),
+  s3Backend: page("Using server-side encryption with AWS KMS keys (SSE-KMS): requiring it with bucket policies (Amazon S3 User Guide)", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html"),
   rdsIamAuth: page("Creating and using an IAM policy for IAM database access (Amazon RDS User Guide)", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html"),
   rdsSecrets: page("Password management with Amazon RDS and AWS Secrets Manager", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html"),
   rdsKms: page("AWS KMS key management (Amazon RDS User Guide)", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html"),
