@@ -125,12 +125,17 @@ export class StateBackendStack extends MediCareStack {
         {
           // Writes are encrypted with the state key: by the bucket default when a request names no encryption, and a
           // request naming another algorithm or another key is refused (the backend names the key by its alias).
+          // Null=false first: a negated operator is true for a missing key, which would refuse every write that names
+          // no encryption ("Condition operators", IAM User Guide), such as a lock file's if it is written without it.
           sid: "OnlyTheStateKeyEncryptsState",
           effect: "Deny",
           principals: [{ type: "*", identifiers: ["*"] }],
           actions: ["s3:PutObject"],
           resources: [`${bucketArn}/*`],
-          condition: [{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }],
+          condition: [
+            { test: "Null", variable: "s3:x-amz-server-side-encryption", values: ["false"] },
+            { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] },
+          ],
         },
         {
           sid: "OnlyTheStateKeyIsNamed",
@@ -139,8 +144,9 @@ export class StateBackendStack extends MediCareStack {
           actions: ["s3:PutObject"],
           resources: [`${bucketArn}/*`],
           condition: [
+            { test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["false"] },
             {
-              test: "StringNotEqualsIfExists",
+              test: "StringNotEquals",
               variable: "s3:x-amz-server-side-encryption-aws-kms-key-id",
               values: [stateKey.arn, stateKey.keyId, STATE_KEY_ALIAS, `arn:${partition}:kms:${config.region}:${config.accountId}:${STATE_KEY_ALIAS}`],
             },

@@ -112,9 +112,15 @@ describe("StateBackendStack", () => {
     expect(bySid.OnlyThisAccountsPrincipals).toMatchObject({ effect: "Deny", actions: ["s3:*"], condition: [{ test: "StringNotEquals", variable: "aws:PrincipalAccount", values: [CONFIG.accountId] }] });
     expect(bySid.NobodyDeletesStateVersions).toMatchObject({ effect: "Deny", actions: ["s3:DeleteObjectVersion"] });
     expect(bySid.NobodyDeletesStateVersions.condition).toBeUndefined();
-    expect(bySid.OnlyTheStateKeyEncryptsState.condition).toEqual([{ test: "StringNotEqualsIfExists", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] }]);
+    // Only a write that names another encryption is refused (Null=false: the header is there); one that names none gets
+    // the bucket default, the state key. A negated operator alone would refuse every write without the header.
+    expect(bySid.OnlyTheStateKeyEncryptsState.condition).toEqual([
+      { test: "Null", variable: "s3:x-amz-server-side-encryption", values: ["false"] },
+      { test: "StringNotEquals", variable: "s3:x-amz-server-side-encryption", values: ["aws:kms"] },
+    ]);
+    expect(bySid.OnlyTheStateKeyIsNamed.condition[0]).toEqual({ test: "Null", variable: "s3:x-amz-server-side-encryption-aws-kms-key-id", values: ["false"] });
     // The backend names the key by this alias (terraform-state-backend/backend.ts): it must be among the allowed values.
-    const allowedKeys: string[] = bySid.OnlyTheStateKeyIsNamed.condition[0].values;
+    const allowedKeys: string[] = bySid.OnlyTheStateKeyIsNamed.condition[1].values;
     expect(allowedKeys).toEqual(expect.arrayContaining([ref("aws_kms_key", "state-key", "arn"), "alias/medicare-hub-terraform-state"]));
   });
 
