@@ -98,6 +98,9 @@ export class VpcEndpoints extends Construct {
   }
 
   /**
+   * (An endpoint policy's principal is always "*"; the conditions name whose requests pass: "Control access to VPC
+   * endpoints using endpoint policies".)
+   *
    * S3 and DynamoDB through the gateway endpoints: only this account's principals, on this account's buckets and
    * tables (aws:ResourceAccount), plus reading the AWS-owned buckets of packages and agents. Uploading PHI to a bucket
    * of another account through the endpoint is refused; all same-region S3 traffic of the app tier takes it.
@@ -111,7 +114,7 @@ export class VpcEndpoints extends Construct {
       {
         sid: "ThisAccountsPrincipalsOnThisAccountsResources",
         effect: "Allow",
-        principals: [{ type: "AWS", identifiers: ["*"] }],
+        principals: [{ type: "*", identifiers: ["*"] }],
         actions: [`${service}:*`],
         resources: ["*"],
         condition: ours,
@@ -137,7 +140,7 @@ export class VpcEndpoints extends Construct {
         {
           sid: "ThisAccountsPrincipals",
           effect: "Allow",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
+          principals: [{ type: "*", identifiers: ["*"] }],
           actions: ["*"],
           resources: ["*"],
           condition: [{ test: "StringEquals", variable: "aws:PrincipalAccount", values: [props.accountId] }],

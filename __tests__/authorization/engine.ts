@@ -6,7 +6,7 @@
  * when the key policy has an Allow for the principal's account (`arn:aws:iam::<account>:root`); otherwise the key
  * policy must allow the principal itself. That is why requests always name the key's ARN, never `*`.
  */
-import { runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
+import { anonymousPrincipal, runSimulation, runUnsafeSimulation, type Simulation } from "@cloud-copilot/iam-simulate";
 import type { NamedPolicy, PolicyDocument } from "./world";
 
 export type Outcome = "Allowed" | "ImplicitlyDenied" | "ExplicitlyDenied";
@@ -20,6 +20,8 @@ export interface ConcreteRequest {
   readonly context: Readonly<Record<string, string | string[]>>;
   readonly identityPolicies: readonly NamedPolicy[];
   readonly resourcePolicy: PolicyDocument | undefined;
+  /** Policies of the VPC endpoints the request travels through (none for a request from outside the VPC). */
+  readonly endpointPolicies?: readonly NamedPolicy[];
 }
 
 export interface Evaluation {
@@ -40,15 +42,17 @@ const UNFILTERABLE_KEYS = /^(kms:EncryptionContext:|token\.actions\.githubuserco
 export async function evaluate(request: ConcreteRequest): Promise<Evaluation> {
   const simulation: Simulation = {
     request: {
-      principal: request.principal,
+      // An unsigned request: no identity, so no identity policies ("anonymous" is row.ts's ANONYMOUS).
+      principal: request.principal === "anonymous" ? anonymousPrincipal : request.principal,
       action: request.action,
       resource: { resource: request.resource, accountId: request.resourceAccount },
       contextVariables: { ...request.context },
     },
-    identityPolicies: request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
+    identityPolicies: request.principal === "anonymous" ? [] : request.identityPolicies.map((p) => ({ name: p.name, policy: p.policy })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
     ...(request.resourcePolicy ? { resourcePolicy: request.resourcePolicy } : {}),
+    ...(request.endpointPolicies?.length ? { vpcEndpointPolicies: request.endpointPolicies.map((p) => ({ name: p.name, policy: p.policy })) } : {}),
   };
   const result = await runSimulation(simulation, {});
   if (result.resultType === "error") throw new Error(`the simulator refused the request: ${JSON.stringify(result.errors, null, 1)}`);

@@ -76,6 +76,10 @@ export interface AuthorizationRow {
   readonly why?: string;
   /** The resource policy of a resource no stack creates (the CI roles' trust policies); otherwise the stacks' own. */
   readonly resourcePolicy?: (scope: Scope) => PolicyDocument;
+  /** The account owning a resource no stack creates (another account's bucket). @default - found from the stacks */
+  readonly resourceAccount?: Sym;
+  /** The VPC endpoint the request travels through: its policy is evaluated too. @default - none */
+  readonly throughEndpoint?: (scope: Scope) => Located;
 }
 
 // ------------------------------------------------------------------------------------------------------------------
@@ -123,6 +127,11 @@ export const service = (name: string): Principal => ({
   resolve: (s) => ({ arn: name.replace("<region>", s.region), identityPolicies: [] }),
 });
 
+/** Marks an unsigned request (the engine evaluates it as the simulator's anonymous principal). */
+export const ANONYMOUS = "anonymous";
+/** Whoever sends an unsigned request, such as dnf reading a public package repository. */
+export const anonymous = (label: string): Principal => ({ label, resolve: () => ({ arn: ANONYMOUS, identityPolicies: [] }) });
+
 /** A role no stack creates, with only the named AWS managed policies (none: no identity policy at all). */
 export const accountRole = (label: string, path: string, managed: readonly string[] = []): Principal => ({
   label,
@@ -169,11 +178,16 @@ export function concreteRequest(row: AuthorizationRow, scope: Scope): ConcreteRe
     principal: principal.arn,
     action: row.action,
     resource,
-    resourceAccount: resource === "*" ? scope.account : scope.world.resourceAccount(resource),
+    resourceAccount: row.resourceAccount ? row.resourceAccount.resolve(scope) : resource === "*" ? scope.account : scope.world.resourceAccount(resource),
     context,
     identityPolicies: principal.identityPolicies,
-    resourcePolicy: row.resourcePolicy ? row.resourcePolicy(scope) : resource === "*" ? undefined : scope.world.resourcePolicy(resource),
+    resourcePolicy: row.resourcePolicy ? row.resourcePolicy(scope) : resource === "*" || row.resourceAccount ? undefined : scope.world.resourcePolicy(resource),
+    endpointPolicies: row.throughEndpoint ? [endpointPolicy(row.throughEndpoint(scope), scope)] : [],
   };
+}
+
+function endpointPolicy(endpoint: Located, scope: Scope): NamedPolicy {
+  return { name: `${endpoint.address} policy`, policy: scope.world.policy(endpoint.stackId, endpoint.values.policy, `${endpoint.address}.policy`) };
 }
 
 export function satisfies(outcome: Outcome, expected: Expected): boolean {

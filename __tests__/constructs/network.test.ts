@@ -184,7 +184,8 @@ describe("network layer", () => {
       for (const endpoint of Object.values(resourcesOf(prod.tf, "aws_vpc_endpoint"))) {
         const statements: any[] = prod.tf.data?.aws_iam_policy_document[refName(endpoint.policy, "data.aws_iam_policy_document")].statement;
         const service = endpoint.service_name.split(".").pop();
-        const own = statements.find((st) => st.principals[0].type === "AWS");
+        const own = statements.find((st) => st.sid.startsWith("ThisAccountsPrincipals"));
+        expect(own.principals).toEqual([{ type: "*", identifiers: ["*"] }]);
         expect(own.condition).toContainEqual({ test: "StringEquals", variable: "aws:PrincipalAccount", values: [config.accountId] });
         if (endpoint.vpc_endpoint_type === "Gateway") {
           expect(own.condition).toContainEqual({ test: "StringEquals", variable: "aws:ResourceAccount", values: [config.accountId] });

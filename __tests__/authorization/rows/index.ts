@@ -11,6 +11,7 @@ import { FIS_ROWS } from "./failure-experiments";
 import { DELIVERY_ROWS } from "./log-delivery";
 import { NETWORK_ROWS } from "./network";
 import { SHARED_STORAGE_ROWS } from "./shared-storage";
+import { EGRESS_ROWS } from "./egress";
 import { STATE_ROWS } from "./state";
 
 export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
@@ -25,5 +26,6 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...FIS_ROWS,
   ...DELIVERY_ROWS,
   ...STATE_ROWS,
+  ...EGRESS_ROWS,
   ...CI_ROLE_ROWS,
 ];
