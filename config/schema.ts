@@ -272,10 +272,28 @@ export const EnvironmentSchema = z.strictObject({
     efsIoLimitPercent: wholeNumber(50, 100, "percent"),
     /** WAF blocked requests in 5 minutes above this: an attack, or a rule blocking real users. */
     wafBlockedRequestsPer5Minutes: wholeNumber(1, 1000000000, "requests"),
+    /**
+     * The availability objective of the user journey over 30 days, in percent: its error budget (100 - this) drives
+     * the multiwindow burn-rate alerts (page at 14.4x and 6x, ticket at 1x).
+     */
+    availabilitySloPercent: z
+      .number({ error: "must be a percentage from 90 to 99.99, such as 99.9" })
+      .min(90, { error: "must be a percentage from 90 to 99.99, such as 99.9" })
+      .max(99.99, { error: "must be a percentage from 90 to 99.99 (100 leaves no error budget to alert on)" }),
   }),
   alerts: z.strictObject({
     /** Where alarms are e-mailed; absent means alarms notify the SNS topic only. */
     email: z.email({ error: 'must be an e-mail address such as "oncall@example.org"' }).optional(),
+    /** Where tickets (business-hours alarms) are e-mailed. @default - `email` */
+    ticketEmail: z.email({ error: 'must be an e-mail address such as "platform-team@example.org"' }).optional(),
+    /**
+     * HTTPS endpoints of a paging service (PagerDuty, Opsgenie...), subscribed to the page topics of every region.
+     * @default - none
+     */
+    pageUrls: z
+      .array(pattern(/^https:\/\/[^\s]{4,2000}$/, 'must be an https:// URL of a paging service'), { error: "must be a list of https:// URLs" })
+      .max(5, { error: "must list at most 5 paging endpoints" })
+      .optional(),
   }),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;

@@ -247,6 +247,9 @@ export class MediCareHubStack extends MediCareStack {
       backupCopies: copyRegion !== undefined,
       usEast1,
       email: config.alerts.email,
+      ticketEmail: config.alerts.ticketEmail,
+      pageUrls: config.alerts.pageUrls,
+      availabilitySloPercent: config.alarms.availabilitySloPercent,
       preventDestroy: config.preventDestroy,
     });
 

@@ -1,5 +1,6 @@
 import { Fn, type TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
+import { CloudwatchCompositeAlarm } from "@cdktf/provider-aws/lib/cloudwatch-composite-alarm";
 import { CloudwatchDashboard } from "@cdktf/provider-aws/lib/cloudwatch-dashboard";
 import { CloudwatchEventRule } from "@cdktf/provider-aws/lib/cloudwatch-event-rule";
 import { CloudwatchEventTarget } from "@cdktf/provider-aws/lib/cloudwatch-event-target";
@@ -55,13 +56,34 @@ export interface MonitoringProps {
   readonly backupCopies?: boolean;
   /** us-east-1, where Route 53 health-check metrics live; its alarm and topic must be there too. */
   readonly usEast1: TerraformProvider;
-  /** Who is e-mailed. @default - alarms only notify the topics (subscribe a pager to them) */
+  /** Who is e-mailed for pages (and tickets, unless ticketEmail is set). @default - no e-mail */
   readonly email?: string;
+  /** Where tickets are e-mailed. @default - `email` */
+  readonly ticketEmail?: string;
+  /**
+   * HTTPS endpoints of a paging service (PagerDuty, Opsgenie and the like confirm SNS subscriptions themselves),
+   * subscribed to the page topics in every region. @default - none: pages are e-mails only
+   */
+  readonly pageUrls?: readonly string[];
+  /** The availability objective of the user journey (e.g. 99.9 % over 30 days): its error budget drives the burn-rate alarms. */
+  readonly availabilitySloPercent: number;
   /** `prevent_destroy` on the us-east-1 alerts key, like every other key of the environment. */
   readonly preventDestroy: boolean;
 }
 
+/**
+ * Who is told, and how: "page" wakes the on-call person (users are affected, or will be within the hour); "ticket" is
+ * worked in business hours (a trend, a capacity question, one failed replacement that healed).
+ */
+export type Severity = "page" | "ticket";
+
+/** Where each alarm's runbook lives: a section per alarm id (a test keeps one for every alarm). */
+export const RUNBOOK_DOC = "docs/runbooks.md";
+
 interface AlarmSpec {
+  readonly severity: Severity;
+  /** The runbook section, when it is another alarm's (a burn-rate window's is its pair's). @default - the alarm's id */
+  readonly runbook?: string;
   readonly description: string;
   readonly comparison: "GreaterThanThreshold" | "LessThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanOrEqualToThreshold";
   readonly threshold: number;
@@ -79,17 +101,20 @@ interface AlarmSpec {
  * low-storage events, which fire when storage autoscaling cannot keep up or has reached maxAllocatedStorageGib
  * ("Amazon RDS event categories and event messages": category "low storage").
  */
-export function eventPatterns(databaseIdentifier: string): Record<string, { description: string; pattern: object }> {
+export function eventPatterns(databaseIdentifier: string): Record<string, { severity: Severity; description: string; pattern: object }> {
   return {
     "backup-job-failed": {
+      severity: "ticket",
       description: "An AWS Backup job in this account and region failed, was aborted or expired: a recovery point is missing. Read the job's status message in AWS Backup.",
       pattern: { source: ["aws.backup"], "detail-type": ["Backup Job State Change"], detail: { state: ["FAILED", "ABORTED", "EXPIRED"] } },
     },
     "backup-copy-failed": {
+      severity: "ticket",
       description: "An AWS Backup copy job failed: the cross-region copy of a recovery point is missing.",
       pattern: { source: ["aws.backup"], "detail-type": ["Copy Job State Change"], detail: { state: ["FAILED"] } },
     },
     "database-low-storage": {
+      severity: "page",
       description: "The database reports low storage: autoscaling could not grow it or reached maxAllocatedStorageGib. Raise the maximum or free space now.",
       // Matched on the instance ARN's suffix: the event's SourceIdentifier is "rds:<id>" in AWS's example event.
       pattern: {
@@ -101,10 +126,22 @@ export function eventPatterns(databaseIdentifier: string): Record<string, { desc
   };
 }
 
-/** One metric of a metric-math alarm, at one-minute resolution. */
-function metric(id: string, namespace: string, metricName: string, stat: string, dimensions: Record<string, string>): CloudwatchMetricAlarmMetricQuery {
-  return { id, returnData: false, metric: { namespace, metricName, stat, period: 60, dimensions } };
+/** One metric of a metric-math alarm, at one-minute resolution unless a period is given. */
+function metric(id: string, namespace: string, metricName: string, stat: string, dimensions: Record<string, string>, period = 60): CloudwatchMetricAlarmMetricQuery {
+  return { id, returnData: false, metric: { namespace, metricName, stat, period, dimensions } };
 }
+
+/**
+ * Multiwindow, multi-burn-rate alerts on the availability SLO ("Alerting on SLOs", The Site Reliability Workbook,
+ * table 5-8): each fires when both its long and its short window burn the error budget faster than `burn` times the
+ * rate that would spend it exactly over the SLO period. The short window makes the alert reset soon after recovery.
+ * The workbook's ticket uses 3 days / 6 hours; CloudWatch alarm periods end at one day, so 1 day / 6 hours here.
+ */
+export const BURN_RATE_ALERTS = [
+  { id: "slo-fast-burn", severity: "page", burn: 14.4, longSeconds: 3600, shortSeconds: 300, meaning: "2 % of the 30-day error budget in one hour" },
+  { id: "slo-slow-burn", severity: "page", burn: 6, longSeconds: 21600, shortSeconds: 1800, meaning: "5 % of the 30-day error budget in six hours" },
+  { id: "slo-budget-burn", severity: "ticket", burn: 1, longSeconds: 86400, shortSeconds: 21600, meaning: "spending the budget as fast as it accrues, for a day" },
+] as const;
 
 /**
  * Alarms that reach a human: an encrypted SNS topic (e-mailed when configured) and, per layer, alarms whose
@@ -112,11 +149,17 @@ function metric(id: string, namespace: string, metricName: string, stat: string,
  * us-east-1, so that alarm has its own topic and key there.
  */
 export class Monitoring extends Construct {
+  /** The regional page topic: alarms and events that need a human now. */
   readonly topic: SnsTopic;
+  /** The us-east-1 page topic (Route 53 health-check metrics exist there only); the same humans subscribe. */
   readonly globalTopic: SnsTopic;
+  /** Tickets: worked in business hours. */
+  readonly ticketTopic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
   /** Alarms by id (e.g. "alb-5xx-rate"), for layers that act on them (failure experiments stop on them). */
   readonly alarmsById: Record<string, CloudwatchMetricAlarm> = {};
+  /** Composite alarms (the SLO burn-rate alerts): each notifies for its pair of window alarms. */
+  readonly compositeAlarms: CloudwatchCompositeAlarm[] = [];
   /** EventBridge rules that notify the alerts topic (failed backups, database low storage). */
   readonly eventRules: CloudwatchEventRule[] = [];
   private readonly environment: string;
@@ -129,18 +172,27 @@ export class Monitoring extends Construct {
     // holding a reference as invalid HCL, and the identifier is fixed by naming.ts anyway.
     const patterns = eventPatterns(databaseIdentifier(environment));
     if (!props.backupCopies) delete patterns["backup-copy-failed"];
-    this.eventRules = Object.entries(patterns).map(
-      ([ruleId, { description, pattern }]) =>
-        new CloudwatchEventRule(this, ruleId, {
-          name: resourceName(environment, ruleId),
-          description: `MediCare Hub ${environment}: ${description}`,
-          eventPattern: JSON.stringify(pattern),
-        }),
-    );
-    this.topic = this.alertsTopic("alerts", props, this.alertsKey("alerts-key", props, props.region), undefined, this.eventRules);
-    this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.alertsKey("alerts-us-east-1-key", props, "us-east-1", props.usEast1), props.usEast1);
+    const ruleSeverity = new Map<CloudwatchEventRule, Severity>();
+    this.eventRules = Object.entries(patterns).map(([ruleId, { severity, description, pattern }]) => {
+      const rule = new CloudwatchEventRule(this, ruleId, {
+        name: resourceName(environment, ruleId),
+        description: `[${severity.toUpperCase()}] MediCare Hub ${environment}: ${description} Runbook: ${RUNBOOK_DOC}#${ruleId}`,
+        eventPattern: JSON.stringify(pattern),
+        tags: { Severity: severity, Runbook: `${RUNBOOK_DOC}#${ruleId}` },
+      });
+      ruleSeverity.set(rule, severity);
+      return rule;
+    });
+    const rulesOf = (severity: Severity) => this.eventRules.filter((rule) => ruleSeverity.get(rule) === severity);
+    const pages = [...(props.email ? [{ protocol: "email", endpoint: props.email }] : []), ...(props.pageUrls ?? []).map((endpoint) => ({ protocol: "https", endpoint }))];
+    const alertsKey = this.alertsKey("alerts-key", props, props.region);
+    this.topic = this.alertsTopic("alerts", props, alertsKey, pages, undefined, rulesOf("page"));
+    this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.alertsKey("alerts-us-east-1-key", props, "us-east-1", props.usEast1), pages, props.usEast1);
+    const ticketEmail = props.ticketEmail ?? props.email;
+    this.ticketTopic = this.alertsTopic("tickets", props, alertsKey, ticketEmail ? [{ protocol: "email", endpoint: ticketEmail }] : [], undefined, rulesOf("ticket"));
     for (const rule of this.eventRules) {
-      new CloudwatchEventTarget(this, `${rule.node.id}-to-alerts`, { rule: rule.name, arn: this.topic.arn });
+      const topic = ruleSeverity.get(rule) === "page" ? this.topic : this.ticketTopic;
+      new CloudwatchEventTarget(this, `${rule.node.id}-to-alerts`, { rule: rule.name, arn: topic.arn });
     }
 
     const alb = { LoadBalancer: r.loadBalancerArnSuffix };
@@ -157,31 +209,37 @@ export class Monitoring extends Construct {
     ];
 
     this.alarm("alb-5xx-rate", {
+      severity: "page",
       description: `More than ${t.http5xxRatePercent}% of requests fail at the load balancer (no healthy target, or it cannot reach one). Check target health and the app tier's instances first.`,
       query: rate("HTTPCode_ELB_5XX_Count", "ELB 5xx %"),
       comparison: "GreaterThanThreshold", threshold: t.http5xxRatePercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
     this.alarm("target-5xx-rate", {
+      severity: "page",
       description: `More than ${t.http5xxRatePercent}% of requests fail in the app. Check the app logs (/medicare-hub/${environment}/app) and the last deploy; roll back through instance refresh if it started then.`,
       query: rate("HTTPCode_Target_5XX_Count", "Target 5xx %"),
       comparison: "GreaterThanThreshold", threshold: t.http5xxRatePercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
     this.alarm("unhealthy-hosts", {
+      severity: "ticket",
       description: "An instance fails its /health check. The Auto Scaling Group replaces it on its own; if this stays in alarm, replacements fail too: read their bootstrap logs.",
       metric: { namespace: "AWS/ApplicationELB", name: "UnHealthyHostCount", stat: "Maximum", dimensions: targets },
       comparison: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "notBreaching",
     });
     this.alarm("healthy-hosts-below-minimum", {
+      severity: "page",
       description: `Fewer than ${props.minCapacity} healthy instances (the group's minimum): an AZ may be lost, or replacements keep failing. Check the group's activity history.`,
       metric: { namespace: "AWS/ApplicationELB", name: "HealthyHostCount", stat: "Minimum", dimensions: targets },
       comparison: "LessThanThreshold", threshold: props.minCapacity, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "breaching",
     });
     this.alarm("p99-latency", {
+      severity: "ticket",
       description: `The slowest 1% of requests take over ${t.p99LatencyMilliseconds} ms. Check database load (CPU, connections) and whether the group is scaling out.`,
       metric: { namespace: "AWS/ApplicationELB", name: "TargetResponseTime", stat: "p99", dimensions: alb },
       comparison: "GreaterThanThreshold", threshold: t.p99LatencyMilliseconds / 1000, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
     this.alarm("in-service-below-minimum", {
+      severity: "page",
       description: `Fewer than ${props.minCapacity} instances in service in the Auto Scaling Group. Check its activity history for failed launches (capacity, quotas, AMI, bootstrap).`,
       metric: { namespace: "AWS/AutoScaling", name: "GroupInServiceInstances", stat: "Minimum", dimensions: { AutoScalingGroupName: r.autoScalingGroupName } },
       comparison: "LessThanThreshold", threshold: props.minCapacity, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "breaching",
@@ -189,41 +247,96 @@ export class Monitoring extends Construct {
 
     const db = { DBInstanceIdentifier: r.databaseIdentifier };
     this.alarm("database-cpu", {
+      severity: "ticket",
       description: `Database CPU above ${t.databaseCpuPercent}% for 15 minutes. Look at Performance Insights for the top statements; scale the instance class if the load is real.`,
       metric: { namespace: "AWS/RDS", name: "CPUUtilization", stat: "Average", dimensions: db, period: 300 },
       comparison: "GreaterThanThreshold", threshold: t.databaseCpuPercent, evaluationPeriods: 3, treatMissingData: "missing",
     });
     this.alarm("database-free-storage", {
+      severity: "page",
       description: `Less than ${t.databaseFreeStoragePercent}% of the database's initial storage is free (a floor: storage autoscales, and the database-low-storage event pages when it cannot). Check it has not reached maxAllocatedStorageGib.`,
       metric: { namespace: "AWS/RDS", name: "FreeStorageSpace", stat: "Minimum", dimensions: db, period: 300 },
       comparison: "LessThanThreshold", threshold: Math.round(props.databaseAllocatedStorageGib * 2 ** 30 * (t.databaseFreeStoragePercent / 100)),
       evaluationPeriods: 2, treatMissingData: "breaching",
     });
     this.alarm("database-freeable-memory", {
+      severity: "ticket",
       description: `Less than ${t.databaseFreeableMemoryMib} MiB of database memory is free: queries will spill to disk and slow down. Check connections and Performance Insights; consider a larger class.`,
       metric: { namespace: "AWS/RDS", name: "FreeableMemory", stat: "Minimum", dimensions: db, period: 300 },
       comparison: "LessThanThreshold", threshold: t.databaseFreeableMemoryMib * 2 ** 20, evaluationPeriods: 3, treatMissingData: "breaching",
     });
     this.alarm("database-connections", {
+      severity: "ticket",
       description: `More than ${t.databaseConnections} database connections: a connection leak or a scale-out storm. Check the app's pool settings and instance count.`,
       metric: { namespace: "AWS/RDS", name: "DatabaseConnections", stat: "Maximum", dimensions: db },
       comparison: "GreaterThanThreshold", threshold: t.databaseConnections, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "missing",
     });
     this.alarm("efs-io-limit", {
+      severity: "ticket",
       description: `The shared file system is at ${t.efsIoLimitPercent}% of its I/O limit: file operations will slow down. Check which instances drive the I/O.`,
       metric: { namespace: "AWS/EFS", name: "PercentIOLimit", stat: "Maximum", dimensions: { FileSystemId: r.fileSystemId } },
       comparison: "GreaterThanThreshold", threshold: t.efsIoLimitPercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
     if (r.webAclName) {
       this.alarm("waf-blocked-spike", {
+      severity: "ticket",
         description: `WAF blocked more than ${t.wafBlockedRequestsPer5Minutes} requests in 5 minutes: an attack, or a rule blocking real users. Read the sampled requests of the web ACL.`,
         metric: { namespace: "AWS/WAFV2", name: "BlockedRequests", stat: "Sum", dimensions: { WebACL: r.webAclName, Region: props.region, Rule: "ALL" }, period: 300 },
         comparison: "GreaterThanThreshold", threshold: t.wafBlockedRequestsPer5Minutes, evaluationPeriods: 1, treatMissingData: "notBreaching",
       });
     }
+    // The availability SLI of the user journey: requests answered 5xx by the load balancer (no target, none reachable)
+    // or by the app, over every request, the no-target ones included (see the rate above).
+    const budget = 1 - props.availabilitySloPercent / 100;
+    const sli = (period: number, label: string): CloudwatchMetricAlarmMetricQuery[] => [
+      metric("elb", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", "Sum", alb, period),
+      metric("target", "AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", "Sum", targets, period),
+      metric("requests", "AWS/ApplicationELB", "RequestCount", "Sum", alb, period),
+      { id: "bad", expression: "FILL(elb, 0) + FILL(target, 0)", label: "failed requests", returnData: false },
+      { id: "total", expression: "FILL(requests, 0) + FILL(elb, 0)", label: "requests", returnData: false },
+      { id: "ratio", expression: "IF(total > 0, bad / total, 0)", label, returnData: true },
+    ];
+    for (const burn of BURN_RATE_ALERTS) {
+      const windows = [
+        ["long", burn.longSeconds],
+        ["short", burn.shortSeconds],
+      ] as const;
+      const children = windows.map(([which, seconds]) =>
+        this.alarm(
+          `${burn.id}-${which}`,
+          {
+            severity: burn.severity,
+            runbook: burn.id,
+            description: `The share of failed requests over ${seconds / 60} minutes exceeds ${burn.burn} x the error budget of the ${props.availabilitySloPercent} % SLO (one window of ${burn.id}).`,
+            query: sli(seconds, `failed share, ${seconds / 60} min`),
+            comparison: "GreaterThanThreshold",
+            threshold: burn.burn * budget,
+            evaluationPeriods: 1,
+            treatMissingData: "notBreaching",
+          },
+          undefined,
+          undefined,
+          false,
+        ),
+      );
+      const target = burn.severity === "page" ? this.topic : this.ticketTopic;
+      // Names, not references, in the rule: a reference inside the rule string is written as invalid HCL by cdktf 0.21.
+      const composite = new CloudwatchCompositeAlarm(this, burn.id, {
+        alarmName: resourceName(environment, burn.id),
+        alarmDescription: `[${burn.severity.toUpperCase()}] The availability SLO (${props.availabilitySloPercent} %) is burning ${burn.burn}x too fast: ${burn.meaning}. Users are seeing errors: follow the 5xx alarms to the failing layer. Runbook: ${RUNBOOK_DOC}#${burn.id}`,
+        alarmRule: windows.map(([which]) => `ALARM("${resourceName(environment, `${burn.id}-${which}`)}")`).join(" AND "),
+        alarmActions: [target.arn],
+        okActions: [target.arn],
+        tags: { Severity: burn.severity, Runbook: `${RUNBOOK_DOC}#${burn.id}` },
+        dependsOn: children,
+      });
+      this.compositeAlarms.push(composite);
+    }
+
     this.alarm(
       "route53-health-check",
       {
+        severity: "page",
         description: "Route 53 sees the load balancer as unhealthy from the internet: DNS is failing over to the maintenance page (when configured). Check the load balancer and its targets.",
         metric: { namespace: "AWS/Route53", name: "HealthCheckStatus", stat: "Minimum", dimensions: { HealthCheckId: r.healthCheckId } },
         comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 2, treatMissingData: "breaching",
@@ -238,7 +351,9 @@ export class Monitoring extends Construct {
     });
   }
 
-  private alarm(id: string, spec: AlarmSpec, topic: SnsTopic = this.topic, provider?: TerraformProvider): CloudwatchMetricAlarm {
+  private alarm(id: string, spec: AlarmSpec, topic?: SnsTopic, provider?: TerraformProvider, notify = true): CloudwatchMetricAlarm {
+    const target = topic ?? (spec.severity === "page" ? this.topic : this.ticketTopic);
+    const runbook = `${RUNBOOK_DOC}#${spec.runbook ?? id}`;
     const metricProps = spec.metric
       ? {
           namespace: spec.metric.namespace,
@@ -251,14 +366,16 @@ export class Monitoring extends Construct {
     const alarm = new CloudwatchMetricAlarm(this, id, {
       provider,
       alarmName: resourceName(this.environment, id),
-      alarmDescription: spec.description,
+      alarmDescription: `[${spec.severity.toUpperCase()}] ${spec.description} Runbook: ${runbook}`,
       comparisonOperator: spec.comparison,
       threshold: spec.threshold,
       evaluationPeriods: spec.evaluationPeriods,
       datapointsToAlarm: spec.datapointsToAlarm,
       treatMissingData: spec.treatMissingData,
-      alarmActions: [topic.arn],
-      okActions: [topic.arn],
+      // A window of a burn-rate pair notifies nobody itself: its composite alarm does (guardrail MH-OBS-1 follows it).
+      alarmActions: notify ? [target.arn] : undefined,
+      okActions: notify ? [target.arn] : undefined,
+      tags: { Severity: spec.severity, Runbook: runbook },
       ...metricProps,
     });
     this.alarms.push(alarm);
@@ -266,7 +383,14 @@ export class Monitoring extends Construct {
     return alarm;
   }
 
-  private alertsTopic(id: string, props: MonitoringProps, key: KmsKeyRef, provider?: TerraformProvider, rules: readonly CloudwatchEventRule[] = []): SnsTopic {
+  private alertsTopic(
+    id: string,
+    props: MonitoringProps,
+    key: KmsKeyRef,
+    subscriptions: readonly { protocol: string; endpoint: string }[],
+    provider?: TerraformProvider,
+    rules: readonly CloudwatchEventRule[] = [],
+  ): SnsTopic {
     const topic = new SnsTopic(this, id, { provider, name: resourceName(props.environment, id), kmsMasterKeyId: key.arn });
     const policy = new DataAwsIamPolicyDocument(this, `${id}-policy-document`, {
       provider,
@@ -302,9 +426,11 @@ export class Monitoring extends Construct {
       ],
     });
     new SnsTopicPolicy(this, `${id}-policy`, { provider, arn: topic.arn, policy: policy.json });
-    if (props.email) {
-      new SnsTopicSubscription(this, `${id}-email`, { provider, topicArn: topic.arn, protocol: "email", endpoint: props.email });
-    }
+    subscriptions.forEach(({ protocol, endpoint }, i) => {
+      // The first e-mail keeps its original id: renaming it would drop and re-request a confirmed subscription.
+      const subscriptionId = protocol === "email" ? `${id}-email` : `${id}-${protocol}-${i}`;
+      new SnsTopicSubscription(this, subscriptionId, { provider, topicArn: topic.arn, protocol, endpoint });
+    });
     return topic;
   }
 

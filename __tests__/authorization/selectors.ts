@@ -92,11 +92,11 @@ export function restoreRole(s: Scope): Located {
 
 // --- monitoring ----------------------------------------------------------------------------------------------------
 
-/** The topic alarms notify in `region` (`us-east-1` for the Route 53 health-check alarm). */
-export function alertsTopic(s: Scope, region: "stack" | "us-east-1"): Located {
+/** The topic the page-severity alarms notify in `region` (`us-east-1` for the Route 53 health-check alarm). */
+export function alertsTopic(s: Scope, region: "stack" | "us-east-1", severity: "page" | "ticket" = "page"): Located {
   const want = region === "stack" ? s.region : region;
   const topics = new Map<string, Located>();
-  for (const alarm of s.world.resources(s.stackId, "aws_cloudwatch_metric_alarm")) {
+  for (const alarm of s.world.resources(s.stackId, "aws_cloudwatch_metric_alarm").filter((a) => a.values.tags?.Severity === severity)) {
     for (const action of alarm.values.alarm_actions ?? []) {
       const topic = s.world.referenced(s.stackId, action, "aws_sns_topic");
       if (topic && topic.region === want) topics.set(topic.name, topic);
@@ -109,8 +109,8 @@ export function alertsTopic(s: Scope, region: "stack" | "us-east-1"): Located {
 export const topicKey = (s: Scope, region: "stack" | "us-east-1") => follow(s, alertsTopic(s, region).values.kms_master_key_id, "aws_kms_key");
 
 /** An alarm that publishes to the topic: the aws:SourceArn CloudWatch sends. */
-export function alarmOf(s: Scope, region: "stack" | "us-east-1"): Located {
-  const topic = alertsTopic(s, region);
+export function alarmOf(s: Scope, region: "stack" | "us-east-1", severity: "page" | "ticket" = "page"): Located {
+  const topic = alertsTopic(s, region, severity);
   const alarm = s.world
     .resources(s.stackId, "aws_cloudwatch_metric_alarm")
     .find((a) => (a.values.alarm_actions ?? []).some((v: unknown) => s.world.referenced(s.stackId, v, "aws_sns_topic")?.name === topic.name));
@@ -118,17 +118,20 @@ export function alarmOf(s: Scope, region: "stack" | "us-east-1"): Located {
   return alarm;
 }
 
-/** The EventBridge rule whose target is the regional alerts topic and whose pattern has `source` (e.g. aws.backup). */
-export function eventRuleNotifying(s: Scope, source: string): Located {
-  const topic = alertsTopic(s, "stack");
-  const rules = s.world
-    .resources(s.stackId, "aws_cloudwatch_event_target")
-    .filter((t) => s.world.referenced(s.stackId, t.values.arn, "aws_sns_topic")?.name === topic.name)
-    .map((t) => follow(s, t.values.rule, "aws_cloudwatch_event_rule"))
-    .filter((rule) => JSON.parse(String(rule.values.event_pattern)).source?.includes(source));
-  if (rules.length === 0) throw new Error(`${s.stackId}: no ${source} event rule notifies ${topic.address}`);
-  return rules[0];
+/** The tickets topic: the one the ticket-severity alarms notify. */
+export const ticketTopic = (s: Scope) => alertsTopic(s, "stack", "ticket");
+
+/** The EventBridge target of the rule whose pattern has `source` (e.g. aws.backup), and the topic it delivers to. */
+function eventTarget(s: Scope, source: string): { rule: Located; topic: Located } {
+  for (const target of s.world.resources(s.stackId, "aws_cloudwatch_event_target")) {
+    const rule = follow(s, target.values.rule, "aws_cloudwatch_event_rule");
+    const topic = s.world.referenced(s.stackId, target.values.arn, "aws_sns_topic");
+    if (topic && JSON.parse(String(rule.values.event_pattern)).source?.includes(source)) return { rule, topic };
+  }
+  throw new Error(`${s.stackId}: no ${source} event rule delivers to a topic`);
 }
+export const eventRuleNotifying = (s: Scope, source: string) => eventTarget(s, source).rule;
+export const eventTopic = (s: Scope, source: string) => eventTarget(s, source).topic;
 
 // --- network -------------------------------------------------------------------------------------------------------
 

@@ -40,3 +40,49 @@ describe("the load balancer's 5xx alarm (prod), evaluated", () => {
     expect(alarmState(alarm("medicare-hub-prod-healthy-hosts-below-minimum"), { HealthyHostCount: every(undefined) }, MINUTES)).toBe("ALARM");
   });
 });
+
+describe("SLO burn-rate alerts (prod), evaluated: fire at the workbook's thresholds and not below", () => {
+  let tf: TerraformJson;
+  const slo = DEFAULT_CONFIG.environments.prod.alarms.availabilitySloPercent;
+  const budget = 1 - slo / 100;
+  beforeAll(() => {
+    tf = readStackJson(synthApp(), environmentStackId("prod"));
+  });
+  const byName = (name: string) => Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).find((a) => a.alarm_name === name);
+  /** One window's datapoint: `requests` answered, a `failedShare` of them 5xx by the app. */
+  const window = (failedShare: number, requests = 100000) => ({
+    RequestCount: [requests],
+    HTTPCode_Target_5XX_Count: [failedShare * requests],
+    HTTPCode_ELB_5XX_Count: [0],
+  });
+  /** A composite AND of its windows: the rule names both; each window is evaluated on its own datapoint. */
+  const composite = (id: string, longShare: number, shortShare: number) => {
+    const rule: string = Object.values(resourcesOf(tf, "aws_cloudwatch_composite_alarm")).find((c) => c.alarm_name === `medicare-hub-prod-${id}`).alarm_rule;
+    expect(rule).toBe(`ALARM("medicare-hub-prod-${id}-long") AND ALARM("medicare-hub-prod-${id}-short")`);
+    const long = alarmState(byName(`medicare-hub-prod-${id}-long`), window(longShare), 1);
+    const short = alarmState(byName(`medicare-hub-prod-${id}-short`), window(shortShare), 1);
+    return long === "ALARM" && short === "ALARM" ? "ALARM" : "OK";
+  };
+
+  test.each([
+    ["slo-fast-burn", 14.4],
+    ["slo-slow-burn", 6],
+    ["slo-budget-burn", 1],
+  ])("%s fires at %sx the error budget in both windows, not just below it, nor on one window alone", (id, burn) => {
+    expect(composite(id, burn * budget * 1.05, burn * budget * 1.05)).toBe("ALARM");
+    expect(composite(id, burn * budget * 0.95, burn * budget * 1.05)).toBe("OK");
+    expect(composite(id, burn * budget * 1.05, burn * budget * 0.95)).toBe("OK");
+  });
+
+  test("the no-target outage burns the budget: every window sees 100 % failed", () => {
+    const outage = { RequestCount: [undefined], HTTPCode_ELB_5XX_Count: [5000], HTTPCode_Target_5XX_Count: [undefined] };
+    for (const id of ["slo-fast-burn", "slo-slow-burn", "slo-budget-burn"]) {
+      for (const which of ["long", "short"]) expect(alarmState(byName(`medicare-hub-prod-${id}-${which}`), outage, 1)).toBe("ALARM");
+    }
+  });
+
+  test("a steady 4.9 % error rate, under the 5 % rate alarm, still pages through the burn rate", () => {
+    expect(composite("slo-fast-burn", 0.049, 0.049)).toBe("ALARM");
+    expect(alarmState(byName("medicare-hub-prod-target-5xx-rate"), { RequestCount: Array(5).fill(1000), HTTPCode_Target_5XX_Count: Array(5).fill(49) }, 5)).toBe("OK");
+  });
+});

@@ -2,6 +2,8 @@
  * DNS routing and observability of the synthesized stacks: DNS stops sending users to a dead endpoint, and every
  * alarm reaches a human.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
@@ -115,16 +117,58 @@ describe("DNS routing and monitoring", () => {
       alarms = Object.entries(resourcesOf(tf, "aws_cloudwatch_metric_alarm"));
     });
 
-    test("alerts go to SNS topics encrypted with customer keys, e-mailed to the configured address", () => {
+    test("three topics, encrypted with customer keys: pages in both regions and tickets, each e-mailed to the on-call address", () => {
       const topics = resourcesOf(tf, "aws_sns_topic");
-      expect(Object.keys(topics).length).toBe(2);
+      expect(Object.values(topics).map((t) => t.name).sort()).toEqual([`medicare-hub-${env}-alerts`, `medicare-hub-${env}-alerts-us-east-1`, `medicare-hub-${env}-tickets`]);
       for (const topic of Object.values(topics)) expect(refName(topic.kms_master_key_id, "aws_kms_key")).toBeDefined();
       const subscriptions = Object.values(resourcesOf(tf, "aws_sns_topic_subscription"));
       expect(subscriptions.map((s) => s.endpoint)).toEqual(Object.keys(topics).map(() => config.alerts.email));
       for (const subscription of subscriptions) expect(subscription.protocol).toBe("email");
     });
 
-    test("failed backup and copy jobs and the database's low-storage events reach the regional alerts topic", () => {
+    test("every alarm has a severity and a runbook section; pages reach the page topic of their region, tickets the tickets topic", () => {
+      const topics = resourcesOf(tf, "aws_sns_topic");
+      const runbooks = readFileSync(join(__dirname, "..", "..", "docs", "runbooks.md"), "utf8");
+      const composites = Object.values(resourcesOf(tf, "aws_cloudwatch_composite_alarm"));
+      for (const alarm of [...alarms.map(([, a]) => a), ...composites, ...Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule"))]) {
+        expect(["page", "ticket"]).toContain(alarm.tags.Severity);
+        const [doc, anchor] = alarm.tags.Runbook.split("#");
+        expect(doc).toBe("docs/runbooks.md");
+        expect(runbooks).toContain(`\n## ${anchor}\n**${alarm.tags.Severity}`);
+        for (const action of alarm.alarm_actions ?? []) {
+          const topic = topics[refName(action, "aws_sns_topic")];
+          expect(topic.name).toBe(alarm.tags.Severity === "ticket" ? `medicare-hub-${env}-tickets` : topic.provider ? `medicare-hub-${env}-alerts-us-east-1` : `medicare-hub-${env}-alerts`);
+        }
+      }
+      // Users affected: a page. A routine replacement (one unhealthy target for a while) is a ticket.
+      const severity = (name: string) => alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-${name}`)?.[1].tags.Severity;
+      expect([severity("alb-5xx-rate"), severity("healthy-hosts-below-minimum"), severity("route53-health-check"), severity("unhealthy-hosts")]).toEqual(["page", "page", "page", "ticket"]);
+    });
+
+    test("SLO burn-rate alerts: 14.4x over 1 h and 5 min, 6x over 6 h and 30 min page; 1x over a day and 6 h is a ticket", () => {
+      const budget = 1 - config.alarms.availabilitySloPercent / 100;
+      const composites = Object.values(resourcesOf(tf, "aws_cloudwatch_composite_alarm"));
+      const byName = Object.fromEntries(alarms.map(([, a]) => [a.alarm_name, a]));
+      const expected = [
+        ["slo-fast-burn", 14.4, 3600, 300, "page"],
+        ["slo-slow-burn", 6, 21600, 1800, "page"],
+        ["slo-budget-burn", 1, 86400, 21600, "ticket"],
+      ] as const;
+      expect(composites.map((c) => c.alarm_name).sort()).toEqual(expected.map(([id]) => `medicare-hub-${env}-${id}`).sort());
+      for (const [id, burn, long, short, severity] of expected) {
+        const composite = composites.find((c) => c.alarm_name === `medicare-hub-${env}-${id}`);
+        expect(composite.alarm_rule).toBe(`ALARM("medicare-hub-${env}-${id}-long") AND ALARM("medicare-hub-${env}-${id}-short")`);
+        expect(composite.tags.Severity).toBe(severity);
+        for (const [which, seconds] of [["long", long], ["short", short]] as const) {
+          const window = byName[`medicare-hub-${env}-${id}-${which}`];
+          expect(window.threshold).toBeCloseTo(burn * budget, 10);
+          expect(window.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric.period)).toEqual([seconds, seconds, seconds]);
+          expect(window.alarm_actions).toBeUndefined();
+        }
+      }
+    });
+
+    test("failed backup jobs (ticket) and the database's low-storage events (page) reach their topics through EventBridge", () => {
       const rules = resourcesOf(tf, "aws_cloudwatch_event_rule");
       const patterns = Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
       const sources = Object.values(patterns).map((p: any) => `${p.source[0]} ${p["detail-type"][0]}`).sort();
@@ -139,17 +183,25 @@ describe("DNS routing and monitoring", () => {
       const backup: any = Object.values(patterns).find((p: any) => p["detail-type"][0] === "Backup Job State Change");
       expect(backup.detail.state).toEqual(["FAILED", "ABORTED", "EXPIRED"]);
 
-      const [regionalTopic] = Object.entries(resourcesOf(tf, "aws_sns_topic")).find(([, t]) => !t.provider) as [string, any];
+      // Low storage pages; a failed backup is a ticket. Each topic lets EventBridge publish for its own rules only.
+      const topics = resourcesOf(tf, "aws_sns_topic");
+      const topicOfName = (name: string) => Object.keys(topics).find((key) => topics[key].name === name) as string;
       const targets = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target"));
       expect(targets.map((t) => refName(t.rule, "aws_cloudwatch_event_rule")).sort()).toEqual(Object.keys(rules).sort());
-      for (const target of targets) expect(refName(target.arn, "aws_sns_topic")).toBe(regionalTopic);
-
-      // The topic lets EventBridge publish for these rules only; the topic's key lets EventBridge encrypt.
-      const topicPolicy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === regionalTopic);
+      const deliveredTo = (ruleName: string) => refName(targets.find((t) => refName(t.rule, "aws_cloudwatch_event_rule") === ruleName).arn, "aws_sns_topic");
+      for (const [name, rule] of Object.entries(rules)) {
+        const topic = deliveredTo(name);
+        expect(topic).toBe(topicOfName(rule.tags.Severity === "page" ? `medicare-hub-${env}-alerts` : `medicare-hub-${env}-tickets`));
+        const topicPolicy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === topic);
+        const statements: any[] = tf.data?.aws_iam_policy_document[refName(topicPolicy.policy, "data.aws_iam_policy_document")].statement;
+        const events = statements.find((st) => st.principals[0].identifiers[0] === "events.amazonaws.com");
+        expect(events.condition[0]).toMatchObject({ test: "ArnEquals", variable: "aws:SourceArn" });
+        expect(events.condition[0].values).toContain(`\${aws_cloudwatch_event_rule.${name}.arn}`);
+      }
+      expect(Object.values(rules).find((r) => JSON.parse(r.event_pattern).source[0] === "aws.rds").tags.Severity).toBe("page");
+      const pageTopic = topicOfName(`medicare-hub-${env}-alerts`);
+      const topicPolicy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === pageTopic);
       const statements: any[] = tf.data?.aws_iam_policy_document[refName(topicPolicy.policy, "data.aws_iam_policy_document")].statement;
-      const events = statements.find((st) => st.principals[0].identifiers[0] === "events.amazonaws.com");
-      expect(events.condition).toEqual([{ test: "ArnEquals", variable: "aws:SourceArn", values: expect.any(Array) }]);
-      expect([...events.condition[0].values].sort()).toEqual(Object.keys(rules).map((name) => `\${aws_cloudwatch_event_rule.${name}.arn}`).sort());
       const alarmsStatement = statements.find((st) => st.principals[0].identifiers[0] === "cloudwatch.amazonaws.com");
       expect(alarmsStatement.condition.map((c: any) => c.variable)).toEqual(["aws:SourceAccount", "aws:SourceArn"]);
     });
@@ -174,10 +226,11 @@ describe("DNS routing and monitoring", () => {
       }
     });
 
-    test("every alarm notifies a topic in its own region on alarm and on recovery, and says what to do", () => {
+    test("every alarm notifies a topic in its own region on alarm and on recovery (a burn-rate window through its composite), and says what to do", () => {
       const topics = resourcesOf(tf, "aws_sns_topic");
       expect(alarms.length).toBeGreaterThanOrEqual(12);
       for (const [, alarm] of alarms) {
+        if (/-(long|short)$/.test(alarm.alarm_name)) continue;
         expect(alarm.alarm_actions).toHaveLength(1);
         expect(alarm.ok_actions).toEqual(alarm.alarm_actions);
         const topic = topics[refName(alarm.alarm_actions[0], "aws_sns_topic")];
@@ -208,7 +261,7 @@ describe("DNS routing and monitoring", () => {
       expect(byMetric("UnHealthyHostCount")).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 0 });
       expect(byMetric("TargetResponseTime")).toMatchObject({ extended_statistic: "p99", threshold: config.alarms.p99LatencyMilliseconds / 1000 });
       expect(byMetric("CPUUtilization")).toMatchObject({ threshold: config.alarms.databaseCpuPercent });
-      const rates = alarms.filter(([, a]) => a.metric_query).map(([, a]) => a);
+      const rates = alarms.filter(([, a]) => a.metric_query && !/-(long|short)$/.test(a.alarm_name)).map(([, a]) => a);
       expect(rates).toHaveLength(2);
       for (const rate of rates) expect(rate.threshold).toBe(config.alarms.http5xxRatePercent);
     });

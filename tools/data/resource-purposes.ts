@@ -9,6 +9,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   aws_backup_vault: "encrypted store of recovery points",
   aws_cloudfront_distribution: "serves the maintenance page during DNS failover",
   aws_cloudfront_origin_access_control: "lets only CloudFront read the maintenance bucket",
+  aws_cloudwatch_composite_alarm: "SLO burn-rate alert: pages or tickets when both its windows burn too fast",
   aws_cloudwatch_dashboard: "overview of every layer's signals",
   aws_cloudwatch_event_rule: "events that page: failed backup jobs, database low storage",
   aws_cloudwatch_event_target: "delivers a paging event to the alerts topic",

@@ -3,7 +3,7 @@
  * check metrics live there). SNS calls KMS with the publisher's identity: the CloudWatch service principal.
  */
 import { ACCOUNT, OTHER_ACCOUNT, arnOf, sym, via, type AuthorizationRow } from "../row";
-import { alarmOf, alertsTopic, eventRuleNotifying, topicKey } from "../selectors";
+import { alarmOf, alertsTopic, eventRuleNotifying, eventTopic, ticketTopic, topicKey } from "../selectors";
 import { CLOUDWATCH, EVENTS, UNPRIVILEGED } from "./principals";
 import { SOURCES } from "./sources";
 
@@ -94,11 +94,11 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
   },
   {
     id: "AZ-ALR-11",
-    request: "A backup job fails and EventBridge delivers the event to the alerts topic",
+    request: "A backup job fails and EventBridge delivers the event to the tickets topic",
     stacks: ["dev", "prod"],
     principal: EVENTS,
     action: "sns:Publish",
-    resource: arnOf("alerts topic (the event target's arn)", (s) => alertsTopic(s, "stack")),
+    resource: arnOf("the topic the aws.backup rule's target delivers to (tickets)", (s) => eventTopic(s, "aws.backup")),
     context: { "aws:SourceArn": arnOf("ARN of the aws.backup event rule targeting the topic", (s) => eventRuleNotifying(s, "aws.backup")) },
     expected: "Allowed",
     source: [SOURCES.backupEvents, SOURCES.eventsToSns],
@@ -117,11 +117,11 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
   },
   {
     id: "AZ-ALR-13",
-    request: "The database reports low storage and EventBridge delivers the event to the alerts topic",
+    request: "The database reports low storage and EventBridge delivers the event to the page topic",
     stacks: ["dev", "prod"],
     principal: EVENTS,
     action: "sns:Publish",
-    resource: arnOf("alerts topic (the event target's arn)", (s) => alertsTopic(s, "stack")),
+    resource: arnOf("the topic the aws.rds rule's target delivers to (page)", (s) => eventTopic(s, "aws.rds")),
     context: { "aws:SourceArn": arnOf("ARN of the aws.rds event rule targeting the topic", (s) => eventRuleNotifying(s, "aws.rds")) },
     expected: "Allowed",
     source: [SOURCES.eventsToSns],
@@ -137,5 +137,16 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
     expected: "Denied",
     source: [SOURCES.confusedDeputy, SOURCES.eventsToSns],
     why: "The key cannot scope EventBridge by source, so the topic policy must.",
+  },
+  {
+    id: "AZ-ALR-15",
+    request: "A ticket-severity alarm changes state and CloudWatch publishes to the tickets topic",
+    stacks: ["dev", "prod"],
+    principal: CLOUDWATCH,
+    action: "sns:Publish",
+    resource: arnOf("the tickets topic (the ticket alarms' alarm_actions)", ticketTopic),
+    context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": arnOf("ARN of a ticket alarm", (s) => alarmOf(s, "stack", "ticket")) },
+    expected: "Allowed",
+    source: [SOURCES.alarmTopicPolicy],
   },
 ];
