@@ -110,12 +110,12 @@ export class Backup extends Construct {
     const role = this.serviceRole("role", name, "Lets AWS Backup back up the MediCare Hub database and file system (not restore)", "AWSBackupServiceRolePolicyForBackup", "backup", keyArns, props);
     this.restoreRole = this.serviceRole("restore-role", `${name}-restore`, "Lets AWS Backup restore MediCare Hub recovery points, when an operator starts a restore job", "AWSBackupServiceRolePolicyForRestores", "restore", keyArns, props);
 
-    new BackupVaultPolicy(this, "vault-policy", { backupVaultName: this.vault.name, policy: this.vaultPolicy("vault-policy-document", role).json });
+    new BackupVaultPolicy(this, "vault-policy", { backupVaultName: this.vault.name, policy: this.vaultPolicy("vault-policy-document", role, props).json });
     if (this.copyVault) {
       new BackupVaultPolicy(this, "copy-vault-policy", {
         provider: props.copy?.provider,
         backupVaultName: this.copyVault.name,
-        policy: this.vaultPolicy("copy-vault-policy-document", role, props.copy?.provider).json,
+        policy: this.vaultPolicy("copy-vault-policy-document", role, props, props.copy?.provider).json,
       });
     }
     const lock = props.vaultLock ?? "compliance";
@@ -185,7 +185,7 @@ export class Backup extends Construct {
    * Nobody but the plan's own role (which expires recovery points at the end of their lifecycle) may delete a recovery
    * point or shorten its retention: an operator's credentials, or an attacker's, cannot erase the backups.
    */
-  private vaultPolicy(id: string, backupRole: IamRole, provider?: TerraformProvider): DataAwsIamPolicyDocument {
+  private vaultPolicy(id: string, backupRole: IamRole, props: BackupProps, provider?: TerraformProvider): DataAwsIamPolicyDocument {
     return new DataAwsIamPolicyDocument(this, id, {
       provider,
       statement: [
@@ -195,7 +195,15 @@ export class Backup extends Construct {
           principals: [{ type: "AWS", identifiers: ["*"] }],
           actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"],
           resources: ["*"],
-          condition: [{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: [backupRole.arn] }],
+          // The selection's role runs the lifecycle; AWS falls back to the AWS Backup service-linked role when that
+          // role is changed or gone ("Identity and access management in AWS Backup"): both may expire recovery points.
+          condition: [
+            {
+              test: "ArnNotEquals",
+              variable: "aws:PrincipalArn",
+              values: [backupRole.arn, `arn:${props.partition}:iam::${props.accountId}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup`],
+            },
+          ],
         },
       ],
     });

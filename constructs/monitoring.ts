@@ -101,8 +101,35 @@ interface AlarmSpec {
  * low-storage events, which fire when storage autoscaling cannot keep up or has reached maxAllocatedStorageGib
  * ("Amazon RDS event categories and event messages": category "low storage").
  */
-export function eventPatterns(databaseIdentifier: string): Record<string, { severity: Severity; description: string; pattern: object }> {
+export function eventPatterns(databaseIdentifier: string, autoScalingGroupName: string): Record<string, { severity: Severity; description: string; pattern: object }> {
   return {
+    // "Amazon EC2 Auto Scaling events" (EventBridge reference): launches that fail (capacity, quota, AMI, a key the
+    // service-linked role cannot use) and instance refreshes that fail or are cancelled.
+    "launch-failed": {
+      severity: "ticket",
+      description: "The Auto Scaling Group could not launch an instance. Read the event's StatusMessage; in-service-below-minimum pages if capacity suffers.",
+      pattern: { source: ["aws.autoscaling"], "detail-type": ["EC2 Instance Launch Unsuccessful"], detail: { AutoScalingGroupName: [autoScalingGroupName] } },
+    },
+    "instance-refresh-failed": {
+      severity: "ticket",
+      description: "An instance refresh (a deploy) failed or was cancelled: some instances run the old configuration, some the new.",
+      pattern: {
+        source: ["aws.autoscaling"],
+        "detail-type": ["EC2 Auto Scaling Instance Refresh Failed", "EC2 Auto Scaling Instance Refresh Cancelled"],
+        detail: { AutoScalingGroupName: [autoScalingGroupName] },
+      },
+    },
+    "database-failover": {
+      severity: "ticket",
+      description: "The database failed over to its standby (RDS event category failover): check why, and that the app reconnected.",
+      pattern: { source: ["aws.rds"], "detail-type": ["RDS DB Instance Event"], detail: { SourceArn: [{ suffix: `:db:${databaseIdentifier}` }], EventCategories: ["failover"] } },
+    },
+    // ACM renews DNS-validated certificates on its own; this event means it could not ("ACM Certificate Approaching Expiration").
+    "certificate-expiring": {
+      severity: "ticket",
+      description: "An ACM certificate of the account approaches expiry without renewal: check its validation record in the hosted zone.",
+      pattern: { source: ["aws.acm"], "detail-type": ["ACM Certificate Approaching Expiration"] },
+    },
     "backup-job-failed": {
       severity: "ticket",
       description: "An AWS Backup job in this account and region failed, was aborted or expired: a recovery point is missing. Read the job's status message in AWS Backup.",
@@ -170,7 +197,7 @@ export class Monitoring extends Construct {
     this.environment = environment;
     // The pattern names the database by its identifier as configured, not by reference: cdktf 0.21 writes a JSON string
     // holding a reference as invalid HCL, and the identifier is fixed by naming.ts anyway.
-    const patterns = eventPatterns(databaseIdentifier(environment));
+    const patterns = eventPatterns(databaseIdentifier(environment), resourceName(environment, "app"));
     if (!props.backupCopies) delete patterns["backup-copy-failed"];
     const ruleSeverity = new Map<CloudwatchEventRule, Severity>();
     this.eventRules = Object.entries(patterns).map(([ruleId, { severity, description, pattern }]) => {

@@ -49,6 +49,7 @@ export class SessionManager extends Construct {
           cloudWatchEncryptionEnabled: true,
           cloudWatchStreamingEnabled: true,
           s3BucketName: "",
+          s3EncryptionEnabled: true,
           runAsEnabled: true,
           runAsDefaultUser: SESSION_RUN_AS_USER,
           idleSessionTimeout: String(SESSION_IDLE_MINUTES),

@@ -234,7 +234,13 @@ describe("data layer", () => {
       const [deny] = tf.data?.aws_iam_policy_document[refName(vaultPolicy.policy, "data.aws_iam_policy_document")].statement;
       const [, selection] = only(tf, "aws_backup_selection");
       expect(deny).toMatchObject({ effect: "Deny", actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] });
-      expect(deny.condition).toEqual([{ test: "ArnNotEquals", variable: "aws:PrincipalArn", values: [selection.iam_role_arn] }]);
+      expect(deny.condition).toEqual([
+        {
+          test: "ArnNotEquals",
+          variable: "aws:PrincipalArn",
+          values: [selection.iam_role_arn, `arn:\${data.aws_partition.partition.partition}:iam::${config.accountId}:role/aws-service-role/backup.amazonaws.com/AWSServiceRoleForBackup`],
+        },
+      ]);
     });
 
     test("the role backups run as cannot restore; a separate restore role can, and both trust only AWS Backup of this account", () => {

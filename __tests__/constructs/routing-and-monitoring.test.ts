@@ -174,8 +174,20 @@ describe("DNS routing and monitoring", () => {
       const sources = Object.values(patterns).map((p: any) => `${p.source[0]} ${p["detail-type"][0]}`).sort();
       // No copy job failure rule: the committed plans copy nowhere, so no copy job can fail.
       expect(config.backup.copyToRegion).toBeUndefined();
-      expect(sources).toEqual(["aws.backup Backup Job State Change", "aws.rds RDS DB Instance Event"]);
-      const rds: any = Object.values(patterns).find((p: any) => p.source[0] === "aws.rds");
+      expect(sources).toEqual([
+        "aws.acm ACM Certificate Approaching Expiration",
+        "aws.autoscaling EC2 Auto Scaling Instance Refresh Failed",
+        "aws.autoscaling EC2 Instance Launch Unsuccessful",
+        "aws.backup Backup Job State Change",
+        "aws.rds RDS DB Instance Event",
+        "aws.rds RDS DB Instance Event",
+      ]);
+      // The group's launches and refreshes, by the name the group has.
+      const [, group] = only(tf, "aws_autoscaling_group");
+      for (const p of Object.values(patterns).filter((p: any) => p.source[0] === "aws.autoscaling")) expect((p as any).detail).toEqual({ AutoScalingGroupName: [group.name] });
+      const failover: any = Object.values(patterns).find((p: any) => p.detail?.EventCategories?.[0] === "failover");
+      expect(failover.detail.SourceArn).toEqual([{ suffix: `:db:medicare-hub-${env}-db` }]);
+      const rds: any = Object.values(patterns).find((p: any) => p.source[0] === "aws.rds" && p.detail.EventCategories[0] === "low storage");
       const [, db] = only(tf, "aws_db_instance");
       // AWS's example RDS event: "SourceArn": "arn:aws:rds:<region>:<account>:db:<id>", "SourceIdentifier": "rds:<id>".
       expect(rds.detail).toEqual({ SourceArn: [{ suffix: `:db:${db.identifier}` }], EventCategories: ["low storage"] });
@@ -198,7 +210,7 @@ describe("DNS routing and monitoring", () => {
         expect(events.condition[0]).toMatchObject({ test: "ArnEquals", variable: "aws:SourceArn" });
         expect(events.condition[0].values).toContain(`\${aws_cloudwatch_event_rule.${name}.arn}`);
       }
-      expect(Object.values(rules).find((r) => JSON.parse(r.event_pattern).source[0] === "aws.rds").tags.Severity).toBe("page");
+      expect(Object.values(rules).find((r) => JSON.parse(r.event_pattern).detail?.EventCategories?.[0] === "low storage").tags.Severity).toBe("page");
       const pageTopic = topicOfName(`medicare-hub-${env}-alerts`);
       const topicPolicy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === pageTopic);
       const statements: any[] = tf.data?.aws_iam_policy_document[refName(topicPolicy.policy, "data.aws_iam_policy_document")].statement;
