@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { DEPLOY_JOB_WORKFLOW, GITHUB_ENVIRONMENTS, PLAN_WORKFLOW, PR_PLAN_ENVIRONMENT } from "../tools/ci-roles";
+import { DEPLOY_BRANCH, DEPLOY_JOB_WORKFLOW, EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, PLAN_WORKFLOW, PR_PLAN_ENVIRONMENT, PR_PLAN_WORKFLOW, prPlanCall } from "../tools/ci-roles";
 
 const ROOT = join(__dirname, "..");
 const DIR = join(ROOT, ".github/workflows");
@@ -36,6 +36,9 @@ function upstream(wf: any, id: string, seen = new Set<string>()): Set<string> {
   return seen;
 }
 
+/** A reusable workflow of this repository called at the default branch: `<owner>/<repo>/.github/workflows/<file>@main`. */
+const PINNED_CALL = new RegExp(`^[\\w.-]+/[\\w.-]+/\\.github/workflows/[\\w-]+\\.yml@${DEPLOY_BRANCH}$`);
+
 /** `${{ needs.<job>.outputs.<name> }}` → [job, name]. */
 const needsOutput = (value: unknown) => /^\$\{\{ needs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(value))?.slice(1) ?? [];
 
@@ -52,6 +55,8 @@ describe.each(FILES)("%s, like every workflow", (file) => {
     const lines = text(file).split("\n").filter((l) => /^\s*(-\s+)?uses:/.test(l));
     expect(lines.length).toBeGreaterThan(0);
     for (const line of lines) {
+      const ref = /uses: (\S+)/.exec(line)?.[1] ?? "";
+      if (PINNED_CALL.test(ref)) continue; // this repository's reusable workflow at main (see plan.yml's tests)
       expect(line).toMatch(/uses: (\.\/\.github\/workflows\/[\w-]+\.yml|[\w.-]+\/[\w.-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+)$/);
     }
   });
@@ -91,7 +96,7 @@ describe.each(FILES)("%s, like every workflow", (file) => {
   });
 });
 
-describe("plan.yml (pull requests)", () => {
+describe("plan.yml (pull requests: the pull request's own copy runs)", () => {
   const plan = workflow("plan.yml");
   const jobs = Object.entries<any>(plan.jobs);
 
@@ -100,30 +105,76 @@ describe("plan.yml (pull requests)", () => {
   });
 
   /*
+   * On pull_request GitHub runs this file as the pull request has it, so nothing in it can be trusted to hold: it has
+   * no job that holds credentials itself, and hands everything after the pull request's own jobs to main's copy of
+   * pr-plan.yml, the only pull-request workflow the plan role trusts.
+   */
+  test("holds no credentialed job itself: only the call of main's pr-plan.yml gets id-token: write", () => {
+    const prCode = jobs.filter(([, job]) => checksOutEventCode(job)).map(([id]) => id).sort();
+    expect(prCode).toEqual(["synth", "test"]);
+    for (const id of prCode) expect({ id, permissions: plan.jobs[id].permissions }).toEqual({ id, permissions: { contents: "read" } });
+    expect(jobs.filter(([, job]) => holdsOidc(job) && !job.uses).map(([id]) => id)).toEqual([]);
+    expect(jobs.filter(([, job]) => holdsOidc(job)).map(([id]) => id)).toEqual(["plan"]);
+    expect(jobs.filter(([, job]) => job.environment !== undefined).map(([id]) => id)).toEqual([]);
+  });
+
+  test("calls pr-plan.yml at the default branch, never the pull request's copy (./), after every job that ran the pull request's code", () => {
+    const call = plan.jobs.plan;
+    expect(call.uses).toBe(prPlanCall(EXAMPLE_REPOSITORY));
+    expect(call.uses).toBe(`ORG/REPO/.github/workflows/${PR_PLAN_WORKFLOW}@main`);
+    expect(text("plan.yml")).not.toMatch(/uses:\s*\.\/\.github\/workflows/);
+    expect(needsOf(call).sort()).toEqual(["synth", "test"]);
+    expect(call.permissions).toEqual({ contents: "read", "id-token": "write", "pull-requests": "write" });
+    expect(call.with).toEqual({ "synth-artifact-id": "${{ needs.synth.outputs.artifact-id }}" });
+    for (const [id, job] of jobs.filter(([, j]) => j.uses)) expect({ id, uses: job.uses }).toEqual({ id, uses: expect.stringMatching(PINNED_CALL) });
+  });
+
+  test("tests first, with terraform and shellcheck required, on the pull request's code without credentials", () => {
+    const test = plan.jobs.test;
+    expect(runs(test)).toMatch(/npm ci --ignore-scripts[\s\S]*npm test/);
+    expect(test.steps.find((s: any) => s.run === "npm test").env).toEqual({ REQUIRE_TERRAFORM: "1", REQUIRE_SHELLCHECK: "1" });
+    expect(uses(test)).toEqual(expect.arrayContaining([expect.stringMatching(/^hashicorp\/setup-terraform@/)]));
+  });
+});
+
+describe("pr-plan.yml (main's copy, called by plan.yml)", () => {
+  const prPlan = workflow(PR_PLAN_WORKFLOW);
+  const jobs = Object.entries<any>(prPlan.jobs);
+  const ON_PULL_REQUEST_TO_MAIN = "github.event_name == 'pull_request' && github.event.pull_request.base.ref == 'main'";
+
+  test("is only callable, takes only the synth artifact's id, and reads the plan roles itself", () => {
+    expect(prPlan.on).toEqual({ workflow_call: { inputs: { "synth-artifact-id": expect.objectContaining({ type: "string", required: true }) } } });
+    expect(text(PR_PLAN_WORKFLOW)).not.toMatch(/inputs\.(?!synth-artifact-id\b)/);
+  });
+
+  test("runs for pull requests to main only, whatever event or branch filter an edited caller uses", () => {
+    expect(prPlan.jobs.vet.if).toBe(ON_PULL_REQUEST_TO_MAIN);
+    for (const [id] of jobs.filter(([i]) => i !== "vet")) expect({ id, upstream: upstream(prPlan, id).has("vet") }).toEqual({ id, upstream: true });
+  });
+
+  /*
    * The invariant: a job holding `id-token: write` (1) waits for an approval (a GitHub environment whose required
    * reviewers gate it, and which the plan role's trust policy names), (2) checks out no code and runs no npm/node, so
-   * the only pull-request input it handles is Terraform JSON, (3) starts only after every job that runs the pull
-   * request's code has finished, and (4) downloads only artifacts named by id by a job that checked out the BASE
-   * branch (the vetted JSON), never the pull request's own uploads.
+   * the only pull-request input it handles is Terraform JSON, (3) runs after the vetting, and (4) downloads only
+   * artifacts named by id by a job of this workflow that checked out the BASE branch (the vetted JSON), never the
+   * pull request's own uploads. plan.yml's call waits for every job that runs the pull request's code.
    */
-  test("no job that runs the pull request's code holds credentials; the one that does waits for approval and for all of it", () => {
-    const prCode = jobs.filter(([, job]) => checksOutEventCode(job)).map(([id]) => id).sort();
+  test("no job checks out the pull request's code; the one holding credentials waits for approval and for the vetting", () => {
+    expect(jobs.filter(([, job]) => checksOutEventCode(job)).map(([id]) => id)).toEqual([]);
     const credentialed = jobs.filter(([, job]) => holdsOidc(job)).map(([id]) => id);
-    expect(prCode).toEqual(["synth", "test"]);
     expect(credentialed).toEqual(["plan"]);
-    for (const id of prCode) expect({ id, permissions: plan.jobs[id].permissions }).toEqual({ id, permissions: { contents: "read" } });
     for (const id of credentialed) {
-      const job = plan.jobs[id];
-      expect(job.environment).toBe("pr-plan");
+      const job = prPlan.jobs[id];
+      expect(job.environment).toBe(PR_PLAN_ENVIRONMENT);
       expect(stepsUsing(job, "actions/checkout")).toEqual([]);
-      expect([...upstream(plan, id)]).toEqual(expect.arrayContaining(prCode));
+      expect([...upstream(prPlan, id)]).toContain("vet");
       const downloads = stepsUsing(job, "actions/download-artifact");
       expect(downloads.length).toBeGreaterThan(0);
       for (const download of downloads) {
         expect(download.with.name).toBeUndefined();
         const [from, output] = needsOutput(download.with["artifact-ids"]);
-        expect(checksOutBase(plan.jobs[from])).toBe(true);
-        expect(plan.jobs[from].outputs[output]).toMatch(/^\$\{\{ steps\.[\w-]+\.outputs\.artifact-id \}\}$/);
+        expect(checksOutBase(prPlan.jobs[from])).toBe(true);
+        expect(prPlan.jobs[from].outputs[output]).toMatch(/^\$\{\{ steps\.[\w-]+\.outputs\.artifact-id \}\}$/);
       }
       const credentials = stepsUsing(job, "aws-actions/configure-aws-credentials");
       expect(credentials.map((s) => s.with["role-to-assume"])).toEqual(["${{ matrix.plan-role }}"]);
@@ -132,42 +183,36 @@ describe("plan.yml (pull requests)", () => {
   });
 
   test("fork pull requests (which get no OIDC token) skip the plan instead of failing it", () => {
-    expect(plan.jobs.plan.if).toBe("github.event.pull_request.head.repo.full_name == github.repository");
+    expect(prPlan.jobs.plan.if).toBe(`${ON_PULL_REQUEST_TO_MAIN} && github.event.pull_request.head.repo.full_name == github.repository`);
   });
 
   test("plans every environment with its own plan role, without taking the state lock a cancelled run would leave", () => {
-    const job = plan.jobs.plan;
+    const job = prPlan.jobs.plan;
     expect(job.strategy.matrix.include).toEqual([
       { environment: "dev", "plan-role": "${{ vars.MEDICARE_HUB_DEV_PLAN_ROLE_ARN }}" },
       { environment: "prod", "plan-role": "${{ vars.MEDICARE_HUB_PROD_PLAN_ROLE_ARN }}" },
     ]);
     expect(runs(job)).toMatch(/terraform init[\s\S]*terraform plan [^\n]*-lock=false[^\n]*-out=plan\.tfplan[\s\S]*terraform show -json plan\.tfplan[\s\S]*jq /);
+    expect(stepsUsing(job, "actions/upload-artifact")[0].with.overwrite).toBe(true);
   });
 
   test("the pull request's Terraform is vetted by the base branch's tools before anything plans it", () => {
-    const vet = plan.jobs.vet;
+    const vet = prPlan.jobs.vet;
     expect(checksOutBase(vet)).toBe(true);
-    expect(vet.needs).toBe("synth");
-    expect(stepsUsing(vet, "actions/download-artifact")[0].with["artifact-ids"]).toBe("${{ needs.synth.outputs.artifact-id }}");
+    expect(vet.needs).toBeUndefined();
+    expect(stepsUsing(vet, "actions/download-artifact")[0].with["artifact-ids"]).toBe("${{ inputs.synth-artifact-id }}");
     expect(runs(vet)).toMatch(/npm ci --ignore-scripts[\s\S]*tools\/ci-plan-input\.ts "\$RUNNER_TEMP\/pr-synth" --out "\$RUNNER_TEMP\/vetted"/);
     expect(stepsUsing(vet, "actions/upload-artifact")[0].with.overwrite).toBe(true);
-    for (const id of ["vet", "report"]) expect(stepsUsing(plan.jobs[id], "actions/setup-node")[0].with["package-manager-cache"]).toBe(false);
+    for (const id of ["vet", "report"]) expect(stepsUsing(prPlan.jobs[id], "actions/setup-node")[0].with["package-manager-cache"]).toBe(false);
   });
 
   test("the summary and the comment are built by the base branch's tools, in a job without AWS credentials", () => {
-    const report = plan.jobs.report;
+    const report = prPlan.jobs.report;
     expect(checksOutBase(report)).toBe(true);
     expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
     expect(report.needs).toEqual(["vet", "plan"]);
     expect(runs(report)).toMatch(/npm ci --ignore-scripts[\s\S]*plan:summary[^\n]*changes\.json[^\n]*--policy "\$RUNNER_TEMP\/vetted\/policy-report\.md"/);
     expect(uses(report).map((u) => u.split("@")[0])).toContain("actions/github-script");
-  });
-
-  test("tests first, with terraform and shellcheck required, on the pull request's code without credentials", () => {
-    const test = plan.jobs.test;
-    expect(runs(test)).toMatch(/npm ci --ignore-scripts[\s\S]*npm test/);
-    expect(test.steps.find((s: any) => s.run === "npm test").env).toEqual({ REQUIRE_TERRAFORM: "1", REQUIRE_SHELLCHECK: "1" });
-    expect(uses(test)).toEqual(expect.arrayContaining([expect.stringMatching(/^hashicorp\/setup-terraform@/)]));
   });
 });
 
@@ -227,12 +272,21 @@ describe("deploy.yml and deploy-environment.yml (main)", () => {
 
 test("the workflows name the environments and files the roles' trust policies name (tools/ci-roles.ts)", () => {
   const credentialed = (file: string) => Object.values<any>(workflow(file).jobs).filter((job) => holdsOidc(job) && !job.uses);
-  expect(credentialed(PLAN_WORKFLOW).map((job) => job.environment)).toEqual([PR_PLAN_ENVIRONMENT]);
+  expect(credentialed(PLAN_WORKFLOW)).toEqual([]);
+  expect(workflow(PLAN_WORKFLOW).jobs.plan.uses).toBe(prPlanCall(EXAMPLE_REPOSITORY));
+  expect(credentialed(PR_PLAN_WORKFLOW).map((job) => job.environment)).toEqual([PR_PLAN_ENVIRONMENT]);
   expect(credentialed(DEPLOY_JOB_WORKFLOW).map((job) => job.environment)).toEqual([undefined, "${{ inputs.github-environment }}"]);
   const deploy = workflow("deploy.yml");
   expect(Object.fromEntries(["dev", "prod"].map((env) => [env, deploy.jobs[env].with["github-environment"]]))).toEqual(GITHUB_ENVIRONMENTS);
   for (const env of ["dev", "prod"]) expect(deploy.jobs[env].uses).toBe(`./.github/workflows/${DEPLOY_JOB_WORKFLOW}`);
-  for (const file of FILES.filter((f) => ![PLAN_WORKFLOW, DEPLOY_JOB_WORKFLOW].includes(f))) expect({ file, credentialed: credentialed(file).length }).toEqual({ file, credentialed: 0 });
+  for (const file of FILES.filter((f) => ![PR_PLAN_WORKFLOW, DEPLOY_JOB_WORKFLOW].includes(f))) expect({ file, credentialed: credentialed(file).length }).toEqual({ file, credentialed: 0 });
+  // Whoever calls pr-plan.yml calls main's copy; deploy-environment.yml is called only by deploy.yml, which runs on main.
+  for (const file of FILES) {
+    for (const [id, job] of Object.entries<any>(workflow(file).jobs).filter(([, j]) => String(j.uses ?? "").includes(PR_PLAN_WORKFLOW))) {
+      expect({ file, id, uses: job.uses }).toEqual({ file, id, uses: prPlanCall(EXAMPLE_REPOSITORY) });
+    }
+  }
+  expect(FILES.filter((f) => text(f).includes(DEPLOY_JOB_WORKFLOW) && f !== DEPLOY_JOB_WORKFLOW)).toEqual(["deploy.yml"]);
 });
 
 test("Dependabot keeps the pinned actions current", () => {

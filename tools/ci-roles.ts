@@ -3,7 +3,8 @@
  * stacks: docs/ci.md ships this output (a test keeps it equal), and the run-time authorization rows evaluate it.
  *
  * - plan role `medicare-hub-<env>-ci-plan`: assumed by the approved pull-request plan job (GitHub environment
- *   `pr-plan`) and by the deploy workflow's plan job on `main`. ReadOnlyAccess lets Terraform refresh every resource;
+ *   `pr-plan`) of main's reusable `pr-plan.yml` (a pull request can edit `plan.yml`, never main's copy of the workflow
+ *   it calls), and by the deploy workflow's plan job on `main`. ReadOnlyAccess lets Terraform refresh every resource;
  *   its own statements read this environment's state and take its lock; explicit denials remove what ReadOnlyAccess
  *   (or anything attached later) would otherwise allow: patient data, logs, secrets, and every state write.
  * - deploy role `medicare-hub-<env>-ci-deploy`: assumed only by the apply job in the environment's GitHub environment
@@ -32,8 +33,15 @@ export const STS_AUDIENCE = "sts.amazonaws.com";
 export const PR_PLAN_ENVIRONMENT = "pr-plan";
 /** The only branch the deploy workflow runs on, and whose plan job (no GitHub environment) may use the plan role. */
 export const DEPLOY_BRANCH = "main";
-/** The workflow whose approved plan job uses the plan role on pull requests. */
+/** The pull-request workflow: runs the pull request's code without credentials and calls PR_PLAN_WORKFLOW at main. */
 export const PLAN_WORKFLOW = "plan.yml";
+/**
+ * The reusable workflow whose approved plan job uses the plan role on pull requests. plan.yml calls it as
+ * `ORG/REPO/.github/workflows/pr-plan.yml@main`, so it always runs main's copy: on `pull_request` the caller comes from
+ * the pull request, and `./.github/workflows/…` would run the pull request's copy too. GitHub names the callee at the
+ * ref it was called at in the `job_workflow_ref` claim, which the plan role requires.
+ */
+export const PR_PLAN_WORKFLOW = "pr-plan.yml";
 /** The reusable workflow whose plan and apply jobs run on main (deploy.yml calls it once per environment). */
 export const DEPLOY_JOB_WORKFLOW = "deploy-environment.yml";
 /** GitHub environment of each environment's apply job (the deploy role trusts only its subject). */
@@ -71,10 +79,9 @@ const repositoryName = (repository: string) => repository.replace(/@\d+/g, "");
 interface TrustedJob {
   readonly sid: string;
   readonly subject: string;
-  /** Exact `ref` and `job_workflow_ref` claims, or a `job_workflow_ref` pattern (StringLike). */
+  /** Exact `ref` claim, if required, and the exact `job_workflow_ref` claim (always required). */
   readonly ref?: string;
-  readonly workflow?: string;
-  readonly workflowPattern?: string;
+  readonly workflow: string;
 }
 
 function trustPolicy(input: CiRolesInput, jobs: readonly TrustedJob[]): PolicyDocument {
@@ -92,16 +99,18 @@ function trustPolicy(input: CiRolesInput, jobs: readonly TrustedJob[]): PolicyDo
           [claim("aud")]: STS_AUDIENCE,
           [claim("sub")]: job.subject,
           ...(job.ref ? { [claim("ref")]: job.ref } : {}),
-          ...(job.workflow ? { [claim("job_workflow_ref")]: job.workflow } : {}),
+          [claim("job_workflow_ref")]: job.workflow,
         },
-        ...(job.workflowPattern ? { StringLike: { [claim("job_workflow_ref")]: job.workflowPattern } } : {}),
       },
     })),
   );
 }
 
-/** The workflow file (in this repository) whose jobs may assume a role, at a ref. */
-const workflowRef = (input: CiRolesInput, file: string, ref: string) => `${repositoryName(input.repository)}/.github/workflows/${file}@${ref}`;
+/** The workflow file (in this repository) whose jobs may assume a role, at a ref: the `job_workflow_ref` claim. */
+export const workflowRef = (repository: string, file: string, ref: string) => `${repositoryName(repository)}/.github/workflows/${file}@${ref}`;
+
+/** How a workflow calls PR_PLAN_WORKFLOW pinned to the default branch (the `uses:` of plan.yml's plan job). */
+export const prPlanCall = (repository: string) => `${repositoryName(repository)}/.github/workflows/${PR_PLAN_WORKFLOW}@${DEPLOY_BRANCH}`;
 
 /** The plan and deploy roles of one environment. Invalid input throws, saying what was given and what is allowed. */
 export function ciRoles(input: CiRolesInput): CiRole[] {
@@ -117,18 +126,20 @@ export function ciRoles(input: CiRolesInput): CiRole[] {
     {
       name: plan,
       arn: roleArn(plan),
-      description: `Terraform plan of medicare-hub-${input.environment}: approved pull requests (${PR_PLAN_ENVIRONMENT}) and the deploy workflow on ${DEPLOY_BRANCH}`,
+      description: `Terraform plan of medicare-hub-${input.environment}: approved pull requests (${PR_PLAN_ENVIRONMENT}, ${DEPLOY_BRANCH}'s ${PR_PLAN_WORKFLOW}) and the deploy workflow on ${DEPLOY_BRANCH}`,
       trustPolicy: trustPolicy(input, [
         {
+          // The approval (environment subject) and main's copy of the reusable workflow: a pull request edits the
+          // caller (plan.yml) at will, but a job of an edited file has a job_workflow_ref at refs/pull/<n>/merge.
           sid: "ApprovedPullRequestPlan",
           subject: oidcSubject(input.repository, { environment: PR_PLAN_ENVIRONMENT }),
-          workflowPattern: workflowRef(input, PLAN_WORKFLOW, "refs/pull/*"),
+          workflow: workflowRef(input.repository, PR_PLAN_WORKFLOW, main),
         },
         {
           sid: "DeployWorkflowPlanOnMain",
           subject: oidcSubject(input.repository, { ref: main }),
           ref: main,
-          workflow: workflowRef(input, DEPLOY_JOB_WORKFLOW, main),
+          workflow: workflowRef(input.repository, DEPLOY_JOB_WORKFLOW, main),
         },
       ]),
       managedPolicyArns: [READ_ONLY_ACCESS],
@@ -144,7 +155,7 @@ export function ciRoles(input: CiRolesInput): CiRole[] {
       // The environment's subject is the same for a job of any branch: the ref and workflow claims pin main's own
       // deploy workflow, should the environment's deployment-branch rule be loosened by mistake.
       trustPolicy: trustPolicy(input, [
-        { sid: "ApplyInEnvironmentFromMain", subject: oidcSubject(input.repository, { environment: githubEnvironment }), ref: main, workflow: workflowRef(input, DEPLOY_JOB_WORKFLOW, main) },
+        { sid: "ApplyInEnvironmentFromMain", subject: oidcSubject(input.repository, { environment: githubEnvironment }), ref: main, workflow: workflowRef(input.repository, DEPLOY_JOB_WORKFLOW, main) },
       ]),
       managedPolicyArns: [ADMINISTRATOR_ACCESS],
       inlinePolicies: [{ name: "deny-state-erasure-and-ci-changes", policy: deployGuardPolicy(input) }],

@@ -9,7 +9,7 @@ import {
   GITHUB_ENVIRONMENTS,
   PR_PLAN_ENVIRONMENT,
   DEPLOY_JOB_WORKFLOW,
-  PLAN_WORKFLOW,
+  PR_PLAN_WORKFLOW,
   ciRoles,
   ciRolesInputFromStack,
   ciRolesMarkdown,
@@ -63,12 +63,29 @@ test("the deploy role trusts only its GitHub environment's apply job, from main'
   expect(GITHUB_ENVIRONMENTS).toEqual({ dev: "dev", prod: "production" });
 });
 
-test("the plan role trusts the approved pull-request plan and main's deploy workflow, nothing else", () => {
-  const [pr, main] = conditions(role("medicare-hub-prod-ci-plan"));
-  expect(pr.StringEquals["token.actions.githubusercontent.com:sub"]).toBe(`repo:ORG/REPO:environment:${PR_PLAN_ENVIRONMENT}`);
-  expect(pr.StringLike["token.actions.githubusercontent.com:job_workflow_ref"]).toBe(`ORG/REPO/.github/workflows/${PLAN_WORKFLOW}@refs/pull/*`);
-  expect(main.StringEquals["token.actions.githubusercontent.com:sub"]).toBe("repo:ORG/REPO:ref:refs/heads/main");
-  expect(JSON.stringify(role("medicare-hub-prod-ci-plan").trustPolicy)).not.toMatch(/ForAllValues|pull_request"/);
+test("the plan role trusts the approved job of main's pr-plan.yml and main's deploy workflow, nothing else", () => {
+  for (const env of ["dev", "prod"]) {
+    expect(conditions(role(`medicare-hub-${env}-ci-plan`))).toEqual([
+      {
+        // A pull request edits plan.yml (the caller) at will; main's copy of the workflow it calls is the only one
+        // whose jobs carry this job_workflow_ref, and the subject exists only after the pr-plan approval.
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": `repo:ORG/REPO:environment:${PR_PLAN_ENVIRONMENT}`,
+          "token.actions.githubusercontent.com:job_workflow_ref": `ORG/REPO/.github/workflows/${PR_PLAN_WORKFLOW}@refs/heads/main`,
+        },
+      },
+      {
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": "repo:ORG/REPO:ref:refs/heads/main",
+          "token.actions.githubusercontent.com:ref": "refs/heads/main",
+          "token.actions.githubusercontent.com:job_workflow_ref": `ORG/REPO/.github/workflows/${DEPLOY_JOB_WORKFLOW}@refs/heads/main`,
+        },
+      },
+    ]);
+  }
+  expect(JSON.stringify(role("medicare-hub-prod-ci-plan").trustPolicy)).not.toMatch(/ForAllValues|StringLike|refs\/pull|pull_request"|\*/);
 });
 
 test("state access follows each stack's own backend block: its key, lock file, lock items and key alias", () => {
@@ -97,6 +114,8 @@ test("immutable subjects carry the ids; workflow references keep the names", () 
   const [deploy] = conditions(ciRoles(input)[1]);
   expect(deploy.StringEquals["token.actions.githubusercontent.com:sub"]).toBe("repo:acme@123/hub@456:environment:production");
   expect(deploy.StringEquals["token.actions.githubusercontent.com:job_workflow_ref"]).toBe("acme/hub/.github/workflows/deploy-environment.yml@refs/heads/main");
+  const [pr] = conditions(ciRoles(input)[0]);
+  expect(pr.StringEquals["token.actions.githubusercontent.com:job_workflow_ref"]).toBe("acme/hub/.github/workflows/pr-plan.yml@refs/heads/main");
 });
 
 test("bad input is refused, saying what was given and what is allowed", () => {

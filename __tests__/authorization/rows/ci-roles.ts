@@ -4,7 +4,7 @@
  * rows present a job's OIDC token claims to the role's trust policy; the permission rows evaluate the generated
  * policies against the synthesized state, buckets and log groups.
  */
-import { EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, GITHUB_OIDC_HOST, PR_PLAN_ENVIRONMENT, ciRoles, ciRolesInputFromStack, oidcSubject, type CiRole } from "../../../tools/ci-roles";
+import { EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, GITHUB_OIDC_HOST, PR_PLAN_ENVIRONMENT, PR_PLAN_WORKFLOW, ciRoles, ciRolesInputFromStack, oidcSubject, workflowRef, type CiRole } from "../../../tools/ci-roles";
 import { ACCOUNT, sym, via, type AuthorizationRow, type Principal, type Scope, type Source, type Value } from "../row";
 import { accessLogBucket, appLogGroup, originBucket, originObjectKey, stateBucket, stateKey } from "../selectors";
 import { managedPolicies } from "../world";
@@ -133,7 +133,11 @@ const trustRow = (id: string, request: string, role: "plan" | "deploy", context:
   ...(why ? { why } : {}),
 });
 
+/** plan.yml as a pull request has it: on pull_request, GitHub runs the pull request's copy. */
 const PR_WORKFLOW = `${REPO}/.github/workflows/plan.yml@refs/pull/42/merge`;
+/** main's pr-plan.yml, called by a pull request's plan.yml at main: GitHub names the callee at the ref it was called at. */
+const PR_PLAN_ON_MAIN = workflowRef(REPO, PR_PLAN_WORKFLOW, "refs/heads/main");
+const PR_PLAN_SUBJECT = oidcSubject(REPO, { environment: PR_PLAN_ENVIRONMENT });
 
 export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
   trustRow("AZ-CI-1", "The apply job in the stack's GitHub environment, from main's deploy workflow, assumes the deploy role", "deploy", token(applySubject(REPO), "refs/heads/main", DEPLOY_WORKFLOW_ON_MAIN), "Allowed"),
@@ -145,7 +149,7 @@ export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
     "Denied",
     "A job gets the subject `repo:ORG/REPO:pull_request` without anyone's approval: anyone who can open a pull request could deploy.",
   ),
-  trustRow("AZ-CI-3", "An approved pull-request plan job (environment pr-plan) assumes the deploy role", "deploy", token(oidcSubject(REPO, { environment: PR_PLAN_ENVIRONMENT }), "refs/pull/42/merge", PR_WORKFLOW), "Denied"),
+  trustRow("AZ-CI-3", "An approved pull-request plan job (environment pr-plan, main's pr-plan.yml) assumes the deploy role", "deploy", token(PR_PLAN_SUBJECT, "refs/pull/42/merge", PR_PLAN_ON_MAIN), "Denied"),
   trustRow(
     "AZ-CI-4",
     "A job of another branch that names the stack's GitHub environment assumes the deploy role",
@@ -157,10 +161,39 @@ export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
   trustRow("AZ-CI-5", "A job on main without an environment (no approval) assumes the deploy role", "deploy", token(oidcSubject(REPO, { ref: "refs/heads/main" }), "refs/heads/main", DEPLOY_WORKFLOW_ON_MAIN), "Denied"),
   trustRow("AZ-CI-6", "Another repository's production job assumes the deploy role", "deploy", token(applySubject("ORG/OTHER-REPO"), "refs/heads/main", "ORG/OTHER-REPO/.github/workflows/deploy-environment.yml@refs/heads/main"), "Denied"),
   trustRow("AZ-CI-7", "A token minted for another audience assumes the deploy role", "deploy", token(applySubject(REPO), "refs/heads/main", DEPLOY_WORKFLOW_ON_MAIN, "https://github.com/ORG"), "Denied"),
-  trustRow("AZ-CI-8", "The approved pull-request plan job (environment pr-plan) assumes the plan role", "plan", token(oidcSubject(REPO, { environment: PR_PLAN_ENVIRONMENT }), "refs/pull/42/merge", PR_WORKFLOW), "Allowed"),
-  trustRow("AZ-CI-9", "A pull request's job that skipped the approval (no environment) assumes the plan role", "plan", token(oidcSubject(REPO, "pull_request"), "refs/pull/42/merge", PR_WORKFLOW), "Denied"),
+  trustRow(
+    "AZ-CI-8",
+    "The approved pull-request plan job (environment pr-plan) of main's pr-plan.yml, called by a pull request's plan.yml, assumes the plan role",
+    "plan",
+    token(PR_PLAN_SUBJECT, "refs/pull/42/merge", PR_PLAN_ON_MAIN),
+    "Allowed",
+  ),
+  trustRow("AZ-CI-9", "A pull request's job of main's pr-plan.yml that skipped the approval (no environment) assumes the plan role", "plan", token(oidcSubject(REPO, "pull_request"), "refs/pull/42/merge", PR_PLAN_ON_MAIN), "Denied"),
   trustRow("AZ-CI-10", "The deploy workflow's plan job on main assumes the plan role", "plan", token(oidcSubject(REPO, { ref: "refs/heads/main" }), "refs/heads/main", DEPLOY_WORKFLOW_ON_MAIN), "Allowed"),
   trustRow("AZ-CI-11", "Another workflow on main assumes the plan role", "plan", token(oidcSubject(REPO, { ref: "refs/heads/main" }), "refs/heads/main", `${REPO}/.github/workflows/other.yml@refs/heads/main`), "Denied"),
+  trustRow(
+    "AZ-CI-26",
+    "An approved job (environment pr-plan) of plan.yml as a pull request rewrote it assumes the plan role",
+    "plan",
+    token(PR_PLAN_SUBJECT, "refs/pull/42/merge", PR_WORKFLOW),
+    "Denied",
+    "On pull_request GitHub runs the pull request's copy of plan.yml: a job it defines could check out and run anything once approved. Only main's pr-plan.yml, which the pull request cannot change, gets the plan role.",
+  ),
+  trustRow(
+    "AZ-CI-27",
+    "An approved job (environment pr-plan) of the pull request's own copy of pr-plan.yml (called as ./.github/workflows/pr-plan.yml) assumes the plan role",
+    "plan",
+    token(PR_PLAN_SUBJECT, "refs/pull/42/merge", workflowRef(REPO, PR_PLAN_WORKFLOW, "refs/pull/42/merge")),
+    "Denied",
+    "A local call runs the callee from the caller's commit, the pull request's: its job_workflow_ref is at refs/pull/<n>/merge, not main.",
+  ),
+  trustRow(
+    "AZ-CI-28",
+    "An approved job (environment pr-plan) of another workflow file on main assumes the plan role",
+    "plan",
+    token(PR_PLAN_SUBJECT, "refs/pull/42/merge", `${REPO}/.github/workflows/other.yml@refs/heads/main`),
+    "Denied",
+  ),
   {
     id: "AZ-CI-12",
     request: "The plan role reads the stack's state",
