@@ -33,6 +33,10 @@ export const GROUP_METRICS = [
   "GroupTerminatingCapacity",
   "GroupTotalCapacity",
 ];
+/** An instance refresh pauses at these shares of replaced instances for the bake time below. */
+export const REFRESH_CHECKPOINT_PERCENTAGES = [50, 100] as const;
+/** Ten minutes at each checkpoint: enough for the 5xx and burn-rate alarms to see a bad release. */
+export const REFRESH_CHECKPOINT_DELAY_SECONDS = 600;
 /** Instances are replaced at least this often, so none runs an AMI (and its patches) older than this. */
 export const DEFAULT_MAX_INSTANCE_LIFETIME_DAYS = 14;
 /** Namespace the CloudWatch agent publishes to; the instance role may publish nowhere else. */
@@ -86,6 +90,11 @@ export interface AppTierProps {
    * current Amazon Linux 2023 AMI at every launch). @default 14 days
    */
   readonly maxInstanceLifetimeDays?: number;
+  /**
+   * Alarms (by name) whose ALARM state stops a running instance refresh: a deploy that makes users see errors halts
+   * instead of replacing every instance. @default - none
+   */
+  readonly refreshStopAlarmNames?: readonly string[];
   /**
    * Resources the first instances need before they boot: the NAT routes and VPC endpoints they install packages and
    * reach SSM through, and the EFS mount targets they mount. Without them the group can launch instances that fail
@@ -201,6 +210,12 @@ export class AppTier extends Construct {
           // deploying the previous configuration: docs/app-tier.md.
           autoRollback: false,
           skipMatching: true,
+          // Bake time: the refresh pauses at half and at the end, so a release that breaks the app but answers
+          // /health is seen by users' errors before it replaces everything; the alarms below stop it when they fire
+          // ("Add checkpoints to an instance refresh", "Use alarms to stop an instance refresh").
+          checkpointPercentages: [...REFRESH_CHECKPOINT_PERCENTAGES],
+          checkpointDelay: String(REFRESH_CHECKPOINT_DELAY_SECONDS),
+          alarmSpecification: props.refreshStopAlarmNames?.length ? { alarms: [...props.refreshStopAlarmNames] } : undefined,
         },
       },
       enabledMetrics: GROUP_METRICS,

@@ -13,7 +13,7 @@ import { Encryption } from "./encryption";
 import { FailureExperiments } from "./failure-experiments";
 import { HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
-import { PROJECT, projectTags } from "./naming";
+import { PROJECT, projectTags, resourceName } from "./naming";
 import { Network } from "./network";
 import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
@@ -212,6 +212,8 @@ export class MediCareHubStack extends MediCareStack {
       database: { resourceId: this.database.resourceId, user: this.database.appUser },
       sessionLogGroupArn: this.sessionManager.logGroup.arn,
       maxInstanceLifetimeDays: app.maxInstanceLifetimeDays,
+      // Named, not referenced: the alarms watch the group, so they are created after it (constructs/monitoring.ts).
+      refreshStopAlarmNames: [resourceName(environment, "alb-5xx-rate"), resourceName(environment, "target-5xx-rate")],
       bootDependencies: [...this.network.appEgress, ...this.endpoints.endpoints, ...this.sharedStorage.mountTargets],
       fileSystem: {
         id: this.sharedStorage.fileSystem.id,
@@ -240,6 +242,8 @@ export class MediCareHubStack extends MediCareStack {
         fileSystemId: this.sharedStorage.fileSystem.id,
         healthCheckId: healthCheck.id,
         webAclName: this.loadBalancer.firewall?.webAcl.name,
+        natGatewayIds: this.network.natGatewayIds,
+        appLogGroupName: this.appTier.logGroup.name,
       },
       thresholds: config.alarms,
       minCapacity: app.minCapacity,

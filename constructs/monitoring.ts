@@ -25,6 +25,10 @@ export interface MonitoredResources {
   readonly healthCheckId: string;
   /** The WAF web ACL's name, when there is one. */
   readonly webAclName?: string;
+  /** The NAT gateways the app tier's egress depends on. @default - none watched */
+  readonly natGatewayIds?: readonly string[];
+  /** The app's log group: if nothing arrives there, the agent or the instances are broken. @default - not watched */
+  readonly appLogGroupName?: string;
 }
 
 export interface AlarmThresholds {
@@ -358,6 +362,33 @@ export class Monitoring extends Construct {
         dependsOn: children,
       });
       this.compositeAlarms.push(composite);
+    }
+
+    // Signals that no user sees yet, worked as tickets: NAT gateways that cannot open connections (the instances' way
+    // out), alert deliveries that fail, and app logs that stop arriving ("Monitoring NAT gateways with CloudWatch",
+    // "Amazon SNS metrics", "CloudWatch Logs metrics").
+    (r.natGatewayIds ?? []).forEach((natGatewayId, i) => {
+      this.alarm(`nat-${i + 1}-port-allocation-errors`, {
+        severity: "ticket",
+        description: `NAT gateway ${i + 1} could not allocate a source port: instances behind it cannot open new connections (packages, AWS APIs without an endpoint). Check its ActiveConnectionCount.`,
+        metric: { namespace: "AWS/NATGateway", name: "ErrorPortAllocation", stat: "Sum", dimensions: { NatGatewayId: natGatewayId }, period: 300 },
+        comparison: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        runbook: "nat-port-allocation-errors",
+      });
+    });
+    this.alarm("alerts-delivery-failed", {
+      severity: "ticket",
+      description: "Notifications from the page topic failed to deliver: pages may not be reaching the on-call person. Check the subscriptions (confirmed? endpoint up?).",
+      metric: { namespace: "AWS/SNS", name: "NumberOfNotificationsFailed", stat: "Sum", dimensions: { TopicName: resourceName(environment, "alerts") }, period: 300 },
+      comparison: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 1, treatMissingData: "notBreaching",
+    });
+    if (r.appLogGroupName) {
+      this.alarm("app-logs-stopped", {
+        severity: "ticket",
+        description: "No app log event has arrived for 15 minutes although instances run: the CloudWatch agent or the instances are broken, and the next failure will leave no logs. Check the agent's status on one instance through Session Manager.",
+        metric: { namespace: "AWS/Logs", name: "IncomingLogEvents", stat: "Sum", dimensions: { LogGroupName: r.appLogGroupName }, period: 300 },
+        comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 3, treatMissingData: "breaching",
+      });
     }
 
     this.alarm(

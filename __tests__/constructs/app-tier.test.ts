@@ -89,6 +89,15 @@ describe("app tier", () => {
       expect(deps("aws_vpc_endpoint").sort()).toEqual(Object.keys(resourcesOf(tf, "aws_vpc_endpoint")).sort());
     });
 
+    test("a deploy bakes at 50 % and 100 % for 10 minutes, and stops when users see 5xx (alarms that exist in the stack)", () => {
+      const preferences = group.instance_refresh.preferences;
+      expect(preferences.checkpoint_percentages).toEqual([50, 100]);
+      expect(preferences.checkpoint_delay).toBe("600");
+      const alarmNames = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name);
+      expect(preferences.alarm_specification.alarms).toEqual([`medicare-hub-${env}-alb-5xx-rate`, `medicare-hub-${env}-target-5xx-rate`]);
+      for (const name of preferences.alarm_specification.alarms) expect(alarmNames).toContain(name);
+    });
+
     test("patching: every instance is replaced within 14 days by one launched from the current AMI", () => {
       expect(group.max_instance_lifetime).toBe(14 * 86400);
       expect(config.app.maxInstanceLifetimeDays).toBe(14);

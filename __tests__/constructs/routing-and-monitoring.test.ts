@@ -145,6 +145,21 @@ describe("DNS routing and monitoring", () => {
       expect([severity("alb-5xx-rate"), severity("healthy-hosts-below-minimum"), severity("route53-health-check"), severity("unhealthy-hosts")]).toEqual(["page", "page", "page", "ticket"]);
     });
 
+    test("tickets for what users do not see yet: each NAT gateway's port allocation errors, failed page deliveries, app logs that stop", () => {
+      const nats = Object.keys(resourcesOf(tf, "aws_nat_gateway"));
+      const natAlarms = alarms.map(([, a]) => a).filter((a) => a.metric_name === "ErrorPortAllocation");
+      expect(natAlarms.map((a) => refName(a.dimensions.NatGatewayId, "aws_nat_gateway")).sort()).toEqual(nats.sort());
+      for (const a of natAlarms) expect(a.tags.Severity).toBe("ticket");
+      const delivery = alarms.map(([, a]) => a).find((a) => a.metric_name === "NumberOfNotificationsFailed");
+      const pageTopic = Object.values(resourcesOf(tf, "aws_sns_topic")).find((t) => !t.provider && t.name.endsWith("-alerts"));
+      expect(delivery.dimensions).toEqual({ TopicName: pageTopic.name });
+      // Told through the tickets topic: the page topic is the one failing.
+      expect(resourcesOf(tf, "aws_sns_topic")[refName(delivery.alarm_actions[0], "aws_sns_topic")].name).toBe(`medicare-hub-${env}-tickets`);
+      const logs = alarms.map(([, a]) => a).find((a) => a.metric_name === "IncomingLogEvents");
+      expect(refName(logs.dimensions.LogGroupName, "aws_cloudwatch_log_group")).toBe("app-tier_log-group");
+      expect(logs).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+    });
+
     test("SLO burn-rate alerts: 14.4x over 1 h and 5 min, 6x over 6 h and 30 min page; 1x over a day and 6 h is a ticket", () => {
       const budget = 1 - config.alarms.availabilitySloPercent / 100;
       const composites = Object.values(resourcesOf(tf, "aws_cloudwatch_composite_alarm"));
@@ -255,7 +270,8 @@ describe("DNS routing and monitoring", () => {
       const namespaces = new Set(
         alarms.flatMap(([, a]) => (a.namespace ? [a.namespace] : (a.metric_query as any[]).filter((q) => q.metric).map((q) => q.metric.namespace))),
       );
-      const expected = ["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53"];
+      // The layers, plus what keeps the alarms themselves honest: NAT port errors, failed page deliveries, silent app logs.
+      const expected = ["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53", "AWS/NATGateway", "AWS/SNS", "AWS/Logs"];
       if (config.loadBalancer.waf) expected.push("AWS/WAFV2");
       expect([...namespaces].sort()).toEqual(expected.sort());
     });
