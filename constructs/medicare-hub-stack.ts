@@ -247,6 +247,7 @@ export class MediCareHubStack extends MediCareStack {
       },
       thresholds: config.alarms,
       minCapacity: app.minCapacity,
+      bootstrapSeconds: app.bootstrapSeconds,
       databaseAllocatedStorageGib: db.allocatedStorageGib,
       backupCopies: copyRegion !== undefined,
       usEast1,

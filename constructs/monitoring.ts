@@ -51,6 +51,11 @@ export interface MonitoringProps {
   readonly thresholds: AlarmThresholds;
   /** Instances the group never goes below: fewer healthy or in service is an alarm. */
   readonly minCapacity: number;
+  /**
+   * How long a new instance takes to serve (the group's health check grace): a shortfall of healthy targets pages only
+   * when it outlasts two of these, so a scale-out of several instances at once is not an outage.
+   */
+  readonly bootstrapSeconds: number;
   /** Allocated database storage, for the free-storage threshold. */
   readonly databaseAllocatedStorageGib: number;
   /**
@@ -228,6 +233,7 @@ export class Monitoring extends Construct {
 
     const alb = { LoadBalancer: r.loadBalancerArnSuffix };
     const targets = { LoadBalancer: r.loadBalancerArnSuffix, TargetGroup: r.targetGroupArnSuffix };
+    const group = { AutoScalingGroupName: r.autoScalingGroupName };
     const rate = (errors: string, label: string): CloudwatchMetricAlarmMetricQuery[] => [
       metric("errors", "AWS/ApplicationELB", errors, "Sum", errors.includes("Target") ? targets : alb),
       metric("requests", "AWS/ApplicationELB", "RequestCount", "Sum", alb),
@@ -257,11 +263,25 @@ export class Monitoring extends Construct {
       metric: { namespace: "AWS/ApplicationELB", name: "UnHealthyHostCount", stat: "Maximum", dimensions: targets },
       comparison: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "notBreaching",
     });
-    this.alarm("healthy-hosts-below-minimum", {
+    // A routine replacement leaves one target short of desired for a boot; that is the unhealthy-hosts ticket, not a
+    // page. Users are affected when no target is healthy, or when the shortfall is two or more and outlasts two boots
+    // (a stuck group, a lost AZ), which a scale-out of several instances at once does not.
+    this.alarm("no-healthy-hosts", {
       severity: "page",
-      description: `Fewer than ${props.minCapacity} healthy instances (the group's minimum): an AZ may be lost, or replacements keep failing. Check the group's activity history.`,
+      description: "No healthy target: every request is answered 503 by the load balancer. Check the targets' health reasons and the group's activity history.",
       metric: { namespace: "AWS/ApplicationELB", name: "HealthyHostCount", stat: "Minimum", dimensions: targets },
-      comparison: "LessThanThreshold", threshold: props.minCapacity, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "breaching",
+      comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching",
+    });
+    const shortfallMinutes = Math.max(10, Math.ceil((2 * props.bootstrapSeconds) / 60));
+    this.alarm("healthy-hosts-below-desired", {
+      severity: "page",
+      description: `At least two fewer healthy targets than the group's desired capacity for ${shortfallMinutes} minutes: an AZ lost, or replacements keep failing. Check which AZ's targets are missing and the group's activity history.`,
+      query: [
+        metric("healthy", "AWS/ApplicationELB", "HealthyHostCount", "Minimum", targets),
+        metric("desired", "AWS/AutoScaling", "GroupDesiredCapacity", "Maximum", group),
+        { id: "shortfall", expression: "desired - FILL(healthy, 0)", label: "healthy targets short of desired", returnData: true },
+      ],
+      comparison: "GreaterThanThreshold", threshold: 1, evaluationPeriods: shortfallMinutes, datapointsToAlarm: shortfallMinutes, treatMissingData: "notBreaching",
     });
     this.alarm("p99-latency", {
       severity: "ticket",
@@ -272,8 +292,29 @@ export class Monitoring extends Construct {
     this.alarm("in-service-below-minimum", {
       severity: "page",
       description: `Fewer than ${props.minCapacity} instances in service in the Auto Scaling Group. Check its activity history for failed launches (capacity, quotas, AMI, bootstrap).`,
-      metric: { namespace: "AWS/AutoScaling", name: "GroupInServiceInstances", stat: "Minimum", dimensions: { AutoScalingGroupName: r.autoScalingGroupName } },
+      metric: { namespace: "AWS/AutoScaling", name: "GroupInServiceInstances", stat: "Minimum", dimensions: group },
       comparison: "LessThanThreshold", threshold: props.minCapacity, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "breaching",
+    });
+
+    this.alarm("in-service-below-desired", {
+      severity: "ticket",
+      description: "The group has run below its desired capacity for 15 minutes: launches keep failing (capacity in an AZ, a quota, the AMI, a key). Check its activity history.",
+      query: [
+        metric("inservice", "AWS/AutoScaling", "GroupInServiceInstances", "Minimum", group),
+        metric("desired", "AWS/AutoScaling", "GroupDesiredCapacity", "Maximum", group),
+        { id: "missing", expression: "desired - inservice", label: "instances short of desired", returnData: true },
+      ],
+      comparison: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 15, datapointsToAlarm: 15, treatMissingData: "notBreaching",
+    });
+    this.alarm("at-max-capacity", {
+      severity: "ticket",
+      description: "The group has run at its maximum size for 15 minutes: scaling cannot add capacity if load grows further. Check the load and raise app.maxCapacity if it is real.",
+      query: [
+        metric("inservice", "AWS/AutoScaling", "GroupInServiceInstances", "Minimum", group),
+        metric("max", "AWS/AutoScaling", "GroupMaxSize", "Maximum", group),
+        { id: "atmax", expression: "inservice >= max", label: "at maximum size", returnData: true },
+      ],
+      comparison: "GreaterThanOrEqualToThreshold", threshold: 1, evaluationPeriods: 15, datapointsToAlarm: 15, treatMissingData: "notBreaching",
     });
 
     const db = { DBInstanceIdentifier: r.databaseIdentifier };
@@ -374,6 +415,22 @@ export class Monitoring extends Construct {
         metric: { namespace: "AWS/NATGateway", name: "ErrorPortAllocation", stat: "Sum", dimensions: { NatGatewayId: natGatewayId }, period: 300 },
         comparison: "GreaterThanThreshold", threshold: 0, evaluationPeriods: 1, treatMissingData: "notBreaching",
         runbook: "nat-port-allocation-errors",
+      });
+      // "A value greater than zero may indicate an ongoing transient issue with the NAT gateway"; AWS suggests alarming
+      // on more than 0.01 % of the packets it handles ("Monitoring NAT gateways with CloudWatch", PacketsDropCount).
+      const nat = { NatGatewayId: natGatewayId };
+      this.alarm(`nat-${i + 1}-packets-dropped`, {
+        severity: "ticket",
+        description: `NAT gateway ${i + 1} drops more than 0.01 % of its packets: connections out of its AZ fail or stall. Check the AWS Health Dashboard for the AZ and its ErrorPortAllocation.`,
+        query: [
+          metric("dropped", "AWS/NATGateway", "PacketsDropCount", "Sum", nat, 300),
+          metric("fromsource", "AWS/NATGateway", "PacketsInFromSource", "Sum", nat, 300),
+          metric("fromdestination", "AWS/NATGateway", "PacketsInFromDestination", "Sum", nat, 300),
+          { id: "packets", expression: "FILL(fromsource, 0) + FILL(fromdestination, 0)", label: "packets in", returnData: false },
+          { id: "droppct", expression: "IF(packets > 0, 100 * FILL(dropped, 0) / packets, 0)", label: "dropped %", returnData: true },
+        ],
+        comparison: "GreaterThanThreshold", threshold: 0.01, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "notBreaching",
+        runbook: "nat-packets-dropped",
       });
     });
     this.alarm("alerts-delivery-failed", {

@@ -35,9 +35,10 @@ describe("the load balancer's 5xx alarm (prod), evaluated", () => {
     expect(alarmState(fiveXx, { RequestCount: every(5000), HTTPCode_ELB_5XX_Count: every(undefined) }, MINUTES)).toBe("OK");
   });
 
-  test("the no-target outage also fails the healthy-hosts alarm (missing HealthyHostCount is breaching)", () => {
-    expect(alarmState(alarm("medicare-hub-prod-healthy-hosts-below-minimum"), { HealthyHostCount: every(0) }, MINUTES)).toBe("ALARM");
-    expect(alarmState(alarm("medicare-hub-prod-healthy-hosts-below-minimum"), { HealthyHostCount: every(undefined) }, MINUTES)).toBe("ALARM");
+  test("the no-target outage also pages through no-healthy-hosts (missing HealthyHostCount is breaching)", () => {
+    expect(alarmState(alarm("medicare-hub-prod-no-healthy-hosts"), { HealthyHostCount: every(0) }, MINUTES)).toBe("ALARM");
+    expect(alarmState(alarm("medicare-hub-prod-no-healthy-hosts"), { HealthyHostCount: every(undefined) }, MINUTES)).toBe("ALARM");
+    expect(alarmState(alarm("medicare-hub-prod-no-healthy-hosts"), { HealthyHostCount: every(1) }, MINUTES)).toBe("OK");
   });
 });
 
@@ -84,5 +85,58 @@ describe("SLO burn-rate alerts (prod), evaluated: fire at the workbook's thresho
   test("a steady 4.9 % error rate, under the 5 % rate alarm, still pages through the burn rate", () => {
     expect(composite("slo-fast-burn", 0.049, 0.049)).toBe("ALARM");
     expect(alarmState(byName("medicare-hub-prod-target-5xx-rate"), { RequestCount: Array(5).fill(1000), HTTPCode_Target_5XX_Count: Array(5).fill(49) }, 5)).toBe("OK");
+  });
+});
+
+describe("the app tier's capacity alarms (prod), evaluated: routine replacements and scale-outs are quiet, a stuck group is not", () => {
+  let tf: TerraformJson;
+  const alarm = (name: string) => Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).find((a) => a.alarm_name === `medicare-hub-prod-${name}`);
+  const HOUR = 60;
+  /** `before` minutes of one value, then `after` of another, over an hour of one-minute datapoints. */
+  const step = (before: number, after: number, minutesBefore: number) => Array.from({ length: HOUR }, (_, i) => (i < HOUR - minutesBefore ? before : after));
+  beforeAll(() => {
+    tf = readStackJson(synthApp(), environmentStackId("prod"));
+  });
+
+  test("a routine replacement (one target short of desired) does not page, however long it takes; it is the unhealthy-hosts ticket", () => {
+    const replacing = { GroupDesiredCapacity: step(3, 3, 0), HealthyHostCount: step(3, 2, 30), UnHealthyHostCount: step(0, 1, 30) };
+    expect(alarm("healthy-hosts-below-desired").tags.Severity).toBe("page");
+    expect(alarmState(alarm("healthy-hosts-below-desired"), replacing, HOUR)).toBe("OK");
+    expect(alarmState(alarm("no-healthy-hosts"), replacing, HOUR)).toBe("OK");
+    expect(alarm("unhealthy-hosts").tags.Severity).toBe("ticket");
+    expect(alarmState(alarm("unhealthy-hosts"), replacing, HOUR)).toBe("ALARM");
+  });
+
+  test("a scale-out of three instances at once, healthy after two boots of 180 s, does not page; the same shortfall lasting 10 minutes does", () => {
+    const scaleOut = (minutesShort: number) => ({ GroupDesiredCapacity: step(3, 6, minutesShort), HealthyHostCount: step(3, 3, minutesShort) });
+    // Six minutes short of desired (two 180 s boots), then healthy: the last datapoints are fine again.
+    const recovered = { GroupDesiredCapacity: step(3, 6, 20), HealthyHostCount: step(3, 6, 14) };
+    expect(alarmState(alarm("healthy-hosts-below-desired"), recovered, HOUR)).toBe("OK");
+    expect(alarmState(alarm("healthy-hosts-below-desired"), scaleOut(6), HOUR)).toBe("OK");
+    expect(alarmState(alarm("healthy-hosts-below-desired"), scaleOut(10), HOUR)).toBe("ALARM");
+  });
+
+  test("a group stuck below desired is a ticket after 15 minutes, not before", () => {
+    const stuck = (minutes: number) => ({ GroupDesiredCapacity: step(4, 4, 0), GroupInServiceInstances: step(4, 3, minutes) });
+    expect(alarm("in-service-below-desired").tags.Severity).toBe("ticket");
+    expect(alarmState(alarm("in-service-below-desired"), stuck(14), HOUR)).toBe("OK");
+    expect(alarmState(alarm("in-service-below-desired"), stuck(15), HOUR)).toBe("ALARM");
+  });
+
+  test("a group at its maximum size for 15 minutes is a ticket; one below it is not", () => {
+    const max = DEFAULT_CONFIG.environments.prod.app.maxCapacity;
+    expect(alarm("at-max-capacity").tags.Severity).toBe("ticket");
+    expect(alarmState(alarm("at-max-capacity"), { GroupMaxSize: step(max, max, 0), GroupInServiceInstances: step(max - 1, max, 15) }, HOUR)).toBe("ALARM");
+    expect(alarmState(alarm("at-max-capacity"), { GroupMaxSize: step(max, max, 0), GroupInServiceInstances: step(max - 1, max, 14) }, HOUR)).toBe("OK");
+    expect(alarmState(alarm("at-max-capacity"), { GroupMaxSize: step(max, max, 0), GroupInServiceInstances: step(max - 1, max - 1, 0) }, HOUR)).toBe("OK");
+  });
+
+  test("a NAT gateway dropping more than 0.01 % of its packets is a ticket; 0.005 % or an idle gateway is not", () => {
+    const drops = (share: number) => ({ PacketsDropCount: [share * 2e6, share * 2e6, share * 2e6], PacketsInFromSource: [1e6, 1e6, 1e6], PacketsInFromDestination: [1e6, 1e6, 1e6] });
+    const nat = alarm("nat-1-packets-dropped");
+    expect(nat.tags.Severity).toBe("ticket");
+    expect(alarmState(nat, drops(0.0002), 3)).toBe("ALARM");
+    expect(alarmState(nat, drops(0.00005), 3)).toBe("OK");
+    expect(alarmState(nat, {}, 3)).toBe("OK");
   });
 });

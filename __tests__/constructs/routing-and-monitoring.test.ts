@@ -142,7 +142,21 @@ describe("DNS routing and monitoring", () => {
       }
       // Users affected: a page. A routine replacement (one unhealthy target for a while) is a ticket.
       const severity = (name: string) => alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-${name}`)?.[1].tags.Severity;
-      expect([severity("alb-5xx-rate"), severity("healthy-hosts-below-minimum"), severity("route53-health-check"), severity("unhealthy-hosts")]).toEqual(["page", "page", "page", "ticket"]);
+      expect([severity("alb-5xx-rate"), severity("healthy-hosts-below-desired"), severity("no-healthy-hosts"), severity("route53-health-check"), severity("unhealthy-hosts")]).toEqual(["page", "page", "page", "page", "ticket"]);
+    });
+
+    test("every Auto Scaling metric an alarm reads is the app group's, by reference; stuck below desired and at max are tickets", () => {
+      const [groupKey] = only(tf, "aws_autoscaling_group");
+      const asgMetrics = alarms.flatMap(([, a]) =>
+        a.namespace === "AWS/AutoScaling" ? [a.dimensions] : (a.metric_query ?? []).filter((q: any) => q.metric?.namespace === "AWS/AutoScaling").map((q: any) => q.metric.dimensions),
+      );
+      expect(asgMetrics.length).toBeGreaterThanOrEqual(5);
+      for (const d of asgMetrics) expect(d.AutoScalingGroupName).toBe(`\${aws_autoscaling_group.${groupKey}.name}`);
+      const byName = (name: string) => alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-${name}`)?.[1];
+      const names = (a: any) => a.metric_query.filter((q: any) => q.metric).map((q: any) => q.metric.metric_name).sort();
+      expect(names(byName("in-service-below-desired"))).toEqual(["GroupDesiredCapacity", "GroupInServiceInstances"]);
+      expect(names(byName("at-max-capacity"))).toEqual(["GroupInServiceInstances", "GroupMaxSize"]);
+      expect([byName("in-service-below-desired").tags.Severity, byName("at-max-capacity").tags.Severity]).toEqual(["ticket", "ticket"]);
     });
 
     test("tickets for what users do not see yet: each NAT gateway's port allocation errors, failed page deliveries, app logs that stop", () => {
@@ -150,6 +164,14 @@ describe("DNS routing and monitoring", () => {
       const natAlarms = alarms.map(([, a]) => a).filter((a) => a.metric_name === "ErrorPortAllocation");
       expect(natAlarms.map((a) => refName(a.dimensions.NatGatewayId, "aws_nat_gateway")).sort()).toEqual(nats.sort());
       for (const a of natAlarms) expect(a.tags.Severity).toBe("ticket");
+      // Packet drops too, each gateway by reference, all three of its metrics on the same gateway.
+      const dropAlarms = alarms.map(([, a]) => a).filter((a) => (a.metric_query ?? []).some((q: any) => q.metric?.metric_name === "PacketsDropCount"));
+      const dropNats = dropAlarms.map((a) => {
+        const gateways = new Set(a.metric_query.filter((q: any) => q.metric).map((q: any) => refName(q.metric.dimensions.NatGatewayId, "aws_nat_gateway")));
+        expect(gateways.size).toBe(1);
+        return [...gateways][0];
+      });
+      expect(dropNats.sort()).toEqual(nats.sort());
       const delivery = alarms.map(([, a]) => a).find((a) => a.metric_name === "NumberOfNotificationsFailed");
       const pageTopic = Object.values(resourcesOf(tf, "aws_sns_topic")).find((t) => !t.provider && t.name.endsWith("-alerts"));
       expect(delivery.dimensions).toEqual({ TopicName: pageTopic.name });
@@ -282,14 +304,18 @@ describe("DNS routing and monitoring", () => {
       expect(route53[0][1]).toMatchObject({ provider: "aws.us-east-1", metric_name: "HealthCheckStatus", comparison_operator: "LessThanThreshold", threshold: 1 });
     });
 
-    test("thresholds come from config: healthy hosts and in-service instances below the group minimum alarm", () => {
+    test("thresholds come from config: in-service instances below the group minimum alarm; no healthy host at all pages; the 5xx rates", () => {
       const byMetric = (name: string) => alarms.find(([, a]) => a.metric_name === name)?.[1];
-      expect(byMetric("HealthyHostCount")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: config.app.minCapacity });
+      expect(byMetric("HealthyHostCount")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+      // The healthy-target shortfall waits two boots: 2 x app.bootstrapSeconds, at least 10 one-minute periods.
+      const shortfall = alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-healthy-hosts-below-desired`)?.[1];
+      expect(shortfall).toMatchObject({ threshold: 1, evaluation_periods: Math.max(10, Math.ceil((2 * config.app.bootstrapSeconds) / 60)) });
+      expect(shortfall.datapoints_to_alarm).toBe(shortfall.evaluation_periods);
       expect(byMetric("GroupInServiceInstances")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: config.app.minCapacity });
       expect(byMetric("UnHealthyHostCount")).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 0 });
       expect(byMetric("TargetResponseTime")).toMatchObject({ extended_statistic: "p99", threshold: config.alarms.p99LatencyMilliseconds / 1000 });
       expect(byMetric("CPUUtilization")).toMatchObject({ threshold: config.alarms.databaseCpuPercent });
-      const rates = alarms.filter(([, a]) => a.metric_query && !/-(long|short)$/.test(a.alarm_name)).map(([, a]) => a);
+      const rates = alarms.filter(([, a]) => /-5xx-rate$/.test(a.alarm_name)).map(([, a]) => a);
       expect(rates).toHaveLength(2);
       for (const rate of rates) expect(rate.threshold).toBe(config.alarms.http5xxRatePercent);
     });
