@@ -244,6 +244,7 @@ export class MediCareHubStack extends MediCareStack {
         webAclName: this.loadBalancer.firewall?.webAcl.name,
         natGatewayIds: this.network.natGatewayIds,
         appLogGroupName: this.appTier.logGroup.name,
+        keyArns: [this.encryption.storageKey.arn, this.encryption.databaseKey.arn],
       },
       thresholds: config.alarms,
       minCapacity: app.minCapacity,

@@ -29,6 +29,11 @@ export interface MonitoredResources {
   readonly natGatewayIds?: readonly string[];
   /** The app's log group: if nothing arrives there, the agent or the instances are broken. @default - not watched */
   readonly appLogGroupName?: string;
+  /**
+   * Customer managed keys in this region besides the alerts key (which is always watched): disabling one or scheduling
+   * its deletion pages, because everything it encrypts stops working with it. @default - only the alerts key
+   */
+  readonly keyArns?: readonly string[];
 }
 
 export interface AlarmThresholds {
@@ -219,9 +224,26 @@ export class Monitoring extends Construct {
       ruleSeverity.set(rule, severity);
       return rule;
     });
+    const alertsKey = this.alertsKey("alerts-key", props, props.region);
+    // A key disabled or scheduled for deletion takes down what it encrypts (storage, logs, the database, alerting).
+    // KMS itself emits no event for either; CloudTrail's record of the call does, delivered to EventBridge only when
+    // the account has a trail with logging enabled ("AWS service events delivered via AWS CloudTrail", EventBridge
+    // User Guide), which docs/first-deploy.md checks. Matched on the keys' ARNs in the record's resources, by
+    // reference: jsonencode, since cdktf 0.21 writes a JSON string holding a reference as invalid HCL.
+    const keyRule = new CloudwatchEventRule(this, "kms-key-disabled", {
+      name: resourceName(environment, "kms-key-disabled"),
+      description: `[PAGE] MediCare Hub ${environment}: a key of this environment was disabled or scheduled for deletion: what it encrypts fails. Cancel the deletion or enable the key now. Runbook: ${RUNBOOK_DOC}#kms-key-disabled`,
+      eventPattern: Fn.jsonencode({
+        source: ["aws.kms"],
+        "detail-type": ["AWS API Call via CloudTrail"],
+        detail: { eventSource: ["kms.amazonaws.com"], eventName: ["DisableKey", "ScheduleKeyDeletion"], resources: { ARN: [alertsKey.arn, ...(r.keyArns ?? [])] } },
+      }),
+      tags: { Severity: "page", Runbook: `${RUNBOOK_DOC}#kms-key-disabled` },
+    });
+    this.eventRules.push(keyRule);
+    ruleSeverity.set(keyRule, "page");
     const rulesOf = (severity: Severity) => this.eventRules.filter((rule) => ruleSeverity.get(rule) === severity);
     const pages = [...(props.email ? [{ protocol: "email", endpoint: props.email }] : []), ...(props.pageUrls ?? []).map((endpoint) => ({ protocol: "https", endpoint }))];
-    const alertsKey = this.alertsKey("alerts-key", props, props.region);
     this.topic = this.alertsTopic("alerts", props, alertsKey, pages, undefined, rulesOf("page"));
     this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.alertsKey("alerts-us-east-1-key", props, "us-east-1", props.usEast1), pages, props.usEast1);
     const ticketEmail = props.ticketEmail ?? props.email;

@@ -205,9 +205,27 @@ describe("DNS routing and monitoring", () => {
       }
     });
 
+    test("disabling or scheduling the deletion of any key of this region pages, matched on the keys' ARNs by reference", () => {
+      const [ruleKey, rule] = Object.entries(resourcesOf(tf, "aws_cloudwatch_event_rule")).find(([, r]) => r.name === `medicare-hub-${env}-kms-key-disabled`) ?? [];
+      expect(rule.tags.Severity).toBe("page");
+      // KMS's CloudTrail record of DisableKey names the key in resources[].ARN ("DisableKey", AWS KMS Developer Guide).
+      const pattern = rule.event_pattern as string;
+      expect(pattern).toMatch(/^\$\{jsonencode\(\{"source" = \["aws\.kms"\], "detail-type" = \["AWS API Call via CloudTrail"\]/);
+      expect(pattern).toContain(`"eventName" = ["DisableKey", "ScheduleKeyDeletion"]`);
+      const arns = (pattern.match(/"ARN" = \[([^\]]*)\]/)?.[1] ?? "").split(", ").sort();
+      // Every key in this region (the default provider), whatever creates it: a new key must be watched too.
+      const regionalKeys = Object.entries(resourcesOf(tf, "aws_kms_key")).filter(([, k]) => !k.provider).map(([name]) => `aws_kms_key.${name}.arn`);
+      expect(arns).toEqual(regionalKeys.sort());
+      expect(regionalKeys.length).toBeGreaterThanOrEqual(3);
+      // It reaches the page topic.
+      const target = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target")).find((t) => refName(t.rule, "aws_cloudwatch_event_rule") === ruleKey);
+      expect(resourcesOf(tf, "aws_sns_topic")[refName(target.arn, "aws_sns_topic")].name).toBe(`medicare-hub-${env}-alerts`);
+    });
+
     test("failed backup jobs (ticket) and the database's low-storage events (page) reach their topics through EventBridge", () => {
       const rules = resourcesOf(tf, "aws_cloudwatch_event_rule");
-      const patterns = Object.fromEntries(Object.entries(rules).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
+      // The key rule's pattern holds references (jsonencode); its own test follows them.
+      const patterns = Object.fromEntries(Object.entries(rules).filter(([, rule]) => rule.event_pattern.startsWith("{")).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
       const sources = Object.values(patterns).map((p: any) => `${p.source[0]} ${p["detail-type"][0]}`).sort();
       // No copy job failure rule: the committed plans copy nowhere, so no copy job can fail.
       expect(config.backup.copyToRegion).toBeUndefined();
