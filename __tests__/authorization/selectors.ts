@@ -121,12 +121,23 @@ export function alarmOf(s: Scope, region: "stack" | "us-east-1", severity: "page
 /** The tickets topic: the one the ticket-severity alarms notify. */
 export const ticketTopic = (s: Scope) => alertsTopic(s, "stack", "ticket");
 
+/**
+ * The sources an event pattern matches: a JSON string, or (a pattern holding references, such as the key ARNs of the
+ * kms-key-disabled rule) an HCL `jsonencode({...})` expression, read for its "source" list only.
+ */
+function patternSources(pattern: string): string[] {
+  if (pattern.startsWith("{")) return JSON.parse(pattern).source ?? [];
+  const list = /^\$\{jsonencode\(\{"source" = \[([^\]]*)\]/.exec(pattern)?.[1];
+  if (list === undefined) throw new Error(`cannot read the sources of the event pattern ${pattern}`);
+  return [...list.matchAll(/"([^"]+)"/g)].map((m) => m[1]);
+}
+
 /** The EventBridge target of the rule whose pattern has `source` (e.g. aws.backup), and the topic it delivers to. */
 function eventTarget(s: Scope, source: string): { rule: Located; topic: Located } {
   for (const target of s.world.resources(s.stackId, "aws_cloudwatch_event_target")) {
     const rule = follow(s, target.values.rule, "aws_cloudwatch_event_rule");
     const topic = s.world.referenced(s.stackId, target.values.arn, "aws_sns_topic");
-    if (topic && JSON.parse(String(rule.values.event_pattern)).source?.includes(source)) return { rule, topic };
+    if (topic && patternSources(String(rule.values.event_pattern)).includes(source)) return { rule, topic };
   }
   throw new Error(`${s.stackId}: no ${source} event rule delivers to a topic`);
 }

@@ -149,4 +149,16 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
     expected: "Allowed",
     source: [SOURCES.alarmTopicPolicy],
   },
+  {
+    id: "AZ-ALR-16",
+    request: "A key of the environment is disabled: EventBridge delivers the kms-key-disabled page to its topic",
+    stacks: ["dev", "prod"],
+    principal: EVENTS,
+    action: "sns:Publish",
+    resource: arnOf("the topic the aws.kms rule's target delivers to (page)", (s) => eventTopic(s, "aws.kms")),
+    context: { "aws:SourceArn": arnOf("ARN of the aws.kms event rule targeting the topic", (s) => eventRuleNotifying(s, "aws.kms")) },
+    expected: "Allowed",
+    source: [SOURCES.eventsToSns],
+    why: "A disabled key fails storage, logs and alerting together; this page is the only warning.",
+  },
 ];
