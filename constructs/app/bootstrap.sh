@@ -7,8 +7,9 @@
 # the settings checked below. It installs a small MediCare Hub web service serving HTTPS (TLS 1.2+, with a key and
 # self-signed certificate made on this instance at boot) on APP_PORT with a shallow /health (200 while the process
 # serves; the load balancer's HTTPS health check), mounts the shared EFS file system over TLS when the instance is
-# tagged with one, and ships the app and bootstrap logs to CloudWatch. Every wait is bounded: a bootstrap that cannot
-# finish fails, the instance never turns healthy, and the Auto Scaling Group replaces it.
+# tagged with one, and ships the bootstrap, cloud-init, app (JSON lines) and console logs to CloudWatch, the agent
+# first. Every wait is bounded: a bootstrap that cannot finish fails, the instance never turns healthy, and the Auto
+# Scaling Group replaces it.
 set -euo pipefail
 
 : "${MEDICARE_HUB_ENVIRONMENT:?set by the user-data preamble}"
@@ -31,6 +32,30 @@ readonly IMDS=http://169.254.169.254/latest
 mkdir -p "${LOG_DIR}"
 exec > >(tee -a "${BOOTSTRAP_LOG}") 2>&1
 echo "bootstrap of MediCare Hub ${MEDICARE_HUB_ENVIRONMENT} starting at $(date --iso-8601=seconds)"
+
+# A failed bootstrap says so in its log; if the CloudWatch agent is not running yet, the log is shipped by hand.
+agent_running() {
+  /opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a status 2>/dev/null | grep -q '"status": "running"'
+}
+# Without the agent (not installed yet, or its install failed), the last lines of the bootstrap log go to CloudWatch
+# through the AWS CLI.
+ship_log_without_agent() {
+  local stream="${INSTANCE_ID:-unknown}/bootstrap-failed" events
+  events="$(tail -n 200 "${BOOTSTRAP_LOG}" | python3 -c 'import json, sys, time; print(json.dumps([{"timestamp": int(time.time() * 1000), "message": sys.stdin.read()[-200000:] or "(empty)"}]))')"
+  aws logs create-log-stream --region "${AWS_REGION}" --log-group-name "${APP_LOG_GROUP}" --log-stream-name "${stream}" || true
+  aws logs put-log-events --region "${AWS_REGION}" --log-group-name "${APP_LOG_GROUP}" --log-stream-name "${stream}" \
+    --log-events "${events}"
+}
+on_exit() {
+  local status=$?
+  if ((status != 0)); then
+    echo "bootstrap FAILED (exit ${status}) at $(date --iso-8601=seconds)"
+    if ! agent_running; then
+      ship_log_without_agent || echo "could not ship the bootstrap log either" >&2
+    fi
+  fi
+}
+trap on_exit EXIT
 
 # IMDSv2 only (the launch template requires tokens).
 imds() {
@@ -61,13 +86,42 @@ INSTANCE_ID="$(imds meta-data/instance-id)"
 AVAILABILITY_ZONE="$(imds meta-data/placement/availability-zone)"
 readonly INSTANCE_ID AVAILABILITY_ZONE
 
-retry 5 10 dnf install -y --setopt=install_weak_deps=False python3 openssl amazon-cloudwatch-agent amazon-efs-utils
+# Logs first: a bootstrap that fails later (packages, EFS, the service) must leave its log in CloudWatch, because the
+# Auto Scaling Group terminates the instance, and its root volume with it. The agent tails the bootstrap log,
+# cloud-init's own output, the app's log and its console (stdout and stderr, which systemd would keep in journald).
+readonly CONSOLE_LOG="${LOG_DIR}/app/console.log"
+readonly CW_CONFIG=/opt/aws/amazon-cloudwatch-agent/etc/medicare-hub.json
+
+retry 5 10 dnf install -y --setopt=install_weak_deps=False amazon-cloudwatch-agent
+install -d -m 0755 -o root -g root "${LOG_DIR}/app"
+cat >"${CW_CONFIG}" <<JSON
+{
+  "agent": { "region": "${AWS_REGION}", "logfile": "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log" },
+  "logs": {
+    "logs_collected": {
+      "files": {
+        "collect_list": [
+          { "file_path": "${BOOTSTRAP_LOG}", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/bootstrap" },
+          { "file_path": "/var/log/cloud-init-output.log", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/cloud-init" },
+          { "file_path": "${LOG_DIR}/app/app.log", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/app" },
+          { "file_path": "${CONSOLE_LOG}", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/console" }
+        ]
+      }
+    }
+  }
+}
+JSON
+/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:${CW_CONFIG}"
+echo "CloudWatch agent started: this log reaches ${APP_LOG_GROUP} from here on"
+
+retry 5 10 dnf install -y --setopt=install_weak_deps=False python3 openssl amazon-efs-utils
 
 if ! id "${APP_USER}" >/dev/null 2>&1; then
   useradd --system --no-create-home --shell /sbin/nologin "${APP_USER}"
 fi
 install -d -m 0755 -o root -g root "${APP_DIR}" "${DATA_DIR}"
-install -d -m 0750 -o "${APP_USER}" -g "${APP_USER}" "${LOG_DIR}/app"
+chown "${APP_USER}:${APP_USER}" "${LOG_DIR}/app"
+chmod 0750 "${LOG_DIR}/app"
 
 # TLS from the load balancer to this instance. The ALB does not validate its targets' certificates ("Target groups for
 # your Application Load Balancers", ELB User Guide), so each instance makes its own key and self-signed certificate at
@@ -106,9 +160,11 @@ fi
 cat >"${APP_DIR}/server.py" <<'PYTHON'
 """MediCare Hub web service over HTTPS: a page, and a shallow /health for the load balancer."""
 import html
+import json
 import logging
 import os
 import ssl
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 PORT = int(os.environ["APP_PORT"])
@@ -118,15 +174,21 @@ INSTANCE = os.environ.get("INSTANCE_ID", "unknown")
 # A client that connects and never finishes the handshake gives up its thread after this long.
 HANDSHAKE_TIMEOUT_SECONDS = 10
 
-logging.basicConfig(
-    filename=os.environ["APP_LOG_FILE"],
-    level=logging.INFO,
-    format="%(asctime)s %(levelname)s %(message)s",
-)
+logging.basicConfig(filename=os.environ["APP_LOG_FILE"], level=logging.INFO, format="%(message)s")
+
+
+def log_json(**fields):
+    """One JSON object per line: CloudWatch Logs Insights reads its fields without a parse pattern."""
+    record = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "instance": INSTANCE, "zone": ZONE}
+    logging.info(json.dumps({**record, **fields}))
 
 
 class Handler(BaseHTTPRequestHandler):
     server_version = "MediCareHub/1"
+
+    def handle_one_request(self):
+        self.started = time.monotonic()
+        super().handle_one_request()
 
     def do_GET(self):
         if self.path == "/health":
@@ -150,8 +212,25 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
+    def log_request(self, code="-", size="-"):
+        # The load balancer's trace id joins this line to its access log; the client is the first X-Forwarded-For.
+        headers = self.headers or {}
+        forwarded = headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        try:
+            status = int(code)
+        except (TypeError, ValueError):
+            status = str(code)
+        log_json(
+            trace_id=headers.get("X-Amzn-Trace-Id"),
+            client=forwarded or self.client_address[0],
+            method=self.command,
+            path=getattr(self, "path", None),
+            status=status,
+            duration_ms=round((time.monotonic() - self.started) * 1000, 1),
+        )
+
     def log_message(self, format, *args):
-        logging.info("%s %s", self.address_string(), format % args)
+        log_json(client=self.client_address[0], message=format % args)
 
 
 def tls_context():
@@ -176,14 +255,14 @@ class TLSServer(ThreadingHTTPServer):
         try:
             request.do_handshake()
         except (ssl.SSLError, OSError) as error:
-            logging.info("%s TLS handshake failed: %s", client_address[0], error)
+            log_json(client=client_address[0], message=f"TLS handshake failed: {error}")
             return
         request.settimeout(None)
         super().finish_request(request, client_address)
 
 
 if __name__ == "__main__":
-    logging.info("serving HTTPS on port %d", PORT)
+    log_json(message=f"serving HTTPS on port {PORT}")
     TLSServer(("", PORT), Handler, tls_context()).serve_forever()
 PYTHON
 
@@ -203,6 +282,8 @@ Environment=APP_LOG_FILE=${LOG_DIR}/app/app.log
 Environment=TLS_CERT_FILE=${TLS_CERT}
 Environment=TLS_KEY_FILE=${TLS_KEY}
 ExecStart=/usr/bin/python3 ${APP_DIR}/server.py
+StandardOutput=append:${CONSOLE_LOG}
+StandardError=append:${CONSOLE_LOG}
 Restart=always
 RestartSec=2
 NoNewPrivileges=true
@@ -213,24 +294,6 @@ PrivateTmp=true
 [Install]
 WantedBy=multi-user.target
 UNIT
-
-readonly CW_CONFIG=/opt/aws/amazon-cloudwatch-agent/etc/medicare-hub.json
-cat >"${CW_CONFIG}" <<JSON
-{
-  "agent": { "region": "${AWS_REGION}", "logfile": "/opt/aws/amazon-cloudwatch-agent/logs/amazon-cloudwatch-agent.log" },
-  "logs": {
-    "logs_collected": {
-      "files": {
-        "collect_list": [
-          { "file_path": "${LOG_DIR}/app/app.log", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/app" },
-          { "file_path": "${BOOTSTRAP_LOG}", "log_group_name": "${APP_LOG_GROUP}", "log_stream_name": "{instance_id}/bootstrap" }
-        ]
-      }
-    }
-  }
-}
-JSON
-/opt/aws/amazon-cloudwatch-agent/bin/amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:${CW_CONFIG}"
 
 systemctl daemon-reload
 systemctl enable --now medicare-hub.service

@@ -32,6 +32,17 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
     source: [SOURCES.logsIdentity],
   },
   {
+    id: "AZ-APP-9",
+    request: "A bootstrap that failed before the CloudWatch agent ran ships its log by hand (AWS CLI): it creates its stream",
+    stacks: ["dev", "prod"],
+    principal: INSTANCE_ROLE,
+    action: "logs:CreateLogStream",
+    resource: sym("<app log group ARN>:log-stream:i-0123456789abcdef0/bootstrap-failed", (s) => `${s.world.attribute(appLogGroup(s), "arn")}:log-stream:i-0123456789abcdef0/bootstrap-failed`),
+    expected: "Allowed",
+    source: [SOURCES.logsIdentity],
+    why: "The instance is terminated with its root volume: this stream is the only trace of why it never turned healthy.",
+  },
+  {
     id: "AZ-APP-8",
     request: "An operator's Session Manager session streams its transcript to the session log group, as the instance role",
     stacks: ["dev", "prod"],

@@ -69,6 +69,37 @@ describe("renderUserData", () => {
     expect(rendered).not.toMatch(/http:\/\/127\.0\.0\.1/);
   });
 
+  test("logs first: the exit trap is set before anything can fail, the CloudWatch agent runs before the packages, EFS and the service", () => {
+    const at = (text: string) => {
+      const index = rendered.indexOf(text);
+      if (index < 0) throw new Error(`the user data has no ${text}`);
+      return index;
+    };
+    const order = [
+      "trap on_exit EXIT",
+      'INSTANCE_ID="$(imds meta-data/instance-id)"',
+      "dnf install -y --setopt=install_weak_deps=False amazon-cloudwatch-agent\n",
+      "amazon-cloudwatch-agent-ctl -a fetch-config",
+      "dnf install -y --setopt=install_weak_deps=False python3 openssl amazon-efs-utils",
+      'retry 24 5 mount "${DATA_DIR}"',
+      "systemctl enable --now medicare-hub.service",
+    ].map(at);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  test("ships the bootstrap log, cloud-init's output, the app's JSON log and its console (stdout and stderr, not journald)", () => {
+    const config = JSON.parse(/cat >"\$\{CW_CONFIG\}" <<JSON\n([\s\S]*?)\nJSON\n/.exec(rendered)?.[1] ?? "null");
+    const files = config.logs.logs_collected.files.collect_list.map((f: any) => [f.file_path, f.log_group_name, f.log_stream_name]);
+    expect(files).toEqual([
+      ["${BOOTSTRAP_LOG}", "${APP_LOG_GROUP}", "{instance_id}/bootstrap"],
+      ["/var/log/cloud-init-output.log", "${APP_LOG_GROUP}", "{instance_id}/cloud-init"],
+      ["${LOG_DIR}/app/app.log", "${APP_LOG_GROUP}", "{instance_id}/app"],
+      ["${CONSOLE_LOG}", "${APP_LOG_GROUP}", "{instance_id}/console"],
+    ]);
+    expect(rendered).toContain('readonly CONSOLE_LOG="${LOG_DIR}/app/console.log"');
+    expect(rendered).toContain("StandardOutput=append:${CONSOLE_LOG}\nStandardError=append:${CONSOLE_LOG}\n");
+  });
+
   test("fits EC2's user-data limit and round-trips through base64", () => {
     expect(Buffer.byteLength(rendered)).toBeLessThanOrEqual(USER_DATA_LIMIT_BYTES);
     expect(Buffer.from(encodeUserData(rendered), "base64").toString("utf8")).toBe(rendered);
@@ -149,6 +180,54 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 const PYTHON = { binary: "python3", requireVariable: "REQUIRE_PYTHON3", installHint: "Install Python 3 (Debian: apt-get install python3)" };
 const OPENSSL = { binary: "openssl", requireVariable: "REQUIRE_OPENSSL", installHint: "Install OpenSSL (Debian: apt-get install openssl)", versionArgs: ["version"] };
 
+describeWithTool(PYTHON, "the bootstrap's exit trap, run with a stand-in AWS CLI and no CloudWatch agent", () => {
+  const rendered = renderUserData(SETTINGS);
+  const trapBlock = /\n(agent_running\(\) \{[\s\S]*?\ntrap on_exit EXIT)\n/.exec(rendered)?.[1] ?? "";
+  /** Runs the trap's functions, then `tail` as the rest of the bootstrap; returns what the stand-in `aws` was asked. */
+  const run = (tail: string) => {
+    const dir = mkdtempSync(join(tmpdir(), "medicare-hub-trap-"));
+    const bin = join(dir, "bin");
+    execFileSync("mkdir", [bin]);
+    writeFileSync(join(bin, "aws"), `#!/bin/bash\nprintf '%s\\0' "$@" >>"${join(dir, "aws-calls")}"\nprintf '\\n' >>"${join(dir, "aws-calls")}"\n`, { mode: 0o755 });
+    const log = join(dir, "bootstrap.log");
+    writeFileSync(log, "installing packages\nmount: ${DATA_DIR}: connection timed out\n");
+    const script = `set -euo pipefail\nBOOTSTRAP_LOG=${log}\nINSTANCE_ID=i-0123456789abcdef0\n${trapBlock}\n${tail}\n`;
+    let status = 0;
+    try {
+      execFileSync("bash", ["-c", script], {
+        env: { ...process.env, PATH: `${bin}:${process.env.PATH}`, AWS_REGION: "us-east-2", APP_LOG_GROUP: "/medicare-hub/prod/app" },
+        encoding: "utf8",
+        stdio: "pipe",
+      });
+    } catch (error) {
+      status = (error as { status: number }).status;
+    }
+    const callsFile = join(dir, "aws-calls");
+    const calls = existsSync(callsFile) ? readFileSync(callsFile, "utf8").split("\n").filter(Boolean).map((line) => line.split("\0").filter(Boolean)) : [];
+    return { status, calls };
+  };
+
+  test("a failed bootstrap ships its log's last lines to the app log group, and still fails", () => {
+    expect(trapBlock).toContain("trap on_exit EXIT");
+    const { status, calls } = run("false");
+    expect(status).toBe(1);
+    expect(calls.map((c) => c.slice(0, 2))).toEqual([["logs", "create-log-stream"], ["logs", "put-log-events"]]);
+    const put = calls[1];
+    const arg = (name: string) => put[put.indexOf(name) + 1];
+    expect(arg("--log-group-name")).toBe("/medicare-hub/prod/app");
+    expect(arg("--log-stream-name")).toBe("i-0123456789abcdef0/bootstrap-failed");
+    expect(arg("--region")).toBe("us-east-2");
+    const events = JSON.parse(arg("--log-events"));
+    expect(events).toHaveLength(1);
+    expect(events[0].message).toContain("mount: ${DATA_DIR}: connection timed out");
+    expect(Math.abs(events[0].timestamp - Date.now())).toBeLessThan(60_000);
+  });
+
+  test("a bootstrap that succeeds ships nothing by hand", () => {
+    expect(run("true")).toEqual({ status: 0, calls: [] });
+  });
+});
+
 describeWithTool(PYTHON, "the web service in the user data, run as the instance runs it", () => {
   describeWithTool(OPENSSL, "with a key and certificate made by the bootstrap's own commands", () => {
     const rendered = renderUserData(SETTINGS);
@@ -213,6 +292,32 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
       const response = await get(port, "/health");
       expect(response).toMatchObject({ status: 200, body: "ok\n" });
       expect(["TLSv1.2", "TLSv1.3"]).toContain(response.protocol);
+    });
+
+    test("logs each request as one JSON line with the load balancer's trace id, the client, the status and the duration", async () => {
+      const traceId = "Root=1-67891233-abcdef012345678912345678";
+      await new Promise<void>((resolve, reject) => {
+        const req = request(
+          { host: "127.0.0.1", port, path: "/nope", rejectUnauthorized: false, timeout: 5000, headers: { "X-Amzn-Trace-Id": traceId, "X-Forwarded-For": "203.0.113.7, 10.0.1.5" } },
+          (res) => {
+            res.resume();
+            res.on("end", () => resolve());
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      });
+      // Bounded wait for the line to reach the file.
+      let line: any;
+      for (let attempt = 0; attempt < 50 && !line; attempt++) {
+        const lines = readFileSync(join(dir, "app.log"), "utf8").split("\n").filter(Boolean);
+        line = lines.map((l) => JSON.parse(l)).find((l) => l.trace_id === traceId);
+        if (!line) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(line).toMatchObject({ trace_id: traceId, client: "203.0.113.7", method: "GET", path: "/nope", status: 404 });
+      expect(typeof line.duration_ms).toBe("number");
+      expect(line.duration_ms).toBeGreaterThanOrEqual(0);
+      expect(Number.isNaN(Date.parse(line.time))).toBe(false);
     });
 
     test("refuses a client that offers at most TLS 1.1", async () => {
