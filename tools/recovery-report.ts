@@ -23,7 +23,10 @@ export const PITR_RPO = "≤ 5 min";
 export interface FailureMode {
   readonly failure: string;
   readonly handledBy: string;
+  /** When automation reacts: health checks, the Auto Scaling Group, RDS, Route 53. */
   readonly detection: string;
+  /** When a human is told: the synthesized alarm or event rule that fires, its severity, and its earliest time. */
+  readonly notified: string;
   readonly recovery: string;
   readonly dataLoss: string;
 }
@@ -71,12 +74,30 @@ export function analyse(stack: StackView): EnvironmentReport {
   if (stack.resources("aws_efs_file_system").length > 0 && mountTargets < azs.size) spofs.push(`shared storage: ${mountTargets} mount target(s) for ${azs.size} AZs`);
 
   const natPerAz = natAzs.size >= azs.size;
+
+  // A human hears of a failure through an alarm (no sooner than datapoints-to-alarm periods of breaching data) or an
+  // event rule (as soon as EventBridge delivers): read from the synthesized resources, so a changed alarm changes this.
+  const prefix = `medicare-hub-${stack.environment}-`;
+  const alarms = stack.resources("aws_cloudwatch_metric_alarm").map((a) => a.values);
+  const rules = stack.resources("aws_cloudwatch_event_rule").map((r) => r.values);
+  const told = (id: string, when = ""): string => {
+    const alarm = alarms.find((a) => a.alarm_name === `${prefix}${id}`);
+    if (alarm) {
+      const period: number = alarm.period ?? alarm.metric_query?.find((q: { metric?: { period: number } }) => q.metric)?.metric.period;
+      const points: number = alarm.datapoints_to_alarm ?? alarm.evaluation_periods;
+      return `\`${id}\` ${alarm.tags?.Severity ?? "?"}${when} after ≥ ${seconds(points * period)} (${points} × ${period} s)`;
+    }
+    const rule = rules.find((r) => r.name === `${prefix}${id}`);
+    if (rule) return `\`${id}\` ${rule.tags?.Severity ?? "?"}${when}, as soon as EventBridge delivers the event`;
+    throw new Error(`${stack.environment}: no alarm or event rule named ${prefix}${id}: the reliability report names one that is not deployed`);
+  };
   const modes: FailureMode[] = [
     {
       failure: "an app instance fails",
       handledBy: "ALB health check takes it out of rotation; the Auto Scaling Group (ELB health checks) replaces it",
       detection: `${seconds(detection)} (${interval} s × ${check.unhealthy_threshold ?? 3})`,
       recovery: `replacement in service after ${seconds(inService)} (detection + ${grace} s bootstrap + ${check.healthy_threshold ?? 3} × ${interval} s); the others serve meanwhile`,
+      notified: `${told("unhealthy-hosts")}; ${told("launch-failed", " if its replacement cannot launch")}`,
       dataLoss: "none (instances keep no data; shared files live on EFS)",
     },
     {
@@ -84,33 +105,40 @@ export function analyse(stack: StackView): EnvironmentReport {
       handledBy: `every tier in every AZ; ${natPerAz ? "NAT per AZ" : "ONE NAT gateway for all AZs"}; Multi-AZ database${db.multi_az === true ? "" : " (OFF)"}; EFS mount target per AZ`,
       detection: `${seconds(detection)} for its instances`,
       recovery: `the remaining AZs serve at once; lost capacity is replaced in ${seconds(inService)}`,
+      notified: `${told("unhealthy-hosts")}; ${told("healthy-hosts-below-desired", " if two or more targets stay missing")}`,
       dataLoss: db.multi_az === true ? "none (synchronous standby; EFS is regional)" : "since the last backup (single-AZ database)",
     },
     {
       failure: "the database primary fails",
       handledBy: db.multi_az === true ? "Multi-AZ: RDS promotes the synchronous standby in another AZ" : "nothing automatic: restore from backup (single-AZ)",
       detection: "automatic (RDS)",
+      notified: told("database-failover"),
       recovery: db.multi_az === true ? RDS_FAILOVER : "a restore: tens of minutes to hours",
       dataLoss: db.multi_az === true ? "none" : PITR_RPO,
     },
     {
       failure: "a NAT gateway fails",
       handledBy: natPerAz ? "each AZ has its own: only that AZ's outbound traffic is affected" : "NOTHING: every AZ's outbound traffic goes through it",
-      detection: "NAT gateway metrics / failing outbound calls",
-      recovery: natPerAz ? "other AZs unaffected; the ALB keeps serving from them" : "until AWS recovers it or it is recreated",
+      detection: "none automatic: nothing replaces or bypasses a NAT gateway",
+      notified: `${told("nat-1-packets-dropped", " (one per gateway)")}; ${told("nat-1-port-allocation-errors")}`,
+      recovery: natPerAz
+        ? "until AWS recovers it; the other AZs are unaffected, but that AZ's instances stay healthy (shallow /health), so the ALB keeps sending them requests, and those that need outbound calls fail"
+        : "until AWS recovers it or it is recreated",
       dataLoss: "none",
     },
     {
       failure: "the load balancer or the region's endpoint is unreachable",
       handledBy: failover ? "Route 53 health check; DNS fails over to the maintenance page (CloudFront)" : "Route 53 health check alarms (no failover configured)",
       detection: `${seconds((route53.request_interval ?? 30) * (route53.failure_threshold ?? 3))} (${route53.request_interval ?? 30} s × ${route53.failure_threshold ?? 3})`,
+      notified: told("route53-health-check"),
       recovery: failover ? `users see the maintenance page within ${seconds(dnsFailover)} (detection + ${ALB_ALIAS_TTL_SECONDS} s alias TTL)` : "users see errors until the endpoint returns",
       dataLoss: "none",
     },
     {
       failure: "data is corrupted or deleted by mistake",
       handledBy: `point-in-time restore (${db.backup_retention_period ?? 0}-day window); AWS Backup ${daily ? `daily points kept ${daily.lifecycle?.delete_after} days` : "(no plan)"}`,
-      detection: "people, alarms",
+      detection: "none automatic",
+      notified: "no alarm can tell a mistaken write from a real one: people notice",
       recovery: "a restore to a new instance, then a switch-over",
       dataLoss: `database ${PITR_RPO}; files ≤ 24 h (daily backup)`,
     },
@@ -123,10 +151,14 @@ export function reportMarkdown(reports: readonly EnvironmentReport[]): string {
     "# Reliability report",
     "",
     "Generated by `npm run report:recovery` from the synthesized stacks; a test keeps this file equal to it.",
+    "",
+    "Two clocks: *automation reacts* is when health checks, the Auto Scaling Group, RDS or Route 53 act on their own;",
+    "*a human is notified* is the earliest an alarm can fire (its datapoints to alarm × its period; CloudWatch adds",
+    "its own evaluation delay) or an event rule delivers, with the severity that decides page or ticket.",
   ];
   for (const report of reports) {
-    lines.push("", `## ${report.environment}`, "", "| failure | handled by | detection | recovery | data lost |", "|---|---|---|---|---|");
-    for (const m of report.modes) lines.push(`| ${m.failure} | ${m.handledBy} | ${m.detection} | ${m.recovery} | ${m.dataLoss} |`);
+    lines.push("", `## ${report.environment}`, "", "| failure | handled by | automation reacts | a human is notified | recovery | data lost |", "|---|---|---|---|---|---|");
+    for (const m of report.modes) lines.push(`| ${m.failure} | ${m.handledBy} | ${m.detection} | ${m.notified} | ${m.recovery} | ${m.dataLoss} |`);
     lines.push("", report.singlePointsOfFailure.length === 0 ? "Single points of failure: none." : "Single points of failure:", "");
     for (const spof of report.singlePointsOfFailure) lines.push(`- ${spof}`);
   }

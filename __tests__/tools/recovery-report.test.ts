@@ -8,7 +8,7 @@ import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { StackView } from "../../constructs/policy/rule";
 import { buildApp } from "../../main";
 import { analyse, reportMarkdown, reportsFrom } from "../../tools/recovery-report";
-import { readStackJson, synthApp } from "../support/synth";
+import { readStackJson, resourcesOf, synthApp } from "../support/synth";
 
 describe("recovery report", () => {
   const view = (env: "dev" | "prod") => new StackView(environmentStackId(env), readStackJson(synthApp(), environmentStackId(env)));
@@ -31,6 +31,33 @@ describe("recovery report", () => {
     const dns = prod.dns.healthCheck;
     expect(modes["the load balancer or the region's endpoint is unreachable"].recovery).toContain(`${dns.requestIntervalSeconds * dns.failureThreshold + 60} s`);
     expect(modes["data is corrupted or deleted by mistake"].handledBy).toContain(`${prod.database.backupRetentionDays}-day window`);
+  });
+
+  test("a human is notified on a separate clock, recomputed from the synthesized alarms: points to alarm × period, with severity", () => {
+    const tf = readStackJson(synthApp(), environmentStackId("prod"));
+    const alarm = (name: string) => Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).find((a) => a.alarm_name === `medicare-hub-prod-${name}`);
+    const modes = Object.fromEntries(analyse(view("prod")).modes.map((m) => [m.failure, m]));
+    const route53 = alarm("route53-health-check");
+    const r53Seconds = (route53.datapoints_to_alarm ?? route53.evaluation_periods) * route53.period;
+    expect(modes["the load balancer or the region's endpoint is unreachable"].notified).toBe(`\`route53-health-check\` page after ≥ ${r53Seconds} s (${route53.datapoints_to_alarm ?? route53.evaluation_periods} × ${route53.period} s)`);
+    // The AZ-loss page waits two boots of 180 s, at least ten minutes: 600 s.
+    expect(modes["an Availability Zone is lost (of 3)"].notified).toContain("`healthy-hosts-below-desired` page if two or more targets stay missing after ≥ 600 s (10 × 60 s)");
+    expect(modes["the database primary fails"].notified).toBe("`database-failover` ticket, as soon as EventBridge delivers the event");
+    // Automation and humans are different clocks: the instance is out of rotation in 20 s, the ticket comes after 120 s.
+    expect(modes["an app instance fails"].detection).toMatch(/^20 s/);
+    expect(modes["an app instance fails"].notified).toMatch(/^`unhealthy-hosts` ticket after ≥ 120 s/);
+  });
+
+  test("an alarm the report relies on that is not deployed fails the report, naming it", () => {
+    const stack = view("prod");
+    const withoutRoute53 = new StackView(stack.stackId, {
+      ...stack.tf,
+      resource: {
+        ...stack.tf.resource,
+        aws_cloudwatch_metric_alarm: Object.fromEntries(Object.entries(stack.tf.resource?.aws_cloudwatch_metric_alarm ?? {}).filter(([, a]: [string, any]) => !a.alarm_name.endsWith("route53-health-check"))),
+      },
+    });
+    expect(() => analyse(withoutRoute53)).toThrow("no alarm or event rule named medicare-hub-prod-route53-health-check");
   });
 
   test("a single-AZ database is reported as a single point of failure (read from the Terraform, not the config)", () => {
