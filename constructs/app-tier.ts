@@ -77,9 +77,10 @@ export interface AppTierProps {
   readonly accountId: string;
   /**
    * The database user the app connects as with IAM database authentication, and the instance's resource id. The app
-   * never reads the master secret: a compromised instance must not be the database superuser. @default - no access
+   * never reads the master secret: a compromised instance must not be the database superuser. Its address and port
+   * reach the instance as tags, for the app and its deep health check (`/health/deep`). @default - no access
    */
-  readonly database?: { readonly resourceId: string; readonly user: string };
+  readonly database?: { readonly resourceId: string; readonly user: string; readonly address?: string; readonly port?: number };
   /**
    * The Session Manager preferences the app's instances are reached through: their session logs go to this log
    * group, which the instance role may write. @default - no session logging permissions
@@ -144,6 +145,10 @@ export class AppTier extends Construct {
       // Read by the bootstrap through instance metadata (see constructs/app/bootstrap.sh).
       instanceTags.EfsFileSystemId = props.fileSystem.id;
       instanceTags.EfsAccessPointId = props.fileSystem.accessPointId;
+    }
+    if (props.database?.address !== undefined && props.database.port !== undefined) {
+      instanceTags.DatabaseAddress = props.database.address;
+      instanceTags.DatabasePort = Token.asString(props.database.port);
     }
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {

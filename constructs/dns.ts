@@ -37,6 +37,11 @@ export interface RoutingProps {
   readonly loadBalancer: { readonly dnsName: string; readonly zoneId: string };
   /** Path of the shallow health endpoint. */
   readonly healthCheckPath: string;
+  /**
+   * Path of the deep health endpoint (the app's database and shared files): Route 53 probes it through the load
+   * balancer for an alarm only. It never decides failover or instance replacement. @default - no deep check
+   */
+  readonly deepHealthCheckPath?: string;
   readonly requestIntervalSeconds: number;
   readonly failureThreshold: number;
   /**
@@ -61,6 +66,8 @@ export class Dns extends Construct {
   private readonly validationRecordFqdns: string[];
   /** The Route 53 health check of the load balancer (set by `addRouting`). */
   healthCheck?: Route53HealthCheck;
+  /** Route 53's probe of the deep health endpoint, once `addRouting` ran with a `deepHealthCheckPath`. */
+  deepHealthCheck?: Route53HealthCheck;
   /** The failover secondary (set by `addRouting` with a maintenance page). */
   maintenanceSite?: MaintenanceSite;
 
@@ -109,6 +116,21 @@ export class Dns extends Construct {
       measureLatency: true,
       tags: { Name: resourceName(this.environment, "alb-health") },
     });
+    if (props.deepHealthCheckPath) {
+      // Each probe reaches one target, at random: it fails when most targets cannot reach the database or their
+      // files (Route 53 calls an endpoint healthy while more than 18 % of its checkers do: "How Amazon Route 53
+      // determines whether a health check is healthy"), which is an outage of the app, not of one instance.
+      this.deepHealthCheck = new Route53HealthCheck(this, "deep-health-check", {
+        type: "HTTPS",
+        fqdn: props.loadBalancer.dnsName,
+        port: 443,
+        resourcePath: props.deepHealthCheckPath,
+        enableSni: true,
+        requestInterval: props.requestIntervalSeconds,
+        failureThreshold: props.failureThreshold,
+        tags: { Name: resourceName(this.environment, "app-deep-health") },
+      });
+    }
     const toLoadBalancer = { name: props.loadBalancer.dnsName, zoneId: props.loadBalancer.zoneId, evaluateTargetHealth: true };
 
     if (!props.maintenancePage) {

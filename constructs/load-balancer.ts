@@ -11,6 +11,8 @@ import { WebFirewall, type WebFirewallProps } from "./web-firewall";
 
 /** The shallow health endpoint every app instance serves: it answers 200 while the process is up. */
 export const HEALTH_CHECK_PATH = "/health";
+/** The app's deep health endpoint (database and shared files reachable): Route 53 probes it for an alarm only. */
+export const DEEP_HEALTH_CHECK_PATH = "/health/deep";
 /** TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Prefix of the ALB's objects in its log bucket. */

@@ -11,7 +11,7 @@ import { Database } from "./database";
 import { Dns } from "./dns";
 import { Encryption } from "./encryption";
 import { FailureExperiments } from "./failure-experiments";
-import { HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
+import { DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
 import { PROJECT, projectTags, resourceName } from "./naming";
 import { Network } from "./network";
@@ -209,7 +209,7 @@ export class MediCareHubStack extends MediCareStack {
       cpuTargetPercent: app.cpuTargetPercent,
       requestsPerTargetPerMinute: app.requestsPerTargetPerMinute,
       accountId: config.accountId,
-      database: { resourceId: this.database.resourceId, user: this.database.appUser },
+      database: { resourceId: this.database.resourceId, user: this.database.appUser, address: this.database.instance.address, port: this.database.instance.port },
       sessionLogGroupArn: this.sessionManager.logGroup.arn,
       maxInstanceLifetimeDays: app.maxInstanceLifetimeDays,
       // Named, not referenced: the alarms watch the group, so they are created after it (constructs/monitoring.ts).
@@ -226,6 +226,7 @@ export class MediCareHubStack extends MediCareStack {
     const healthCheck = this.dns.addRouting({
       loadBalancer: { dnsName: this.loadBalancer.alb.dnsName, zoneId: this.loadBalancer.alb.zoneId },
       healthCheckPath: HEALTH_CHECK_PATH,
+      deepHealthCheckPath: DEEP_HEALTH_CHECK_PATH,
       requestIntervalSeconds: config.dns.healthCheck.requestIntervalSeconds,
       failureThreshold: config.dns.healthCheck.failureThreshold,
       maintenancePage: config.dns.maintenancePage ? { accountId: config.accountId, region: config.region, usEast1 } : undefined,
@@ -241,6 +242,7 @@ export class MediCareHubStack extends MediCareStack {
         databaseIdentifier: this.database.instance.identifier,
         fileSystemId: this.sharedStorage.fileSystem.id,
         healthCheckId: healthCheck.id,
+        deepHealthCheckId: this.dns.deepHealthCheck?.id,
         webAclName: this.loadBalancer.firewall?.webAcl.name,
         natGatewayIds: this.network.natGatewayIds,
         appLogGroupName: this.appTier.logGroup.name,

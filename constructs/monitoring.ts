@@ -29,6 +29,8 @@ export interface MonitoredResources {
   readonly natGatewayIds?: readonly string[];
   /** The app's log group: if nothing arrives there, the agent or the instances are broken. @default - not watched */
   readonly appLogGroupName?: string;
+  /** Route 53's probe of the app's deep health endpoint (in us-east-1, like the other). @default - not watched */
+  readonly deepHealthCheckId?: string;
   /**
    * Customer managed keys in this region besides the alerts key (which is always watched): disabling one or scheduling
    * its deletion pages, because everything it encrypts stops working with it. @default - only the alerts key
@@ -275,7 +277,7 @@ export class Monitoring extends Construct {
     });
     this.alarm("target-5xx-rate", {
       severity: "page",
-      description: `More than ${t.http5xxRatePercent}% of requests fail in the app. Check the app logs (/medicare-hub/${environment}/app) and the last deploy; roll back through instance refresh if it started then.`,
+      description: `More than ${t.http5xxRatePercent}% of requests fail in the app. Check the app logs (/medicare-hub/${environment}/app) and the last deploy; deploy the previous configuration if it started then.`,
       query: rate("HTTPCode_Target_5XX_Count", "Target 5xx %"),
       comparison: "GreaterThanThreshold", threshold: t.http5xxRatePercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
@@ -297,7 +299,7 @@ export class Monitoring extends Construct {
     const shortfallMinutes = Math.max(10, Math.ceil((2 * props.bootstrapSeconds) / 60));
     this.alarm("healthy-hosts-below-desired", {
       severity: "page",
-      description: `At least two fewer healthy targets than the group's desired capacity for ${shortfallMinutes} minutes: an AZ lost, or replacements keep failing. Check which AZ's targets are missing and the group's activity history.`,
+      description: `At least two fewer healthy targets than the group's desired capacity for ${shortfallMinutes} minutes: replacements keep failing, or an AZ holding two or more targets is lost. Check which AZ's targets are missing and the group's activity history.`,
       query: [
         metric("healthy", "AWS/ApplicationELB", "HealthyHostCount", "Minimum", targets),
         metric("desired", "AWS/AutoScaling", "GroupDesiredCapacity", "Maximum", group),
@@ -481,6 +483,19 @@ export class Monitoring extends Construct {
       this.globalTopic,
       props.usEast1,
     );
+    if (r.deepHealthCheckId) {
+      this.alarm(
+        "deep-health-check",
+        {
+          severity: "page",
+          description: "The app answers, but most of its instances cannot reach the database or their shared files (/health/deep, probed by Route 53): users get errors although every target is healthy. Check the database's status and security groups, then EFS.",
+          metric: { namespace: "AWS/Route53", name: "HealthCheckStatus", stat: "Minimum", dimensions: { HealthCheckId: r.deepHealthCheckId } },
+          comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching",
+        },
+        this.globalTopic,
+        props.usEast1,
+      );
+    }
 
     new CloudwatchDashboard(this, "dashboard", {
       dashboardName: resourceName(environment, "overview"),

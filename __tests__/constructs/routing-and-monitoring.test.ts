@@ -17,6 +17,13 @@ function domainRecords(tf: TerraformJson, domain: string): any[] {
   return Object.values(resourcesOf(tf, "aws_route53_record")).filter((r) => r.name === domain);
 }
 
+/** Route 53's check of the shallow /health: the one failover and the records use. */
+const shallowCheck = (tf: TerraformJson): [string, any] => {
+  const found = Object.entries(resourcesOf(tf, "aws_route53_health_check")).filter(([, c]) => c.resource_path === "/health");
+  if (found.length !== 1) throw new Error(`expected one Route 53 check of /health, found ${found.length}`);
+  return found[0];
+};
+
 describe("DNS routing and monitoring", () => {
   let result: SynthResult;
   const stack = (env: EnvironmentName) => readStackJson(result, environmentStackId(env));
@@ -32,11 +39,11 @@ describe("DNS routing and monitoring", () => {
     beforeAll(() => {
       tf = stack("prod");
       records = domainRecords(tf, config.dns.domainName);
-      [healthCheckName] = only(tf, "aws_route53_health_check");
+      [healthCheckName] = shallowCheck(tf);
     });
 
     test("an HTTPS health check of /health on the load balancer, fast interval, explicit threshold, latency measured", () => {
-      const [, check] = only(tf, "aws_route53_health_check");
+      const [, check] = shallowCheck(tf);
       expect(check).toMatchObject({
         type: "HTTPS",
         port: 443,
@@ -104,7 +111,7 @@ describe("DNS routing and monitoring", () => {
         expect(record.alias.evaluate_target_health).toBe(true);
       }
       expect(resourcesOf(tf, "aws_cloudfront_distribution")).toEqual({});
-      expect(Object.keys(resourcesOf(tf, "aws_route53_health_check"))).toHaveLength(1);
+      expect(Object.keys(resourcesOf(tf, "aws_route53_health_check")).sort()).toEqual(["dns_deep-health-check", "dns_health-check"]);
     });
   });
 
@@ -316,10 +323,31 @@ describe("DNS routing and monitoring", () => {
       expect([...namespaces].sort()).toEqual(expected.sort());
     });
 
-    test("the Route 53 alarm lives in us-east-1, where the health check's metrics are", () => {
+    test("the Route 53 alarms live in us-east-1, where the health checks' metrics are: one per check, each by reference", () => {
       const route53 = alarms.filter(([, a]) => a.namespace === "AWS/Route53");
-      expect(route53).toHaveLength(1);
-      expect(route53[0][1]).toMatchObject({ provider: "aws.us-east-1", metric_name: "HealthCheckStatus", comparison_operator: "LessThanThreshold", threshold: 1 });
+      expect(route53).toHaveLength(2);
+      for (const [, a] of route53) {
+        expect(a).toMatchObject({ provider: "aws.us-east-1", metric_name: "HealthCheckStatus", comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
+        expect(a.tags.Severity).toBe("page");
+      }
+      expect(route53.map(([, a]) => refName(a.dimensions.HealthCheckId, "aws_route53_health_check")).sort()).toEqual(Object.keys(resourcesOf(tf, "aws_route53_health_check")).sort());
+    });
+
+    test("the deep check (/health/deep: database and files) feeds an alarm only: no record, and not the target group's health check", () => {
+      const checks = Object.entries(resourcesOf(tf, "aws_route53_health_check"));
+      const [deepName, deep] = checks.find(([, c]) => c.resource_path === "/health/deep") ?? [];
+      expect(deep).toMatchObject({ type: "HTTPS", port: 443 });
+      const [, alb] = only(tf, "aws_lb");
+      expect(refName(deep.fqdn, "aws_lb")).toBe(Object.keys(resourcesOf(tf, "aws_lb"))[0]);
+      expect(alb).toBeDefined();
+      for (const record of Object.values(resourcesOf(tf, "aws_route53_record"))) expect(String(record.health_check_id ?? "")).not.toContain(deepName as string);
+      const [, group] = only(tf, "aws_lb_target_group");
+      expect(group.health_check.path).toBe("/health");
+      // The instances learn the database to probe from their tags, by reference.
+      const [, template] = only(tf, "aws_launch_template");
+      const tags = template.tag_specifications.find((t: any) => t.resource_type === "instance").tags;
+      expect(refName(tags.DatabaseAddress, "aws_db_instance")).toBe(Object.keys(resourcesOf(tf, "aws_db_instance"))[0]);
+      expect(refName(tags.DatabasePort, "aws_db_instance")).toBe(Object.keys(resourcesOf(tf, "aws_db_instance"))[0]);
     });
 
     test("thresholds come from config: in-service instances below the group minimum alarm; no healthy host at all pages; the 5xx rates", () => {

@@ -157,13 +157,19 @@ else
   echo "no EfsFileSystemId tag: ${DATA_DIR} stays on the root volume"
 fi
 
+# What the deep health check (/health/deep) probes: the database's address and port, tagged on the instance.
+DATABASE_ADDRESS="$(instance_tag DatabaseAddress)"
+DATABASE_PORT="$(instance_tag DatabasePort)"
+
 cat >"${APP_DIR}/server.py" <<'PYTHON'
-"""MediCare Hub web service over HTTPS: a page, and a shallow /health for the load balancer."""
+"""MediCare Hub web service over HTTPS: a page, a shallow /health for the load balancer, a deep one for alarms."""
 import html
 import json
 import logging
 import os
+import socket
 import ssl
+import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -173,6 +179,12 @@ ZONE = os.environ.get("AVAILABILITY_ZONE", "unknown")
 INSTANCE = os.environ.get("INSTANCE_ID", "unknown")
 # A client that connects and never finishes the handshake gives up its thread after this long.
 HANDSHAKE_TIMEOUT_SECONDS = 10
+# The deep check's dependencies: the shared file system (when mounted here) and the database; each probe gets this long.
+DATA_DIR = os.environ.get("DATA_DIR", "")
+EFS_EXPECTED = os.environ.get("EFS_EXPECTED") == "1"
+DATABASE_ADDRESS = os.environ.get("DATABASE_ADDRESS", "")
+DATABASE_PORT = os.environ.get("DATABASE_PORT", "")
+PROBE_TIMEOUT_SECONDS = 2
 
 logging.basicConfig(filename=os.environ["APP_LOG_FILE"], level=logging.INFO, format="%(message)s")
 
@@ -181,6 +193,50 @@ def log_json(**fields):
     """One JSON object per line: CloudWatch Logs Insights reads its fields without a parse pattern."""
     record = {"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "instance": INSTANCE, "zone": ZONE}
     logging.info(json.dumps({**record, **fields}))
+
+
+_probes = {}
+
+
+def probe(name, check):
+    """True when check() returns True within the timeout. A hung NFS mount blocks its probe thread, never the request,
+    and at most one probe per dependency runs at a time."""
+    thread = _probes.get(name)
+    if thread is None or not thread.is_alive():
+        outcome = []
+
+        def run():
+            try:
+                outcome.append(bool(check()))
+            except OSError:
+                outcome.append(False)
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.outcome = outcome
+        _probes[name] = thread
+        thread.start()
+    thread.join(PROBE_TIMEOUT_SECONDS)
+    return not thread.is_alive() and thread.outcome == [True]
+
+
+def files_reachable():
+    return os.path.ismount(DATA_DIR) and os.listdir(DATA_DIR) is not None
+
+
+def database_reachable():
+    with socket.create_connection((DATABASE_ADDRESS, int(DATABASE_PORT)), timeout=PROBE_TIMEOUT_SECONDS):
+        return True
+
+
+def deep_failures():
+    """The dependencies this instance cannot reach. Never the load balancer's check: a database outage must not make
+    the Auto Scaling Group replace every instance; Route 53 probes this path and an alarm pages instead."""
+    failures = []
+    if EFS_EXPECTED and not probe("files", files_reachable):
+        failures.append("files")
+    if DATABASE_ADDRESS and not probe("database", database_reachable):
+        failures.append("database")
+    return failures
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -194,6 +250,13 @@ class Handler(BaseHTTPRequestHandler):
         if self.path == "/health":
             # Shallow on purpose: only this process. A database blip must not make the ASG replace every instance.
             self.reply(200, "text/plain", "ok\n")
+        elif self.path == "/health/deep":
+            failures = deep_failures()
+            if failures:
+                log_json(message="deep health check failed", failing=failures)
+                self.reply(503, "text/plain", "degraded\n")
+            else:
+                self.reply(200, "text/plain", "ok\n")
         elif self.path == "/":
             page = (
                 "<!doctype html><title>MediCare Hub</title><h1>MediCare Hub</h1>"
@@ -213,9 +276,11 @@ class Handler(BaseHTTPRequestHandler):
         self.wfile.write(data)
 
     def log_request(self, code="-", size="-"):
-        # The load balancer's trace id joins this line to its access log; the client is the first X-Forwarded-For.
-        headers = self.headers or {}
-        forwarded = headers.get("X-Forwarded-For", "").split(",")[0].strip()
+        # The load balancer's trace id joins this line to its access log. The client is the last X-Forwarded-For entry,
+        # the one the load balancer appended; earlier ones are whatever the client sent. A request line too bad to parse
+        # has no headers at all.
+        headers = getattr(self, "headers", None) or {}
+        forwarded = headers.get("X-Forwarded-For", "").split(",")[-1].strip()
         try:
             status = int(code)
         except (TypeError, ValueError):
@@ -281,6 +346,10 @@ Environment=INSTANCE_ID=${INSTANCE_ID}
 Environment=APP_LOG_FILE=${LOG_DIR}/app/app.log
 Environment=TLS_CERT_FILE=${TLS_CERT}
 Environment=TLS_KEY_FILE=${TLS_KEY}
+Environment=DATA_DIR=${DATA_DIR}
+Environment=EFS_EXPECTED=${EFS_FILE_SYSTEM_ID:+1}
+Environment=DATABASE_ADDRESS=${DATABASE_ADDRESS}
+Environment=DATABASE_PORT=${DATABASE_PORT}
 ExecStart=/usr/bin/python3 ${APP_DIR}/server.py
 StandardOutput=append:${CONSOLE_LOG}
 StandardError=append:${CONSOLE_LOG}

@@ -22,7 +22,9 @@ export interface UserDataSettings {
 /** The user-data script, as the instance will run it. */
 export function renderUserData(settings: UserDataSettings): string {
   const script = readFileSync(BOOTSTRAP_SCRIPT, "utf8");
-  const body = script.replace(/^#!.*\n/, "");
+  // Comment lines stay in the repository (the shell's, and the Python's and unit's inside its heredocs, whose comments
+  // are comments too): EC2 takes at most 16 KB of user data, and the instance needs none of them.
+  const body = script.replace(/^#!.*\n/, "").replace(/^[ \t]*#.*\n/gm, "");
   const variables = {
     MEDICARE_HUB_ENVIRONMENT: settings.environment,
     AWS_REGION: settings.region,

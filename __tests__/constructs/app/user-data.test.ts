@@ -234,7 +234,6 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
     const dir = mkdtempSync(join(tmpdir(), "medicare-hub-tls-"));
     const tls = { TLS_KEY: join(dir, "instance.key"), TLS_CERT: join(dir, "instance.crt"), INSTANCE_ID: "i-0123456789abcdef0" };
     let makeOutput = "";
-    let server: ChildProcess | undefined;
     let port = 0;
 
     // stdout and stderr together: whatever these commands print would land in the bootstrap log, and in CloudWatch.
@@ -242,38 +241,78 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
       execFileSync("bash", ["-euo", "pipefail", "-c", `exec 2>&1\n${certificateBlock(rendered)}`], { env: { ...process.env, ...paths }, encoding: "utf8" });
     const publicKeyOf = (key: string) => execFileSync("openssl", ["pkey", "-in", key, "-pubout"], { encoding: "utf8" });
 
-    beforeAll(async () => {
-      makeOutput = makeCertificate(tls);
-      port = await freePort();
-      writeFileSync(join(dir, "server.py"), serverSource(rendered));
-      server = spawn("python3", [join(dir, "server.py")], {
+    const servers: ChildProcess[] = [];
+    /** Starts server.py as its systemd unit would, with `env` on top; resolves once it listens (bounded wait). */
+    const startServer = async (env: Record<string, string>, logName: string): Promise<number> => {
+      const listenOn = await freePort();
+      const child = spawn("python3", [join(dir, "server.py")], {
         env: {
           ...process.env,
-          APP_PORT: String(port),
+          APP_PORT: String(listenOn),
           MEDICARE_HUB_ENVIRONMENT: SETTINGS.environment,
-          APP_LOG_FILE: join(dir, "app.log"),
+          APP_LOG_FILE: join(dir, logName),
           TLS_CERT_FILE: tls.TLS_CERT,
           TLS_KEY_FILE: tls.TLS_KEY,
+          ...env,
         },
         stdio: "ignore",
       });
+      servers.push(child);
       // Bounded wait for the port, like the bootstrap's own readiness check.
       for (let attempt = 0; attempt < 50; attempt++) {
         const open = await new Promise<boolean>((resolve) => {
-          const socket = connectTcp(port, "127.0.0.1", () => {
+          const socket = connectTcp(listenOn, "127.0.0.1", () => {
             socket.end();
             resolve(true);
           }).on("error", () => resolve(false));
         });
-        if (open) return;
+        if (open) return listenOn;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
-      const log = join(dir, "app.log");
-      throw new Error(`server.py never listened on ${port}; its log: ${existsSync(log) ? readFileSync(log, "utf8") : "(none)"}`);
+      const log = join(dir, logName);
+      throw new Error(`server.py never listened on ${listenOn}; its log: ${existsSync(log) ? readFileSync(log, "utf8") : "(none)"}`);
+    };
+
+    beforeAll(async () => {
+      makeOutput = makeCertificate(tls);
+      writeFileSync(join(dir, "server.py"), serverSource(rendered));
+      port = await startServer({}, "app.log");
     });
 
     afterAll(() => {
-      server?.kill();
+      for (const child of servers) child.kill();
+    });
+
+    describe("the deep health check (/health/deep): database and shared files, never the load balancer's check", () => {
+      let database: import("node:net").Server;
+      let databasePort = 0;
+      beforeAll(async () => {
+        database = createServer((socket) => socket.end());
+        await new Promise<void>((resolve) => database.listen(0, "127.0.0.1", resolve));
+        databasePort = (database.address() as AddressInfo).port;
+      });
+      afterAll(() => new Promise<void>((resolve) => database.close(() => resolve())));
+
+      test("200 while the database accepts connections; 503 once it does not, while /health stays 200", async () => {
+        const deep = await startServer({ DATABASE_ADDRESS: "127.0.0.1", DATABASE_PORT: String(databasePort) }, "deep.log");
+        expect(await get(deep, "/health/deep")).toMatchObject({ status: 200, body: "ok\n" });
+        const closedPort = await freePort();
+        const down = await startServer({ DATABASE_ADDRESS: "127.0.0.1", DATABASE_PORT: String(closedPort) }, "deep-down.log");
+        expect(await get(down, "/health/deep")).toMatchObject({ status: 503, body: "degraded\n" });
+        expect(await get(down, "/health")).toMatchObject({ status: 200 });
+        const failed = readFileSync(join(dir, "deep-down.log"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        expect(failed.find((l) => l.message === "deep health check failed")?.failing).toEqual(["database"]);
+      });
+
+      test("503 when the shared file system is expected but its directory is not a mount point", async () => {
+        const noMount = await startServer({ EFS_EXPECTED: "1", DATA_DIR: dir }, "deep-files.log");
+        expect(await get(noMount, "/health/deep")).toMatchObject({ status: 503 });
+        const failed = readFileSync(join(dir, "deep-files.log"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        expect(failed.find((l) => l.message === "deep health check failed")?.failing).toEqual(["files"]);
+        // A mount point (the root file system is one) passes.
+        const mounted = await startServer({ EFS_EXPECTED: "1", DATA_DIR: "/" }, "deep-root.log");
+        expect(await get(mounted, "/health/deep")).toMatchObject({ status: 200 });
+      });
     });
 
     test("making the key prints nothing, and leaves it readable by its owner only", () => {
@@ -298,7 +337,7 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
       const traceId = "Root=1-67891233-abcdef012345678912345678";
       await new Promise<void>((resolve, reject) => {
         const req = request(
-          { host: "127.0.0.1", port, path: "/nope", rejectUnauthorized: false, timeout: 5000, headers: { "X-Amzn-Trace-Id": traceId, "X-Forwarded-For": "203.0.113.7, 10.0.1.5" } },
+          { host: "127.0.0.1", port, path: "/nope", rejectUnauthorized: false, timeout: 5000, headers: { "X-Amzn-Trace-Id": traceId, "X-Forwarded-For": "198.51.100.9, 203.0.113.7" } },
           (res) => {
             res.resume();
             res.on("end", () => resolve());
@@ -314,10 +353,23 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
         line = lines.map((l) => JSON.parse(l)).find((l) => l.trace_id === traceId);
         if (!line) await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      // The ALB appends the address it saw ("X-Forwarded-For", ELB User Guide): a client cannot spoof the last entry.
       expect(line).toMatchObject({ trace_id: traceId, client: "203.0.113.7", method: "GET", path: "/nope", status: 404 });
       expect(typeof line.duration_ms).toBe("number");
       expect(line.duration_ms).toBeGreaterThanOrEqual(0);
       expect(Number.isNaN(Date.parse(line.time))).toBe(false);
+    });
+
+    test("answers a request line it cannot parse with 400 and logs it, instead of dropping the connection", async () => {
+      const reply = await new Promise<string>((resolve) => {
+        let data = "";
+        const socket = connectTls({ host: "127.0.0.1", port, rejectUnauthorized: false }, () => socket.write("GET /a b HTTP/1.1\r\n\r\n"));
+        socket.setTimeout(5000, () => socket.destroy());
+        socket.on("data", (chunk) => (data += chunk.toString("latin1")));
+        socket.on("close", () => resolve(data));
+        socket.on("error", () => resolve(data));
+      });
+      expect(reply).toMatch(/^HTTP\/1\.[01] 400 /);
     });
 
     test("refuses a client that offers at most TLS 1.1", async () => {
