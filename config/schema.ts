@@ -294,6 +294,13 @@ export const EnvironmentSchema = z.strictObject({
       .array(pattern(/^https:\/\/[^\s]{4,2000}$/, 'must be an https:// URL of a paging service'), { error: "must be a list of https:// URLs" })
       .max(5, { error: "must list at most 5 paging endpoints" })
       .optional(),
+    /**
+     * The dead man's switch of the alerting path: an HTTPS check URL (Healthchecks.io, Cronitor, a PagerDuty or
+     * Opsgenie heartbeat...) that expects a message every 5 minutes and pages when they stop. The message takes the
+     * alerts' own way (EventBridge, an SNS topic, the alerts key), so a broken key or topic policy stops it.
+     * @default - none: nothing tells anyone that alerting itself is dead
+     */
+    heartbeatUrl: pattern(/^https:\/\/[^\s]{4,2000}$/, "must be the https:// URL of a heartbeat check (a dead man's switch that pages when messages stop)").optional(),
   }),
 });
 export type EnvironmentConfig = z.infer<typeof EnvironmentSchema>;

@@ -257,6 +257,7 @@ export class MediCareHubStack extends MediCareStack {
       email: config.alerts.email,
       ticketEmail: config.alerts.ticketEmail,
       pageUrls: config.alerts.pageUrls,
+      heartbeatUrl: config.alerts.heartbeatUrl,
       availabilitySloPercent: config.alarms.availabilitySloPercent,
       preventDestroy: config.preventDestroy,
     });

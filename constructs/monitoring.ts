@@ -81,6 +81,11 @@ export interface MonitoringProps {
    * subscribed to the page topics in every region. @default - none: pages are e-mails only
    */
   readonly pageUrls?: readonly string[];
+  /**
+   * An HTTPS heartbeat check (a dead man's switch) sent a message every 5 minutes along the alerts' own path.
+   * @default - none
+   */
+  readonly heartbeatUrl?: string;
   /** The availability objective of the user journey (e.g. 99.9 % over 30 days): its error budget drives the burn-rate alarms. */
   readonly availabilitySloPercent: number;
   /** `prevent_destroy` on the us-east-1 alerts key, like every other key of the environment. */
@@ -205,6 +210,8 @@ export class Monitoring extends Construct {
   readonly compositeAlarms: CloudwatchCompositeAlarm[] = [];
   /** EventBridge rules that notify the alerts topic (failed backups, database low storage). */
   readonly eventRules: CloudwatchEventRule[] = [];
+  /** The heartbeat's topic, when `heartbeatUrl` is set. */
+  heartbeatTopic?: SnsTopic;
   private readonly environment: string;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
@@ -253,6 +260,23 @@ export class Monitoring extends Construct {
     for (const rule of this.eventRules) {
       const topic = ruleSeverity.get(rule) === "page" ? this.topic : this.ticketTopic;
       new CloudwatchEventTarget(this, `${rule.node.id}-to-alerts`, { rule: rule.name, arn: topic.arn });
+    }
+    if (props.heartbeatUrl) {
+      // Every 5 minutes, through EventBridge, an SNS topic of its own and the alerts key: the check that receives it
+      // pages when it stops, which is the only way to learn that alerting itself is dead (a disabled key, a broken
+      // policy, SNS or EventBridge down).
+      const heartbeat = new CloudwatchEventRule(this, "heartbeat-schedule", {
+        name: resourceName(environment, "heartbeat"),
+        description: `MediCare Hub ${environment}: the alerting path's heartbeat, every 5 minutes, to a dead man's switch. Runbook: ${RUNBOOK_DOC}#heartbeat`,
+        scheduleExpression: "rate(5 minutes)",
+        tags: { Runbook: `${RUNBOOK_DOC}#heartbeat` },
+      });
+      this.heartbeatTopic = this.alertsTopic("heartbeat", props, alertsKey, [{ protocol: "https", endpoint: props.heartbeatUrl }], undefined, [heartbeat]);
+      new CloudwatchEventTarget(this, "heartbeat-to-topic", {
+        rule: heartbeat.name,
+        arn: this.heartbeatTopic.arn,
+        input: JSON.stringify({ heartbeat: resourceName(environment, "alerts"), every: "5 minutes" }),
+      });
     }
 
     const alb = { LoadBalancer: r.loadBalancerArnSuffix };

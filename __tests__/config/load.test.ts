@@ -131,6 +131,7 @@ const BAD_CONFIGS: { name: string; override: unknown; issue: Partial<ConfigIssue
   { name: "a wrong type", override: { environments: { dev: { app: { port: "8080" } } } }, issue: { scope: "dev", field: "app.port", value: "8080" }, allowed: /whole number from 1024 to 65535/ },
   { name: "an invalid state bucket name", override: { stateBackend: { bucketName: "My_Bucket" } }, issue: { scope: "stateBackend", field: "bucketName", value: "My_Bucket" }, allowed: /S3 bucket name/ },
   { name: "a malformed alert e-mail", override: { environments: { prod: { alerts: { email: "oncall" } } } }, issue: { scope: "prod", field: "alerts.email" }, allowed: /e-mail address/ },
+  { name: "a heartbeat over plain HTTP", override: { environments: { prod: { alerts: { heartbeatUrl: "http://hc-ping.example.org/x" } } } }, issue: { scope: "prod", field: "alerts.heartbeatUrl" }, allowed: /https:\/\/ URL of a heartbeat check/ },
   { name: "no hosted zone (a zone is never created here)", override: { environments: { prod: { dns: { hostedZoneId: null } } } }, issue: { scope: "prod", field: "dns.hostedZoneId" }, allowed: /is missing; it must be the id of an existing public Route 53 hosted zone/ },
 ];
 

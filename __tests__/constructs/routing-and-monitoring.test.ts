@@ -2,14 +2,17 @@
  * DNS routing and observability of the synthesized stacks: DNS stops sending users to a dead endpoint, and every
  * alarm reaches a human.
  */
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { TerraformStack } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
 import { MAINTENANCE_STATUS } from "../../constructs/maintenance-site";
 import { dashboardBody } from "../../constructs/monitoring";
+import { buildApp } from "../../main";
 import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 /** Domain records (not certificate validation records). */
@@ -397,4 +400,39 @@ test("the dashboard has a widget per layer, the DNS one reading us-east-1", () =
   const namespaces = body.widgets.flatMap((w) => w.properties.metrics.map((m: string[]) => m[0]));
   expect(new Set(namespaces)).toEqual(new Set(["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53", "AWS/WAFV2"]));
   expect(body.widgets.find((w) => w.properties.metrics[0][0] === "AWS/Route53").properties.region).toBe("us-east-1");
+});
+
+describe("the alerting path's heartbeat (alerts.heartbeatUrl): a dead man's switch", () => {
+  const url = "https://hc-ping.example.org/5f1c2a9e-heartbeat";
+  const withHeartbeat = (heartbeatUrl?: string): TerraformJson => {
+    const prod = DEFAULT_CONFIG.environments.prod;
+    const config = { ...DEFAULT_CONFIG, environments: { ...DEFAULT_CONFIG.environments, prod: { ...prod, alerts: { ...prod.alerts, heartbeatUrl } } } };
+    const app = buildApp(config, { outdir: join(mkdtempSync(join(tmpdir(), "medicare-hub-heartbeat-")), "unsynthesized") });
+    return (app.node.findChild(environmentStackId("prod")) as TerraformStack).toTerraform() as TerraformJson;
+  };
+
+  test("every 5 minutes EventBridge publishes to a topic under the alerts key, subscribed by the check URL", () => {
+    const tf = withHeartbeat(url);
+    const [ruleKey, rule] = Object.entries(resourcesOf(tf, "aws_cloudwatch_event_rule")).find(([, r]) => r.name === "medicare-hub-prod-heartbeat") ?? [];
+    expect(rule.schedule_expression).toBe("rate(5 minutes)");
+    const target = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target")).find((t) => refName(t.rule, "aws_cloudwatch_event_rule") === ruleKey);
+    const topicKey = refName(target.arn, "aws_sns_topic");
+    const topics = resourcesOf(tf, "aws_sns_topic");
+    // The same key as the page topic: the heartbeat proves the path pages take.
+    const pageTopic = Object.values(topics).find((t) => t.name === "medicare-hub-prod-alerts");
+    expect(topics[topicKey].kms_master_key_id).toBe(pageTopic.kms_master_key_id);
+    const subscriptions = Object.values(resourcesOf(tf, "aws_sns_topic_subscription")).filter((s) => refName(s.topic_arn, "aws_sns_topic") === topicKey);
+    expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual([["https", url]]);
+    // Its topic lets EventBridge publish for this rule only.
+    const policy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === topicKey);
+    const document = (tf.data as any).aws_iam_policy_document[String(policy.policy).match(/data\.aws_iam_policy_document\.([\w-]+)\.json/)?.[1] as string];
+    const events = document.statement.find((s: any) => s.principals?.[0]?.identifiers?.includes("events.amazonaws.com"));
+    expect(events.condition[0].values).toEqual([`\${aws_cloudwatch_event_rule.${ruleKey}.arn}`]);
+  });
+
+  test("without a URL there is no heartbeat rule or topic", () => {
+    const tf = withHeartbeat(undefined);
+    expect(Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule")).map((r) => r.name)).not.toContain("medicare-hub-prod-heartbeat");
+    expect(Object.values(resourcesOf(tf, "aws_sns_topic")).map((t) => t.name)).not.toContain("medicare-hub-prod-heartbeat");
+  });
 });
