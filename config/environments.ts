@@ -157,7 +157,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         wafBlockedRequestsPer5Minutes: 1000,
         availabilitySloPercent: 99.9,
       },
-      alerts: { email: "oncall@medicare-hub.example" },
+      alerts: { email: "oncall@medicare-hub.example", heartbeatUrl: "https://heartbeat.medicare-hub.example/medicare-hub-prod" },
     },
   },
 };

@@ -112,7 +112,7 @@ function accountPlaceholder(path: string, accountId: string, whose: string): Pla
   );
 }
 
-/** Placeholders of one environment, in a fixed order: account, domain, hosted zone, alert e-mail. */
+/** Placeholders of one environment, in a fixed order: account, domain, hosted zone, alert e-mail, heartbeat. */
 export function environmentPlaceholders(environment: EnvironmentName, config: EnvironmentConfig): Placeholder[] {
   const at = (field: string) => `environments.${environment}.${field}`;
   const found: Placeholder[] = [];
@@ -151,6 +151,20 @@ export function environmentPlaceholders(environment: EnvironmentName, config: En
         `at a domain under ".${mailDomain.suffix}", reserved by ${mailDomain.reservedBy}: no mail is delivered there, ` +
           "so the SNS e-mail subscription stays pending forever and every alarm reaches nobody",
         "an address of your on-call rotation that receives mail (then confirm the subscription AWS sends it)",
+      ),
+    );
+  }
+  const heartbeat = config.alerts.heartbeatUrl;
+  const heartbeatHost = heartbeat ? /^https:\/\/([^/:?#]+)/.exec(heartbeat)?.[1] : undefined;
+  const heartbeatDomain = heartbeatHost ? reservedDomain(heartbeatHost) : undefined;
+  if (heartbeat && heartbeatDomain) {
+    found.push(
+      placeholder(
+        at("alerts.heartbeatUrl"),
+        heartbeat,
+        `at a host under ".${heartbeatDomain.suffix}", reserved by ${heartbeatDomain.reservedBy}: no heartbeat check ` +
+          "answers there, so nothing would page when alerting itself dies",
+        "the HTTPS URL of a heartbeat check that pages when messages stop (or null to go without, which MH-OBS-5 flags)",
       ),
     );
   }

@@ -137,7 +137,8 @@ function eventTarget(s: Scope, source: string): { rule: Located; topic: Located 
   for (const target of s.world.resources(s.stackId, "aws_cloudwatch_event_target")) {
     const rule = follow(s, target.values.rule, "aws_cloudwatch_event_rule");
     const topic = s.world.referenced(s.stackId, target.values.arn, "aws_sns_topic");
-    if (topic && patternSources(String(rule.values.event_pattern)).includes(source)) return { rule, topic };
+    // Scheduled rules (the heartbeat) have no pattern.
+    if (topic && typeof rule.values.event_pattern === "string" && patternSources(rule.values.event_pattern).includes(source)) return { rule, topic };
   }
   throw new Error(`${s.stackId}: no ${source} event rule delivers to a topic`);
 }

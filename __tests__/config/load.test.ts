@@ -71,7 +71,7 @@ describe("the override file", () => {
   });
 
   test("null removes an optional setting", () => {
-    expect(loadWith({ environments: { prod: { alerts: { email: null } } } }).environments.prod.alerts).toEqual({});
+    expect(loadWith({ environments: { prod: { alerts: { email: null, heartbeatUrl: null } } } }).environments.prod.alerts).toEqual({});
   });
 
   test("null on a required setting is reported as missing", () => {

@@ -31,6 +31,8 @@ describe("the committed defaults", () => {
       "stateBackend.accountId",
       "stateBackend.bucketName",
       ...["dev", "prod"].flatMap((env) => ["accountId", "dns.domainName", "dns.hostedZoneId", "alerts.email"].map((field) => `environments.${env}.${field}`)),
+      // Prod also sends its alerting path a heartbeat (MH-OBS-5), to a check only the team can create.
+      "environments.prod.alerts.heartbeatUrl",
     ]);
   });
 

@@ -127,20 +127,24 @@ describe("DNS routing and monitoring", () => {
       alarms = Object.entries(resourcesOf(tf, "aws_cloudwatch_metric_alarm"));
     });
 
-    test("three topics, encrypted with customer keys: pages in both regions and tickets, each e-mailed to the on-call address", () => {
+    test("three alert topics, encrypted with customer keys: pages in both regions and tickets, each e-mailed to the on-call address (and prod's heartbeat)", () => {
       const topics = resourcesOf(tf, "aws_sns_topic");
-      expect(Object.values(topics).map((t) => t.name).sort()).toEqual([`medicare-hub-${env}-alerts`, `medicare-hub-${env}-alerts-us-east-1`, `medicare-hub-${env}-tickets`]);
+      const heartbeat = config.alerts.heartbeatUrl ? [`medicare-hub-${env}-heartbeat`] : [];
+      expect(env === "prod" ? heartbeat : []).toHaveLength(env === "prod" ? 1 : 0);
+      expect(Object.values(topics).map((t) => t.name).sort()).toEqual([`medicare-hub-${env}-alerts`, `medicare-hub-${env}-alerts-us-east-1`, ...heartbeat, `medicare-hub-${env}-tickets`]);
       for (const topic of Object.values(topics)) expect(refName(topic.kms_master_key_id, "aws_kms_key")).toBeDefined();
       const subscriptions = Object.values(resourcesOf(tf, "aws_sns_topic_subscription"));
-      expect(subscriptions.map((s) => s.endpoint)).toEqual(Object.keys(topics).map(() => config.alerts.email));
-      for (const subscription of subscriptions) expect(subscription.protocol).toBe("email");
+      const expected = (topic: any) => (topic.name.endsWith("-heartbeat") ? ["https", config.alerts.heartbeatUrl] : ["email", config.alerts.email]);
+      expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual(Object.values(topics).map(expected));
     });
 
     test("every alarm has a severity and a runbook section; pages reach the page topic of their region, tickets the tickets topic", () => {
       const topics = resourcesOf(tf, "aws_sns_topic");
       const runbooks = readFileSync(join(__dirname, "..", "..", "docs", "runbooks.md"), "utf8");
       const composites = Object.values(resourcesOf(tf, "aws_cloudwatch_composite_alarm"));
-      for (const alarm of [...alarms.map(([, a]) => a), ...composites, ...Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule"))]) {
+      // The heartbeat's scheduled rule is no alarm: it has a runbook section, and no severity.
+      const eventRules = Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule")).filter((r) => !r.schedule_expression);
+      for (const alarm of [...alarms.map(([, a]) => a), ...composites, ...eventRules]) {
         expect(["page", "ticket"]).toContain(alarm.tags.Severity);
         const [doc, anchor] = alarm.tags.Runbook.split("#");
         expect(doc).toBe("docs/runbooks.md");
@@ -235,7 +239,7 @@ describe("DNS routing and monitoring", () => {
     test("failed backup jobs (ticket) and the database's low-storage events (page) reach their topics through EventBridge", () => {
       const rules = resourcesOf(tf, "aws_cloudwatch_event_rule");
       // The key rule's pattern holds references (jsonencode); its own test follows them.
-      const patterns = Object.fromEntries(Object.entries(rules).filter(([, rule]) => rule.event_pattern.startsWith("{")).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
+      const patterns = Object.fromEntries(Object.entries(rules).filter(([, rule]) => typeof rule.event_pattern === "string" && rule.event_pattern.startsWith("{")).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
       const sources = Object.values(patterns).map((p: any) => `${p.source[0]} ${p["detail-type"][0]}`).sort();
       // No copy job failure rule: the committed plans copy nowhere, so no copy job can fail.
       expect(config.backup.copyToRegion).toBeUndefined();
@@ -263,10 +267,12 @@ describe("DNS routing and monitoring", () => {
       // Low storage pages; a failed backup is a ticket. Each topic lets EventBridge publish for its own rules only.
       const topics = resourcesOf(tf, "aws_sns_topic");
       const topicOfName = (name: string) => Object.keys(topics).find((key) => topics[key].name === name) as string;
-      const targets = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target"));
-      expect(targets.map((t) => refName(t.rule, "aws_cloudwatch_event_rule")).sort()).toEqual(Object.keys(rules).sort());
+      const targets = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target")).filter((t) => !rules[refName(t.rule, "aws_cloudwatch_event_rule")]?.schedule_expression);
+      const patternRules = Object.keys(rules).filter((name) => !rules[name].schedule_expression);
+      expect(targets.map((t) => refName(t.rule, "aws_cloudwatch_event_rule")).sort()).toEqual(patternRules.sort());
       const deliveredTo = (ruleName: string) => refName(targets.find((t) => refName(t.rule, "aws_cloudwatch_event_rule") === ruleName).arn, "aws_sns_topic");
-      for (const [name, rule] of Object.entries(rules)) {
+      for (const name of patternRules) {
+        const rule = rules[name];
         const topic = deliveredTo(name);
         expect(topic).toBe(topicOfName(rule.tags.Severity === "page" ? `medicare-hub-${env}-alerts` : `medicare-hub-${env}-tickets`));
         const topicPolicy = Object.values(resourcesOf(tf, "aws_sns_topic_policy")).find((p) => refName(p.arn, "aws_sns_topic") === topic);

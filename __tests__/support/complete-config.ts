@@ -19,7 +19,7 @@ export const COMPLETE_OVERRIDE = {
     prod: {
       accountId: "210987654321",
       dns: { domainName: "medicare-hub.acme-health.org", hostedZoneId: "Z1ACMEHEALTH0000000" },
-      alerts: { email: "oncall@acme-health.org" },
+      alerts: { email: "oncall@acme-health.org", heartbeatUrl: "https://hc-ping.acme-health.org/medicare-hub-prod" },
       // Not placeholders: the WAF switches a hospital sets, so the plans (JSON and HCL) cover the rules built with
       // Terraform's jsonencode around the exemption set's ARN.
       loadBalancer: { wafRateLimitExemptCidrs: ["203.0.113.0/24"], wafLargeRequestBodies: "count" },

@@ -169,6 +169,8 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-OBS-2": (s) => new CloudwatchLogGroup(s, "logs", { name: "/x", kmsKeyId: "arn:key", retentionInDays: 30 }),
   "MH-OBS-3": (s) => new CloudwatchLogGroup(s, "logs", { name: "/x", retentionInDays: 365 }),
   "MH-OBS-4": (s) => new SnsTopic(s, "topic", { name: "t" }),
+  // Alerting without a heartbeat: a topic with an e-mail subscription, no scheduled rule.
+  "MH-OBS-5": (s) => new SnsTopic(s, "topic", { name: "t", kmsMasterKeyId: "arn:key" }),
   "MH-DNS-1": (s) => new Route53HealthCheck(s, "check", { type: "HTTPS", fqdn: "example.org", port: 443, resourcePath: "/health", failureThreshold: 3, requestInterval: 10 }),
   "MH-DNS-2": (s) => {
     const lb = loadBalancer(s);
