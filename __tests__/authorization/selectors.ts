@@ -143,6 +143,18 @@ function eventTarget(s: Scope, source: string): { rule: Located; topic: Located 
   throw new Error(`${s.stackId}: no ${source} event rule delivers to a topic`);
 }
 export const eventRuleNotifying = (s: Scope, source: string) => eventTarget(s, source).rule;
+
+/** The scheduled rule (the heartbeat) and the topic its target publishes to. */
+function scheduledTarget(s: Scope): { rule: Located; topic: Located } {
+  const scheduled = s.world.resources(s.stackId, "aws_cloudwatch_event_target").map((target) => ({ target, rule: follow(s, target.values.rule, "aws_cloudwatch_event_rule") }));
+  const found = scheduled.filter(({ rule }) => typeof rule.values.schedule_expression === "string");
+  if (found.length !== 1) throw new Error(`${s.stackId}: expected one scheduled rule with a target, found ${found.length}`);
+  return { rule: found[0].rule, topic: follow(s, found[0].target.values.arn, "aws_sns_topic") };
+}
+export const heartbeatRule = (s: Scope) => scheduledTarget(s).rule;
+export const heartbeatTopic = (s: Scope) => scheduledTarget(s).topic;
+/** The key of the heartbeat's topic. */
+export const heartbeatKey = (s: Scope) => follow(s, heartbeatTopic(s).values.kms_master_key_id, "aws_kms_key");
 export const eventTopic = (s: Scope, source: string) => eventTarget(s, source).topic;
 
 // --- network -------------------------------------------------------------------------------------------------------

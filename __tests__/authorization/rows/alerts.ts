@@ -3,7 +3,7 @@
  * check metrics live there). SNS calls KMS with the publisher's identity: the CloudWatch service principal.
  */
 import { ACCOUNT, OTHER_ACCOUNT, arnOf, sym, via, type AuthorizationRow } from "../row";
-import { alarmOf, alertsTopic, eventRuleNotifying, eventTopic, ticketTopic, topicKey } from "../selectors";
+import { alarmOf, alertsTopic, eventRuleNotifying, eventTopic, heartbeatKey, heartbeatRule, heartbeatTopic, ticketTopic, topicKey } from "../selectors";
 import { CLOUDWATCH, EVENTS, UNPRIVILEGED } from "./principals";
 import { SOURCES } from "./sources";
 
@@ -160,5 +160,28 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
     expected: "Allowed",
     source: [SOURCES.eventsToSns],
     why: "A disabled key fails storage, logs and alerting together; this page is the only warning.",
+  },
+  {
+    id: "AZ-ALR-17",
+    request: "Every 5 minutes EventBridge publishes the heartbeat to its topic, for the dead man's switch subscribed to it",
+    stacks: ["prod"],
+    principal: EVENTS,
+    action: "sns:Publish",
+    resource: arnOf("the heartbeat topic (the scheduled rule's target)", heartbeatTopic),
+    context: { "aws:SourceArn": arnOf("ARN of the scheduled heartbeat rule", heartbeatRule) },
+    expected: "Allowed",
+    source: [SOURCES.eventsToSns],
+    why: "If this is denied, no heartbeat ever arrives and the dead man's switch pages from the first deploy on.",
+  },
+  {
+    id: "AZ-ALR-18",
+    request: "EventBridge delivers the heartbeat to its encrypted topic: SNS generates the message data key",
+    stacks: ["prod"],
+    principal: EVENTS,
+    action: "kms:GenerateDataKey",
+    resource: arnOf("key of the heartbeat topic (its kms_master_key_id)", heartbeatKey),
+    context: {},
+    expected: "Allowed",
+    source: [SOURCES.eventsToSns, SOURCES.snsKeys],
   },
 ];
