@@ -297,7 +297,7 @@ export const EnvironmentSchema = z.strictObject({
     /**
      * The dead man's switch of the alerting path: an HTTPS check URL (Healthchecks.io, Cronitor, a PagerDuty or
      * Opsgenie heartbeat...) that expects a message every 5 minutes and pages when they stop. The message takes the
-     * alerts' own way (EventBridge, an SNS topic, the alerts key), so a broken key or topic policy stops it.
+     * way pages travel (EventBridge, an SNS topic of its own, the regional alerts key), so a disabled key stops it.
      * @default - none: nothing tells anyone that alerting itself is dead
      */
     heartbeatUrl: pattern(/^https:\/\/[^\s]{4,2000}$/, "must be the https:// URL of a heartbeat check (a dead man's switch that pages when messages stop)").optional(),

@@ -82,7 +82,8 @@ export interface MonitoringProps {
    */
   readonly pageUrls?: readonly string[];
   /**
-   * An HTTPS heartbeat check (a dead man's switch) sent a message every 5 minutes along the alerts' own path.
+   * An HTTPS heartbeat check (a dead man's switch) sent a message every 5 minutes through EventBridge, its own topic
+   * and the alerts key.
    * @default - none
    */
   readonly heartbeatUrl?: string;

@@ -179,12 +179,14 @@ ZONE = os.environ.get("AVAILABILITY_ZONE", "unknown")
 INSTANCE = os.environ.get("INSTANCE_ID", "unknown")
 # A client that connects and never finishes the handshake gives up its thread after this long.
 HANDSHAKE_TIMEOUT_SECONDS = 10
-# The deep check's dependencies: the shared file system (when mounted here) and the database; each probe gets this long.
+# The deep check's dependencies: the shared file system (when mounted here) and the database, probed together every
+# PROBE_INTERVAL_SECONDS, each given PROBE_TIMEOUT_SECONDS.
 DATA_DIR = os.environ.get("DATA_DIR", "")
 EFS_EXPECTED = os.environ.get("EFS_EXPECTED") == "1"
 DATABASE_ADDRESS = os.environ.get("DATABASE_ADDRESS", "")
 DATABASE_PORT = os.environ.get("DATABASE_PORT", "")
-PROBE_TIMEOUT_SECONDS = 2
+PROBE_TIMEOUT_SECONDS = 1
+PROBE_INTERVAL_SECONDS = float(os.environ.get("DEEP_PROBE_INTERVAL_SECONDS", "5"))
 
 logging.basicConfig(filename=os.environ["APP_LOG_FILE"], level=logging.INFO, format="%(message)s")
 
@@ -195,28 +197,19 @@ def log_json(**fields):
     logging.info(json.dumps({**record, **fields}))
 
 
-_probes = {}
+def probe(check):
+    """Starts check() in a thread of its own: a hung NFS mount blocks that thread, never a request or the loop."""
+    outcome = []
 
+    def run():
+        try:
+            outcome.append(bool(check()))
+        except OSError:
+            outcome.append(False)
 
-def probe(name, check):
-    """True when check() returns True within the timeout. A hung NFS mount blocks its probe thread, never the request,
-    and at most one probe per dependency runs at a time."""
-    thread = _probes.get(name)
-    if thread is None or not thread.is_alive():
-        outcome = []
-
-        def run():
-            try:
-                outcome.append(bool(check()))
-            except OSError:
-                outcome.append(False)
-
-        thread = threading.Thread(target=run, daemon=True)
-        thread.outcome = outcome
-        _probes[name] = thread
-        thread.start()
-    thread.join(PROBE_TIMEOUT_SECONDS)
-    return not thread.is_alive() and thread.outcome == [True]
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    return thread, outcome
 
 
 def files_reachable():
@@ -228,15 +221,39 @@ def database_reachable():
         return True
 
 
-def deep_failures():
-    """The dependencies this instance cannot reach. Never the load balancer's check: a database outage must not make
-    the Auto Scaling Group replace every instance; Route 53 probes this path and an alarm pages instead."""
-    failures = []
-    if EFS_EXPECTED and not probe("files", files_reachable):
-        failures.append("files")
-    if DATABASE_ADDRESS and not probe("database", database_reachable):
-        failures.append("database")
+hung = {}
+
+
+def probe_dependencies():
+    """The dependencies this instance cannot reach, both probed at once, each given PROBE_TIMEOUT_SECONDS."""
+    checks = {}
+    if EFS_EXPECTED:
+        checks["files"] = files_reachable
+    if DATABASE_ADDRESS:
+        checks["database"] = database_reachable
+    # A probe still hung from an earlier round counts as failed and is not started again: no thread pile-up.
+    failures = [name for name in checks if name in hung and hung[name].is_alive()]
+    started = {name: probe(check) for name, check in checks.items() if name not in failures}
+    deadline = time.monotonic() + PROBE_TIMEOUT_SECONDS
+    for name, (thread, outcome) in started.items():
+        thread.join(max(0, deadline - time.monotonic()))
+        if thread.is_alive():
+            hung[name] = thread
+        if thread.is_alive() or outcome != [True]:
+            failures.append(name)
     return failures
+
+
+# Probed every PROBE_INTERVAL_SECONDS by one loop, not per request: /health/deep answers from this at once (Route 53
+# waits 2 s for an answer), and the database sees one connection per instance per interval however many checkers ask.
+# Never the load balancer's check: a database outage must not make the Auto Scaling Group replace every instance.
+deep_state = {"failures": []}
+
+
+def probe_loop():
+    while True:
+        time.sleep(PROBE_INTERVAL_SECONDS)
+        deep_state["failures"] = probe_dependencies()
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -251,7 +268,7 @@ class Handler(BaseHTTPRequestHandler):
             # Shallow on purpose: only this process. A database blip must not make the ASG replace every instance.
             self.reply(200, "text/plain", "ok\n")
         elif self.path == "/health/deep":
-            failures = deep_failures()
+            failures = deep_state["failures"]
             if failures:
                 log_json(message="deep health check failed", failing=failures)
                 self.reply(503, "text/plain", "degraded\n")
@@ -327,6 +344,8 @@ class TLSServer(ThreadingHTTPServer):
 
 
 if __name__ == "__main__":
+    deep_state["failures"] = probe_dependencies()
+    threading.Thread(target=probe_loop, daemon=True).start()
     log_json(message=f"serving HTTPS on port {PORT}")
     TLSServer(("", PORT), Handler, tls_context()).serve_forever()
 PYTHON

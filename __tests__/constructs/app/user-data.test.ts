@@ -304,6 +304,22 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
         expect(failed.find((l) => l.message === "deep health check failed")?.failing).toEqual(["database"]);
       });
 
+      test("answers from the last probe, not per request: a database that goes away is seen on the next round", async () => {
+        const flaky = createServer((socket) => socket.end());
+        await new Promise<void>((resolve) => flaky.listen(0, "127.0.0.1", resolve));
+        const flakyPort = (flaky.address() as AddressInfo).port;
+        const deep = await startServer({ DATABASE_ADDRESS: "127.0.0.1", DATABASE_PORT: String(flakyPort), DEEP_PROBE_INTERVAL_SECONDS: "0.2" }, "deep-flaky.log");
+        expect(await get(deep, "/health/deep")).toMatchObject({ status: 200 });
+        await new Promise<void>((resolve) => flaky.close(() => resolve()));
+        // Bounded: a few probe rounds of 0.2 s.
+        let status = 200;
+        for (let attempt = 0; attempt < 30 && status === 200; attempt++) {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          status = (await get(deep, "/health/deep")).status;
+        }
+        expect(status).toBe(503);
+      });
+
       test("503 when the shared file system is expected but its directory is not a mount point", async () => {
         const noMount = await startServer({ EFS_EXPECTED: "1", DATA_DIR: dir }, "deep-files.log");
         expect(await get(noMount, "/health/deep")).toMatchObject({ status: 503 });

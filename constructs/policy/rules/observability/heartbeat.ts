@@ -1,8 +1,9 @@
 import { inProduction, stackRule, finding } from "../../rule";
 
 /**
- * Alerting that fails says nothing: a disabled alerts key or a broken topic policy silences every alarm at once. In
- * production a scheduled message takes the alerts' path to an external dead man's switch that pages when it stops.
+ * Alerting that fails says nothing: a disabled alerts key or an SNS outage silences every alarm at once. In production
+ * a scheduled message goes through EventBridge, SNS and the alerts key to an external dead man's switch that pages when
+ * it stops.
  */
 export const rule = stackRule({
   id: "MH-OBS-5",
