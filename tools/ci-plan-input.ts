@@ -26,7 +26,7 @@ import { evaluateStack, type PolicyResult } from "../constructs/policy/evaluate"
 import { StackView } from "../constructs/policy/rule";
 import { SUPPRESSIONS } from "../constructs/policy/suppressions";
 import { useStateBackend } from "../terraform-state-backend/backend";
-import { exitOnConfigError } from "./cli";
+import { exitOnConfigError, runMain } from "./cli";
 import { exitCode, reportMarkdown } from "./policy";
 
 /** Top-level blocks cdktf writes, plus the ones that only rename or adopt resources. */
@@ -260,12 +260,4 @@ function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(error.message);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => main(process.argv.slice(2)));

@@ -24,6 +24,7 @@ import { join, resolve } from "node:path";
 import { OVERRIDE_FILE_ENV, loadConfig } from "../config/load";
 import { GITHUB_OIDC_HOST, deployGuardPolicy, document, planGuardPolicy, planStatePolicy, type CiRolesInput, type PolicyDocument } from "./ci-role-policies";
 import { withSynthesizedOutput } from "./synthesized";
+import { runMain } from "./cli";
 
 export { GITHUB_OIDC_HOST, deployGuardPolicy, planGuardPolicy, planStatePolicy } from "./ci-role-policies";
 export type { CiRolesInput, PolicyDocument, StateLocation, Statement } from "./ci-role-policies";
@@ -278,12 +279,4 @@ function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => (process.exitCode = code),
-    (error: Error) => {
-      console.error(error.message);
-      process.exitCode = 1;
-    },
-  );
-}
+if (require.main === module) runMain(() => main(process.argv.slice(2)));
