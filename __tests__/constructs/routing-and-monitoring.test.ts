@@ -2,17 +2,14 @@
  * DNS routing and observability of the synthesized stacks: DNS stops sending users to a dead endpoint, and every
  * alarm reaches a human.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { TerraformStack } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
 import { MAINTENANCE_STATUS } from "../../constructs/maintenance-site";
 import { dashboardBody } from "../../constructs/monitoring";
-import { buildApp } from "../../main";
 import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 /** Domain records (not certificate validation records). */
@@ -409,16 +406,12 @@ test("the dashboard has a widget per layer, the DNS one reading us-east-1", () =
 });
 
 describe("the alerting path's heartbeat (alerts.heartbeatUrl): a dead man's switch", () => {
-  const url = "https://hc-ping.example.org/5f1c2a9e-heartbeat";
-  const withHeartbeat = (heartbeatUrl?: string): TerraformJson => {
-    const prod = DEFAULT_CONFIG.environments.prod;
-    const config = { ...DEFAULT_CONFIG, environments: { ...DEFAULT_CONFIG.environments, prod: { ...prod, alerts: { ...prod.alerts, heartbeatUrl } } } };
-    const app = buildApp(config, { outdir: join(mkdtempSync(join(tmpdir(), "medicare-hub-heartbeat-")), "unsynthesized") });
-    return (app.node.findChild(environmentStackId("prod")) as TerraformStack).toTerraform() as TerraformJson;
-  };
+  // The committed prod configuration carries a heartbeat (a placeholder URL); dev carries none. Both from the shared synth.
+  const url = "https://heartbeat.medicare-hub.example/medicare-hub-prod";
+  const synthesized = (env: EnvironmentName): TerraformJson => readStackJson(synthApp(), environmentStackId(env));
 
   test("every 5 minutes EventBridge publishes to a topic under the alerts key, subscribed by the check URL", () => {
-    const tf = withHeartbeat(url);
+    const tf = synthesized("prod");
     const [ruleKey, rule] = Object.entries(resourcesOf(tf, "aws_cloudwatch_event_rule")).find(([, r]) => r.name === "medicare-hub-prod-heartbeat") ?? [];
     expect(rule.schedule_expression).toBe("rate(5 minutes)");
     const target = Object.values(resourcesOf(tf, "aws_cloudwatch_event_target")).find((t) => refName(t.rule, "aws_cloudwatch_event_rule") === ruleKey);
@@ -436,9 +429,10 @@ describe("the alerting path's heartbeat (alerts.heartbeatUrl): a dead man's swit
     expect(events.condition[0].values).toEqual([`\${aws_cloudwatch_event_rule.${ruleKey}.arn}`]);
   });
 
-  test("without a URL there is no heartbeat rule or topic", () => {
-    const tf = withHeartbeat(undefined);
-    expect(Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule")).map((r) => r.name)).not.toContain("medicare-hub-prod-heartbeat");
-    expect(Object.values(resourcesOf(tf, "aws_sns_topic")).map((t) => t.name)).not.toContain("medicare-hub-prod-heartbeat");
+  test("without a URL (dev) there is no heartbeat rule or topic", () => {
+    const tf = synthesized("dev");
+    expect(Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule")).map((r) => r.name)).not.toContain("medicare-hub-dev-heartbeat");
+    expect(Object.values(resourcesOf(tf, "aws_sns_topic")).map((t) => t.name)).not.toContain("medicare-hub-dev-heartbeat");
+    expect(Object.values(resourcesOf(tf, "aws_sns_topic")).map((t) => t.name)).toContain("medicare-hub-dev-alerts");
   });
 });
