@@ -30,7 +30,8 @@ test("docs/app-tier.md states each environment's detection and replacement times
     const { app, loadBalancer } = DEFAULT_CONFIG.environments[env];
     const check = loadBalancer.healthCheck;
     const detection = check.intervalSeconds * check.unhealthyThreshold;
-    const inService = detection + app.bootstrapSeconds + check.healthyThreshold * check.intervalSeconds;
+    // At worst: 60 s of boot before the user data runs, the bootstrap's deadline, the passing checks.
+    const inService = detection + 60 + app.bootstrapSeconds + check.healthyThreshold * check.intervalSeconds;
     return [env, `${detection} s`, `${inService} s`];
   });
   expect(rows).toEqual(expected);

@@ -112,10 +112,12 @@ export const EnvironmentSchema = z.strictObject({
     /** Root volume size; gp3, encrypted with the storage key. */
     rootVolumeGib: wholeNumber(8, 1024, "EBS gp3; the AMI needs 8"),
     /**
-     * Seconds a new instance has to boot and bootstrap before failed health checks count against it; also the ASG's
-     * default instance warmup. Too short and the ASG kills instances that are still installing.
+     * The bootstrap's deadline, in seconds from its start: every wait in it (package installs, the EFS mount, the
+     * service answering) is cut to what is left, and it fails, shipping its log, when time is up. The group's grace
+     * period and warmup are derived from it (boot + deadline + passing health checks, + a margin for the grace).
+     * Its waits alone: the EFS mount waits up to 120 s for a new mount target's DNS name, the service up to 60 s.
      */
-    bootstrapSeconds: wholeNumber(60, 900, "how long the user-data bootstrap takes, with margin"),
+    bootstrapSeconds: wholeNumber(180, 900, "the user-data bootstrap's deadline: at least its own longest waits, the EFS mount (120 s) and the service answering (60 s)"),
     /** Target average CPU of the group for target-tracking scaling. */
     cpuTargetPercent: wholeNumber(10, 90, "scaling target"),
     /** Target ALB requests per instance per minute for target-tracking scaling. */

@@ -39,6 +39,33 @@ export const REFRESH_CHECKPOINT_PERCENTAGES = [50, 100] as const;
 export const REFRESH_CHECKPOINT_DELAY_SECONDS = 600;
 /** Instances are replaced at least this often, so none runs an AMI (and its patches) older than this. */
 export const DEFAULT_MAX_INSTANCE_LIFETIME_DAYS = 14;
+/**
+ * Time from launch to cloud-init running the user data, which it does in its final stage. An assumption, not an AWS
+ * figure: on Amazon Linux 2023 on Nitro instances boots take well under a minute; check it against a real instance
+ * (the first line of its `<instance>/cloud-init` log stream against its launch time) and raise it if it is not so.
+ */
+export const BOOT_BEFORE_USER_DATA_SECONDS = 60;
+/** Added to the bounded worst case: the grace must never be the thing that kills a bootstrap about to succeed. */
+export const GRACE_MARGIN_SECONDS = 60;
+
+/**
+ * Seconds from launch by which a new instance either serves or has failed, at worst: boot, the bootstrap's deadline
+ * (every wait of constructs/app/bootstrap.sh is cut to it), and the passing checks the target group needs to call it
+ * healthy. The group's default instance warmup: scaling counts the instance's metrics from then.
+ */
+export function instanceReadySeconds(bootstrapDeadlineSeconds: number, check: { readonly intervalSeconds: number; readonly healthyThreshold: number }): number {
+  return BOOT_BEFORE_USER_DATA_SECONDS + bootstrapDeadlineSeconds + check.healthyThreshold * check.intervalSeconds;
+}
+
+/**
+ * The group's health-check grace period: the bounded worst case above plus a margin. Until it ends, failing health
+ * checks do not count against a new instance ("Set the health check grace period for an Auto Scaling group", EC2 Auto
+ * Scaling User Guide); a bootstrap that fails earlier still waits it out before the group replaces the instance.
+ */
+export function healthCheckGraceSeconds(bootstrapDeadlineSeconds: number, check: { readonly intervalSeconds: number; readonly healthyThreshold: number }): number {
+  return instanceReadySeconds(bootstrapDeadlineSeconds, check) + GRACE_MARGIN_SECONDS;
+}
+
 /** Namespace the CloudWatch agent publishes to; the instance role may publish nowhere else. */
 export const AGENT_METRIC_NAMESPACE = "CWAgent";
 
@@ -69,8 +96,13 @@ export interface AppTierProps {
   readonly minCapacity: number;
   readonly desiredCapacity: number;
   readonly maxCapacity: number;
-  /** Seconds to boot and bootstrap: the health-check grace period and the instance warmup. */
+  /**
+   * The bootstrap's deadline in seconds from its start: it has answered `/health` locally by then or failed (and shipped
+   * its log). The grace period and the instance warmup are derived from it (`healthCheckGraceSeconds`).
+   */
   readonly bootstrapSeconds: number;
+  /** The target group's health check, whose passing checks a new instance needs before it serves. */
+  readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number };
   readonly cpuTargetPercent: number;
   readonly requestsPerTargetPerMinute: number;
   /** Account of the instances, which IAM database authentication names. */
@@ -139,6 +171,7 @@ export class AppTier extends Construct {
       region: props.region,
       appPort: props.appPort,
       appLogGroup: logGroupName(environment, "app"),
+      bootstrapDeadlineSeconds: props.bootstrapSeconds,
     });
     const instanceTags: Record<string, string> = { Name: name };
     if (props.fileSystem) {
@@ -197,8 +230,8 @@ export class AppTier extends Construct {
       desiredCapacity: props.desiredCapacity,
       maxSize: props.maxCapacity,
       healthCheckType: "ELB",
-      healthCheckGracePeriod: props.bootstrapSeconds,
-      defaultInstanceWarmup: props.bootstrapSeconds,
+      healthCheckGracePeriod: healthCheckGraceSeconds(props.bootstrapSeconds, props.healthCheck),
+      defaultInstanceWarmup: instanceReadySeconds(props.bootstrapSeconds, props.healthCheck),
       // Patching: every instance is replaced within this time by one launched from the current AMI.
       maxInstanceLifetime: (props.maxInstanceLifetimeDays ?? DEFAULT_MAX_INSTANCE_LIFETIME_DAYS) * 24 * 60 * 60,
       targetGroupArns: [props.targetGroupArn],

@@ -5,7 +5,7 @@ import { environmentPlaceholders, stateBackendPlaceholders } from "../config/pla
 import type { EnvironmentConfig, EnvironmentName, StateBackendConfig } from "../config/schema";
 import { useStateBackend } from "../terraform-state-backend/backend";
 import { MediCareStack } from "./base-stack";
-import { AppTier } from "./app-tier";
+import { AppTier, instanceReadySeconds } from "./app-tier";
 import { Backup } from "./backup";
 import { Database } from "./database";
 import { Dns } from "./dns";
@@ -206,6 +206,7 @@ export class MediCareHubStack extends MediCareStack {
       desiredCapacity: app.desiredCapacity,
       maxCapacity: app.maxCapacity,
       bootstrapSeconds: app.bootstrapSeconds,
+      healthCheck: lb.healthCheck,
       cpuTargetPercent: app.cpuTargetPercent,
       requestsPerTargetPerMinute: app.requestsPerTargetPerMinute,
       accountId: config.accountId,
@@ -250,7 +251,7 @@ export class MediCareHubStack extends MediCareStack {
       },
       thresholds: config.alarms,
       minCapacity: app.minCapacity,
-      bootstrapSeconds: app.bootstrapSeconds,
+      instanceReadySeconds: instanceReadySeconds(app.bootstrapSeconds, lb.healthCheck),
       databaseAllocatedStorageGib: db.allocatedStorageGib,
       backupCopies: copyRegion !== undefined,
       usEast1,

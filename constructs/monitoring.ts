@@ -59,10 +59,11 @@ export interface MonitoringProps {
   /** Instances the group never goes below: fewer healthy or in service is an alarm. */
   readonly minCapacity: number;
   /**
-   * How long a new instance takes to serve (the group's health check grace): a shortfall of healthy targets pages only
-   * when it outlasts two of these, so a scale-out of several instances at once is not an outage.
+   * Seconds from launch by which a new instance serves at worst (`instanceReadySeconds` of constructs/app-tier.ts): a
+   * shortfall of healthy targets pages only when it outlasts two of these, so a scale-out of several instances at once
+   * is not an outage.
    */
-  readonly bootstrapSeconds: number;
+  readonly instanceReadySeconds: number;
   /** Allocated database storage, for the free-storage threshold. */
   readonly databaseAllocatedStorageGib: number;
   /**
@@ -321,7 +322,7 @@ export class Monitoring extends Construct {
       metric: { namespace: "AWS/ApplicationELB", name: "HealthyHostCount", stat: "Minimum", dimensions: targets },
       comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching",
     });
-    const shortfallMinutes = Math.max(10, Math.ceil((2 * props.bootstrapSeconds) / 60));
+    const shortfallMinutes = Math.max(10, Math.ceil((2 * props.instanceReadySeconds) / 60));
     this.alarm("healthy-hosts-below-desired", {
       severity: "page",
       description: `At least two fewer healthy targets than the group's desired capacity for ${shortfallMinutes} minutes: replacements keep failing, or an AZ holding two or more targets is lost. Check which AZ's targets are missing and the group's activity history.`,

@@ -46,8 +46,10 @@ export function analyse(stack: StackView): EnvironmentReport {
   const interval = check.interval ?? 30;
   const detection = interval * (check.unhealthy_threshold ?? 3);
   const group = one("aws_autoscaling_group");
-  const grace = group.health_check_grace_period ?? 300;
-  const inService = detection + grace + (check.healthy_threshold ?? 3) * interval;
+  // The group's warmup is launch-to-serving at worst (boot, the bootstrap's deadline, the passing checks:
+  // instanceReadySeconds in constructs/app-tier.ts); the grace period adds a margin to it.
+  const ready = group.default_instance_warmup ?? group.health_check_grace_period ?? 300;
+  const inService = detection + ready;
   const db = one("aws_db_instance");
   const route53 = one("aws_route53_health_check");
   const failover = stack.resources("aws_route53_record").some((r) => r.values.failover_routing_policy?.type === "SECONDARY");
@@ -96,7 +98,7 @@ export function analyse(stack: StackView): EnvironmentReport {
       failure: "an app instance fails",
       handledBy: "ALB health check takes it out of rotation; the Auto Scaling Group (ELB health checks) replaces it",
       detection: `${seconds(detection)} (${interval} s × ${check.unhealthy_threshold ?? 3})`,
-      recovery: `replacement in service after ${seconds(inService)} (detection + ${grace} s bootstrap + ${check.healthy_threshold ?? 3} × ${interval} s); the others serve meanwhile`,
+      recovery: `replacement in service within ${seconds(inService)} (detection + at most ${ready} s from launch: boot, the bootstrap's deadline, ${check.healthy_threshold ?? 3} × ${interval} s checks); the others serve meanwhile`,
       notified: `${told("unhealthy-hosts")}; ${told("launch-failed", " if its replacement cannot launch")}`,
       dataLoss: "none (instances keep no data; shared files live on EFS)",
     },
@@ -104,7 +106,7 @@ export function analyse(stack: StackView): EnvironmentReport {
       failure: `an Availability Zone is lost (of ${azs.size})`,
       handledBy: `every tier in every AZ; ${natPerAz ? "NAT per AZ" : "ONE NAT gateway for all AZs"}; Multi-AZ database${db.multi_az === true ? "" : " (OFF)"}; EFS mount target per AZ`,
       detection: `${seconds(detection)} for its instances`,
-      recovery: `the remaining AZs serve at once; lost capacity is replaced in ${seconds(inService)}`,
+      recovery: `the remaining AZs serve at once; lost capacity is replaced within ${seconds(inService)}`,
       notified: `${told("unhealthy-hosts")}; ${told("healthy-hosts-below-desired", " if two or more targets stay missing")}`,
       dataLoss: db.multi_az === true ? "none (synchronous standby; EFS is regional)" : "since the last backup (single-AZ database)",
     },

@@ -101,6 +101,7 @@ describe("the override file", () => {
 
 /** The bad-config matrix: each case names the scope, field, value given and what is allowed. */
 const BAD_CONFIGS: { name: string; override: unknown; issue: Partial<ConfigIssue>; allowed: RegExp }[] = [
+  { name: "a bootstrap deadline shorter than the bootstrap's own waits", override: { environments: { prod: { app: { bootstrapSeconds: 120 } } } }, issue: { scope: "prod", field: "app.bootstrapSeconds", value: 120 }, allowed: /from 180 to 900.*EFS mount \(120 s\)/ },
   { name: "a malformed CIDR", override: { environments: { dev: { network: { vpcCidr: "10.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr", value: "10.0.0/16" }, allowed: /not an IPv4 CIDR.*allowed: an RFC 1918/ },
   { name: "a CIDR with an octet above 255", override: { environments: { dev: { network: { vpcCidr: "10.300.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr" }, allowed: /octet above 255/ },
   { name: "a CIDR with host bits set", override: { environments: { prod: { network: { vpcCidr: "10.20.0.1/16" } } } }, issue: { scope: "prod", field: "network.vpcCidr" }, allowed: /host bits set.*10\.20\.0\.0\/16/ },

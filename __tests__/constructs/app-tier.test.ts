@@ -49,10 +49,22 @@ describe("app tier", () => {
       expect(group.lifecycle.ignore_changes).toEqual(["desired_capacity"]);
     });
 
-    test("instances are replaced on the load balancer's verdict, after a grace period that fits the bootstrap", () => {
+    test("instances are replaced on the load balancer's verdict, after a grace period that outlasts the bootstrap's bounded worst case", () => {
       expect(group.health_check_type).toBe("ELB");
-      expect(group.health_check_grace_period).toBe(config.app.bootstrapSeconds);
-      expect(group.default_instance_warmup).toBe(config.app.bootstrapSeconds);
+      // The worst case, from what the instance is actually given: the deadline its user data enforces, plus the boot
+      // before cloud-init runs the user data (assumed at most 60 s), plus the passing checks the target group needs to
+      // call it healthy, plus one more minute of margin. Until the grace ends, failing checks do not count against it.
+      const userData = Buffer.from(template.user_data, "base64").toString("utf8");
+      const deadline = Number(/^export BOOTSTRAP_DEADLINE_SECONDS='(\d+)'$/m.exec(userData)?.[1]);
+      expect(deadline).toBeGreaterThanOrEqual(60);
+      const targetGroup = resourcesOf(tf, "aws_lb_target_group")[refName(group.target_group_arns[0], "aws_lb_target_group")];
+      const checks = targetGroup.health_check.healthy_threshold * targetGroup.health_check.interval;
+      expect(group.health_check_grace_period).toBeGreaterThanOrEqual(60 + deadline + checks + 60);
+      // And not absurdly more: a broken new instance waits out the grace before the group replaces it.
+      expect(group.health_check_grace_period).toBeLessThanOrEqual(60 + deadline + checks + 120);
+      // Scaling ignores a new instance's metrics until it can serve, not longer.
+      expect(group.default_instance_warmup).toBeGreaterThanOrEqual(60 + deadline + checks);
+      expect(group.default_instance_warmup).toBeLessThanOrEqual(group.health_check_grace_period);
       expect(group.target_group_arns.map((arn: string) => refName(arn, "aws_lb_target_group"))).toEqual([only(tf, "aws_lb_target_group")[0]]);
     });
 
@@ -159,7 +171,7 @@ describe("app tier", () => {
 
     test("user data is the bootstrap rendered for this environment", () => {
       const rendered = Buffer.from(template.user_data, "base64").toString("utf8");
-      expect(rendered).toBe(renderUserData({ environment: env, region: config.region, appPort: config.app.port, appLogGroup: logGroupName(env, "app") }));
+      expect(rendered).toBe(renderUserData({ environment: env, region: config.region, appPort: config.app.port, appLogGroup: logGroupName(env, "app"), bootstrapDeadlineSeconds: config.app.bootstrapSeconds }));
       expect(rendered).toContain(`export APP_PORT='${config.app.port}'`);
     });
 
@@ -229,6 +241,7 @@ describe("AppTier with the data layer's secret and file system", () => {
     desiredCapacity: 2,
     maxCapacity: 4,
     bootstrapSeconds: 180,
+    healthCheck: { intervalSeconds: 10, healthyThreshold: 2 },
     cpuTargetPercent: 50,
     requestsPerTargetPerMinute: 1000,
   };

@@ -359,9 +359,12 @@ describe("DNS routing and monitoring", () => {
     test("thresholds come from config: in-service instances below the group minimum alarm; no healthy host at all pages; the 5xx rates", () => {
       const byMetric = (name: string) => alarms.find(([, a]) => a.metric_name === name)?.[1];
       expect(byMetric("HealthyHostCount")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
-      // The healthy-target shortfall waits two boots: 2 x app.bootstrapSeconds, at least 10 one-minute periods.
+      // The healthy-target shortfall waits two boots (the group's warmup: launch to serving at worst), at least 10
+      // one-minute periods.
+      const warmup = only(tf, "aws_autoscaling_group")[1].default_instance_warmup;
+      expect(warmup).toBeGreaterThan(config.app.bootstrapSeconds);
       const shortfall = alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-healthy-hosts-below-desired`)?.[1];
-      expect(shortfall).toMatchObject({ threshold: 1, evaluation_periods: Math.max(10, Math.ceil((2 * config.app.bootstrapSeconds) / 60)) });
+      expect(shortfall).toMatchObject({ threshold: 1, evaluation_periods: Math.max(10, Math.ceil((2 * warmup) / 60)) });
       expect(shortfall.datapoints_to_alarm).toBe(shortfall.evaluation_periods);
       expect(byMetric("GroupInServiceInstances")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: config.app.minCapacity });
       expect(byMetric("UnHealthyHostCount")).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 0 });

@@ -27,7 +27,8 @@ describe("recovery report", () => {
     const modes = Object.fromEntries(analyse(view("prod")).modes.map((m) => [m.failure, m]));
     const detection = check.intervalSeconds * check.unhealthyThreshold;
     expect(modes["an app instance fails"].detection).toBe(`${detection} s (${check.intervalSeconds} s × ${check.unhealthyThreshold})`);
-    expect(modes["an app instance fails"].recovery).toContain(`${detection + prod.app.bootstrapSeconds + check.healthyThreshold * check.intervalSeconds} s`);
+    // Launch to serving at worst: 60 s of boot before the user data runs, the bootstrap's deadline, the passing checks.
+    expect(modes["an app instance fails"].recovery).toContain(`${detection + 60 + prod.app.bootstrapSeconds + check.healthyThreshold * check.intervalSeconds} s`);
     const dns = prod.dns.healthCheck;
     expect(modes["the load balancer or the region's endpoint is unreachable"].recovery).toContain(`${dns.requestIntervalSeconds * dns.failureThreshold + 60} s`);
     expect(modes["data is corrupted or deleted by mistake"].handledBy).toContain(`${prod.database.backupRetentionDays}-day window`);
@@ -40,8 +41,9 @@ describe("recovery report", () => {
     const route53 = alarm("route53-health-check");
     const r53Seconds = (route53.datapoints_to_alarm ?? route53.evaluation_periods) * route53.period;
     expect(modes["the load balancer or the region's endpoint is unreachable"].notified).toBe(`\`route53-health-check\` page after ≥ ${r53Seconds} s (${route53.datapoints_to_alarm ?? route53.evaluation_periods} × ${route53.period} s)`);
-    // The AZ-loss page waits two boots of 180 s, at least ten minutes: 600 s.
-    expect(modes["an Availability Zone is lost (of 3)"].notified).toContain("`healthy-hosts-below-desired` page if two or more targets stay missing after ≥ 600 s (10 × 60 s)");
+    // The AZ-loss page waits two boots of 380 s (60 s boot + 300 s bootstrap deadline + 2 × 10 s checks), rounded up to
+    // whole minutes: 13 × 60 s.
+    expect(modes["an Availability Zone is lost (of 3)"].notified).toContain("`healthy-hosts-below-desired` page if two or more targets stay missing after ≥ 780 s (13 × 60 s)");
     expect(modes["the database primary fails"].notified).toBe("`database-failover` ticket, as soon as EventBridge delivers the event");
     // Automation and humans are different clocks: the instance is out of rotation in 20 s, the ticket comes after 120 s.
     expect(modes["an app instance fails"].detection).toMatch(/^20 s/);

@@ -16,6 +16,7 @@ set -euo pipefail
 : "${AWS_REGION:?set by the user-data preamble}"
 : "${APP_PORT:?set by the user-data preamble}"
 : "${APP_LOG_GROUP:?set by the user-data preamble}"
+: "${BOOTSTRAP_DEADLINE_SECONDS:?set by the user-data preamble}"
 
 readonly APP_USER=medicare-hub
 readonly APP_DIR=/opt/medicare-hub
@@ -69,16 +70,29 @@ instance_tag() {
   imds "meta-data/tags/instance/$1" 2>/dev/null || true
 }
 
+# Every wait of the bootstrap goes through retry, and each attempt and pause is cut to what is left of the deadline
+# (bash's SECONDS counts from the script's start). The group's health-check grace period is derived from the same
+# deadline (constructs/app-tier.ts), so a bootstrap that is going to succeed is never replaced for being slow, and one
+# that cannot finish fails at the deadline, with its log shipped, instead of hanging until the grace runs out.
 retry() {
-  local attempts=$1 delay=$2 i
+  local attempts=$1 delay=$2 i left
   shift 2
   for ((i = 1; i <= attempts; i++)); do
-    if "$@"; then
+    left=$((BOOTSTRAP_DEADLINE_SECONDS - SECONDS))
+    if ((left <= 0)); then
+      break
+    fi
+    if timeout "${left}" "$@"; then
       return 0
     fi
+    left=$((BOOTSTRAP_DEADLINE_SECONDS - SECONDS))
+    if ((i == attempts || left <= 0)); then
+      break
+    fi
     echo "attempt ${i}/${attempts} of '$*' failed; retrying in ${delay}s"
-    sleep "${delay}"
+    sleep "$((delay < left ? delay : left))"
   done
+  echo "gave up on '$*' after ${SECONDS} s (bootstrap deadline of ${BOOTSTRAP_DEADLINE_SECONDS} s)" >&2
   return 1
 }
 

@@ -17,6 +17,11 @@ export interface UserDataSettings {
   readonly appPort: number;
   /** CloudWatch log group the agent ships app and bootstrap logs to. */
   readonly appLogGroup: string;
+  /**
+   * Seconds from the start of the script by which the bootstrap has finished or failed: every wait in it is cut to
+   * what is left (`retry` in constructs/app/bootstrap.sh).
+   */
+  readonly bootstrapDeadlineSeconds: number;
 }
 
 /** The user-data script, as the instance will run it. */
@@ -30,6 +35,7 @@ export function renderUserData(settings: UserDataSettings): string {
     AWS_REGION: settings.region,
     APP_PORT: String(settings.appPort),
     APP_LOG_GROUP: settings.appLogGroup,
+    BOOTSTRAP_DEADLINE_SECONDS: String(settings.bootstrapDeadlineSeconds),
   };
   const preamble = [
     "#!/bin/bash",

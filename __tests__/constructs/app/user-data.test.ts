@@ -8,7 +8,7 @@ import { connect as connectTls } from "node:tls";
 import { BOOTSTRAP_SCRIPT, USER_DATA_LIMIT_BYTES, encodeUserData, renderUserData, shellQuote } from "../../../constructs/app/user-data";
 import { describeWithTool } from "../../support/required-tool";
 
-const SETTINGS = { environment: "prod", region: "us-east-2", appPort: 8080, appLogGroup: "/medicare-hub/prod/app" };
+const SETTINGS = { environment: "prod", region: "us-east-2", appPort: 8080, appLogGroup: "/medicare-hub/prod/app", bootstrapDeadlineSeconds: 300 };
 
 describe("renderUserData", () => {
   const rendered = renderUserData(SETTINGS);
@@ -20,8 +20,9 @@ describe("renderUserData", () => {
     expect(rendered).toContain("export AWS_REGION='us-east-2'");
     expect(rendered).toContain("export APP_PORT='8080'");
     expect(rendered).toContain("export APP_LOG_GROUP='/medicare-hub/prod/app'");
+    expect(rendered).toContain("export BOOTSTRAP_DEADLINE_SECONDS='300'");
     // The bootstrap refuses to run without each of them.
-    for (const name of ["MEDICARE_HUB_ENVIRONMENT", "AWS_REGION", "APP_PORT", "APP_LOG_GROUP"]) {
+    for (const name of ["MEDICARE_HUB_ENVIRONMENT", "AWS_REGION", "APP_PORT", "APP_LOG_GROUP", "BOOTSTRAP_DEADLINE_SECONDS"]) {
       expect(rendered).toContain(`: "\${${name}:?`);
     }
   });
@@ -179,6 +180,53 @@ function get(port: number, path: string): Promise<{ status: number; body: string
 
 const PYTHON = { binary: "python3", requireVariable: "REQUIRE_PYTHON3", installHint: "Install Python 3 (Debian: apt-get install python3)" };
 const OPENSSL = { binary: "openssl", requireVariable: "REQUIRE_OPENSSL", installHint: "Install OpenSSL (Debian: apt-get install openssl)", versionArgs: ["version"] };
+
+describe("the bootstrap's deadline: every wait is bounded by what is left of BOOTSTRAP_DEADLINE_SECONDS", () => {
+  const rendered = renderUserData(SETTINGS);
+  const retryBlock = /\n(retry\(\) \{[\s\S]*?\n\})\n/.exec(rendered)?.[1] ?? "";
+  /** Runs `retry` as the bootstrap defines it, given `deadline` seconds from the script's start; returns status, output, time. */
+  const run = (deadline: number, call: string) => {
+    const started = Date.now();
+    let status = 0;
+    let output = "";
+    try {
+      output = execFileSync("bash", ["-c", `set -euo pipefail\nBOOTSTRAP_DEADLINE_SECONDS=${deadline}\n${retryBlock}\n${call}\n`], { encoding: "utf8", stdio: "pipe", timeout: 20_000 });
+    } catch (error) {
+      const failed = error as { status: number; stdout: string; stderr: string };
+      status = failed.status;
+      output = `${failed.stdout}${failed.stderr}`;
+    }
+    return { status, output, seconds: (Date.now() - started) / 1000 };
+  };
+
+  test("the waits go through retry, and nothing else in the shell part sleeps or loops", () => {
+    const shell = rendered.replace(/<<'?(\w+)'?\n[\s\S]*?\n\1\n/g, "");
+    expect(retryBlock).toContain("timeout");
+    expect(shell.match(/\bsleep\b/g)).toHaveLength(1);
+    expect(shell).not.toMatch(/^\s*(while|until)\b/m);
+    for (const command of ["dnf install", "mount \"${DATA_DIR}\"", "curl -fsS -k"]) {
+      expect(shell).toMatch(new RegExp(`retry \\d+ \\d+ ${command.replace(/[$"{}]/g, "\\$&")}`));
+    }
+  });
+
+  test("an attempt that hangs is cut off at the deadline, and the bootstrap fails", () => {
+    const { status, output, seconds } = run(2, "retry 5 0 sleep 30");
+    expect(status).not.toBe(0);
+    expect(seconds).toBeLessThan(8);
+    expect(output).toMatch(/deadline of 2 s/);
+  });
+
+  test("failing attempts stop at the deadline however many are left", () => {
+    const { status, output, seconds } = run(2, "retry 1000 1 false");
+    expect(status).not.toBe(0);
+    expect(seconds).toBeLessThan(8);
+    expect(output).toMatch(/deadline of 2 s/);
+  });
+
+  test("a command that succeeds in time succeeds, once", () => {
+    expect(run(30, "retry 3 1 echo ran")).toMatchObject({ status: 0, output: "ran\n" });
+  });
+});
 
 describeWithTool(PYTHON, "the bootstrap's exit trap, run with a stand-in AWS CLI and no CloudWatch agent", () => {
   const rendered = renderUserData(SETTINGS);
