@@ -272,8 +272,16 @@ export const EnvironmentSchema = z.strictObject({
     databaseConnections: wholeNumber(10, 100000, "connections"),
     /** EFS PercentIOLimit (general purpose mode) above this. */
     efsIoLimitPercent: wholeNumber(50, 100, "percent"),
-    /** WAF blocked requests in 5 minutes above this: an attack, or a rule blocking real users. */
+    /**
+     * Requests the per-IP rate limit blocks in 5 minutes above this: a flood, or a hospital's shared egress address
+     * over the limit (a ticket).
+     */
     wafBlockedRequestsPer5Minutes: wholeNumber(1, 1000000000, "requests"),
+    /**
+     * Share of all requests one AWS managed rule group blocks, sustained for 15 minutes, above this: a sustained attack
+     * or the rule blocking real users (a ticket). A burst from one scanner does not last 15 minutes.
+     */
+    wafRuleBlockedPercent: wholeNumber(1, 100, "percent of all requests"),
     /**
      * The availability objective of the user journey over 30 days, in percent: its error budget (100 - this) drives
      * the multiwindow burn-rate alerts (page at 14.4x and 6x, ticket at 1x).

@@ -245,6 +245,7 @@ export class MediCareHubStack extends MediCareStack {
         healthCheckId: healthCheck.id,
         deepHealthCheckId: this.dns.deepHealthCheck?.id,
         webAclName: this.loadBalancer.firewall?.webAcl.name,
+        wafRules: this.loadBalancer.firewall?.ruleMetrics,
         natGatewayIds: this.network.natGatewayIds,
         appLogGroupName: this.appTier.logGroup.name,
         keyArns: [this.encryption.storageKey.arn, this.encryption.databaseKey.arn],

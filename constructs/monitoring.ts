@@ -25,6 +25,8 @@ export interface MonitoredResources {
   readonly healthCheckId: string;
   /** The WAF web ACL's name, when there is one. */
   readonly webAclName?: string;
+  /** The web ACL's rules and their metric names: each gets its own alarm. @default - none */
+  readonly wafRules?: readonly { readonly rule: string; readonly metricName: string; readonly kind: "rate-limit" | "managed" }[];
   /** The NAT gateways the app tier's egress depends on. @default - none watched */
   readonly natGatewayIds?: readonly string[];
   /** The app's log group: if nothing arrives there, the agent or the instances are broken. @default - not watched */
@@ -47,6 +49,7 @@ export interface AlarmThresholds {
   readonly databaseConnections: number;
   readonly efsIoLimitPercent: number;
   readonly wafBlockedRequestsPer5Minutes: number;
+  readonly wafRuleBlockedPercent: number;
 }
 
 export interface MonitoringProps {
@@ -187,6 +190,11 @@ function metric(id: string, namespace: string, metricName: string, stat: string,
  * rate that would spend it exactly over the SLO period. The short window makes the alert reset soon after recovery.
  * The workbook's ticket uses 3 days / 6 hours; CloudWatch alarm periods end at one day, so 1 day / 6 hours here.
  */
+/** A 99th percentile of fewer requests than this is the slowest single request, not a percentile. */
+export const P99_MINIMUM_REQUESTS_PER_5_MINUTES = 100;
+/** Below this many requests per 5 minutes, a share blocked by one WAF rule is a handful of requests: not alarmed. */
+export const WAF_MINIMUM_REQUESTS_PER_5_MINUTES = 100;
+
 export const BURN_RATE_ALERTS = [
   { id: "slo-fast-burn", severity: "page", burn: 14.4, longSeconds: 3600, shortSeconds: 300, meaning: "2 % of the 30-day error budget in one hour" },
   { id: "slo-slow-burn", severity: "page", burn: 6, longSeconds: 21600, shortSeconds: 1800, meaning: "5 % of the 30-day error budget in six hours" },
@@ -333,11 +341,17 @@ export class Monitoring extends Construct {
       ],
       comparison: "GreaterThanThreshold", threshold: 1, evaluationPeriods: shortfallMinutes, datapointsToAlarm: shortfallMinutes, treatMissingData: "notBreaching",
     });
+    // p99 over 5 minutes, and only with enough requests for a 99th percentile to mean anything: of fewer than 100
+    // requests, the "p99" is the slowest single one, which at night is one slow report, not a slow service.
     this.alarm("p99-latency", {
       severity: "ticket",
-      description: `The slowest 1% of requests take over ${t.p99LatencyMilliseconds} ms. Check database load (CPU, connections) and whether the group is scaling out.`,
-      metric: { namespace: "AWS/ApplicationELB", name: "TargetResponseTime", stat: "p99", dimensions: alb },
-      comparison: "GreaterThanThreshold", threshold: t.p99LatencyMilliseconds / 1000, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
+      description: `The slowest 1% of requests take over ${t.p99LatencyMilliseconds} ms, over 5-minute periods with at least ${P99_MINIMUM_REQUESTS_PER_5_MINUTES} requests. Check database load (CPU, connections) and whether the group is scaling out.`,
+      query: [
+        metric("latency", "AWS/ApplicationELB", "TargetResponseTime", "p99", alb, 300),
+        metric("requests", "AWS/ApplicationELB", "RequestCount", "Sum", alb, 300),
+        { id: "p99", expression: `IF(FILL(requests, 0) >= ${P99_MINIMUM_REQUESTS_PER_5_MINUTES}, latency, 0)`, label: "p99 response time (s), busy periods", returnData: true },
+      ],
+      comparison: "GreaterThanThreshold", threshold: t.p99LatencyMilliseconds / 1000, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
     this.alarm("in-service-below-minimum", {
       severity: "page",
@@ -399,12 +413,39 @@ export class Monitoring extends Construct {
       metric: { namespace: "AWS/EFS", name: "PercentIOLimit", stat: "Maximum", dimensions: { FileSystemId: r.fileSystemId } },
       comparison: "GreaterThanThreshold", threshold: t.efsIoLimitPercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
-    if (r.webAclName) {
-      this.alarm("waf-blocked-spike", {
-      severity: "ticket",
-        description: `WAF blocked more than ${t.wafBlockedRequestsPer5Minutes} requests in 5 minutes: an attack, or a rule blocking real users. Read the sampled requests of the web ACL.`,
-        metric: { namespace: "AWS/WAFV2", name: "BlockedRequests", stat: "Sum", dimensions: { WebACL: r.webAclName, Region: props.region, Rule: "ALL" }, period: 300 },
-        comparison: "GreaterThanThreshold", threshold: t.wafBlockedRequestsPer5Minutes, evaluationPeriods: 1, treatMissingData: "notBreaching",
+    // One alarm per WAF rule, never the sum of all: a blocked scanner, a flood and a managed rule blocking clinicians
+    // are different stories with different fixes. All tickets: the firewall working is not an outage.
+    const webAcl = r.webAclName;
+    for (const rule of webAcl ? (r.wafRules ?? []) : []) {
+      const acl = (ruleDimension: string) => ({ WebACL: webAcl as string, Region: props.region, Rule: ruleDimension });
+      if (rule.kind === "rate-limit") {
+        this.alarm("waf-rate-limit-blocking", {
+          severity: "ticket",
+          description: `The per-IP rate limit blocked more than ${t.wafBlockedRequestsPer5Minutes} requests in 5 minutes: a flood from a few addresses, or a hospital's shared egress address over the limit. Read the rule's sampled requests; exempt a shared egress range with loadBalancer.wafRateLimitExemptCidrs.`,
+          metric: { namespace: "AWS/WAFV2", name: "BlockedRequests", stat: "Sum", dimensions: acl(rule.metricName), period: 300 },
+          comparison: "GreaterThanThreshold", threshold: t.wafBlockedRequestsPer5Minutes, evaluationPeriods: 1, treatMissingData: "notBreaching",
+        });
+        continue;
+      }
+      // AWSManagedRulesCommonRuleSet -> waf-common-rule-set-blocking: alarm ids are kebab-case Terraform addresses.
+      const short = rule.rule.replace(/^AWSManagedRules/, "").replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
+      this.alarm(`waf-${short}-blocking`, {
+        severity: "ticket",
+        runbook: "waf-rule-blocking",
+        description: `The AWS managed rule group ${rule.rule} has blocked more than ${t.wafRuleBlockedPercent}% of all requests for 15 minutes (with at least ${WAF_MINIMUM_REQUESTS_PER_5_MINUTES} requests per 5 minutes): a sustained attack, or the rule blocking real users. Read its sampled requests: many different clients on ordinary pages means a false positive; set the sub-rule to count.`,
+        query: [
+          metric("blocked", "AWS/WAFV2", "BlockedRequests", "Sum", acl(rule.metricName), 300),
+          metric("allblocked", "AWS/WAFV2", "BlockedRequests", "Sum", acl("ALL"), 300),
+          metric("allallowed", "AWS/WAFV2", "AllowedRequests", "Sum", acl("ALL"), 300),
+          { id: "all", expression: "FILL(allblocked, 0) + FILL(allallowed, 0)", label: "requests seen by the web ACL", returnData: false },
+          {
+            id: "share",
+            expression: `IF(all >= ${WAF_MINIMUM_REQUESTS_PER_5_MINUTES}, 100 * FILL(blocked, 0) / all, 0)`,
+            label: `% of requests blocked by ${rule.rule}`,
+            returnData: true,
+          },
+        ],
+        comparison: "GreaterThanThreshold", threshold: t.wafRuleBlockedPercent, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching",
       });
     }
     // The availability SLI of the user journey: requests answered 5xx by the load balancer (no target, none reachable)

@@ -45,8 +45,17 @@ export interface WebFirewallProps {
  * AWS WAF web ACL for the load balancer: a per-IP rate limit, then AWS's IP reputation, common and known-bad-inputs
  * rule groups; everything it sees logged (credentials redacted) to an encrypted log group.
  */
+/** A rule of the web ACL and the CloudWatch `Rule` dimension its metrics carry (its visibility config's metric name). */
+export interface WafRuleMetric {
+  readonly rule: string;
+  readonly metricName: string;
+  readonly kind: "rate-limit" | "managed";
+}
+
 export class WebFirewall extends Construct {
   readonly webAcl: Wafv2WebAcl;
+  /** Each rule's metric name, for per-rule alarms ("AWS WAF metrics and dimensions": the Rule dimension). */
+  readonly ruleMetrics: readonly WafRuleMetric[];
 
   constructor(scope: Construct, id: string, props: WebFirewallProps) {
     super(scope, id);
@@ -103,6 +112,11 @@ export class WebFirewall extends Construct {
         VisibilityConfig: visibility(`${name}-${group}`),
       })),
     ];
+    this.ruleMetrics = rules.map((rule) => ({
+      rule: rule.Name,
+      metricName: rule.VisibilityConfig.MetricName,
+      kind: "RateBasedStatement" in rule.Statement ? "rate-limit" : "managed",
+    }));
     this.webAcl = new Wafv2WebAcl(this, "web-acl", {
       name,
       description: `MediCare Hub ${props.environment}: rate limit and AWS managed rules in front of the load balancer`,

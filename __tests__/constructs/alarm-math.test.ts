@@ -107,13 +107,15 @@ describe("the app tier's capacity alarms (prod), evaluated: routine replacements
     expect(alarmState(alarm("unhealthy-hosts"), replacing, HOUR)).toBe("ALARM");
   });
 
-  test("a scale-out of three instances at once, healthy after two boots of 180 s, does not page; the same shortfall lasting 10 minutes does", () => {
+  test("a scale-out of three instances at once, healthy within two boots of 380 s, does not page; the same shortfall lasting 13 minutes does", () => {
+    // A boot is launch to serving at worst: 60 s + the 300 s bootstrap deadline + 2 x 10 s checks = 380 s; two of them
+    // are 760 s, rounded up to 13 one-minute periods.
     const scaleOut = (minutesShort: number) => ({ GroupDesiredCapacity: step(3, 6, minutesShort), HealthyHostCount: step(3, 3, minutesShort) });
-    // Six minutes short of desired (two 180 s boots), then healthy: the last datapoints are fine again.
-    const recovered = { GroupDesiredCapacity: step(3, 6, 20), HealthyHostCount: step(3, 6, 14) };
+    // Twelve minutes short of desired, then healthy: the last datapoints are fine again.
+    const recovered = { GroupDesiredCapacity: step(3, 6, 20), HealthyHostCount: step(3, 6, 8) };
     expect(alarmState(alarm("healthy-hosts-below-desired"), recovered, HOUR)).toBe("OK");
-    expect(alarmState(alarm("healthy-hosts-below-desired"), scaleOut(6), HOUR)).toBe("OK");
-    expect(alarmState(alarm("healthy-hosts-below-desired"), scaleOut(10), HOUR)).toBe("ALARM");
+    expect(alarmState(alarm("healthy-hosts-below-desired"), scaleOut(12), HOUR)).toBe("OK");
+    expect(alarmState(alarm("healthy-hosts-below-desired"), scaleOut(13), HOUR)).toBe("ALARM");
   });
 
   test("a group stuck below desired is a ticket after 15 minutes, not before", () => {
@@ -138,5 +140,53 @@ describe("the app tier's capacity alarms (prod), evaluated: routine replacements
     expect(alarmState(nat, drops(0.0002), 3)).toBe("ALARM");
     expect(alarmState(nat, drops(0.00005), 3)).toBe("OK");
     expect(alarmState(nat, {}, 3)).toBe("OK");
+  });
+});
+
+describe("noise (prod), evaluated: a quiet night is not an alarm, a busy slow service is", () => {
+  let tf: TerraformJson;
+  beforeAll(() => {
+    tf = readStackJson(synthApp(), environmentStackId("prod"));
+  });
+  const byName = (name: string) => Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).find((a) => a.alarm_name === name);
+  const thrice = (value: number | undefined) => [value, value, value];
+
+  test("p99 latency: one slow request among 19 at night does not alarm; a slow p99 over 1,000 requests does", () => {
+    const p99 = byName("medicare-hub-prod-p99-latency");
+    const thresholdSeconds = DEFAULT_CONFIG.environments.prod.alarms.p99LatencyMilliseconds / 1000;
+    // With 19 requests the 99th percentile is the slowest one (CloudWatch percentiles of few samples).
+    expect(alarmState(p99, { TargetResponseTime: thrice(thresholdSeconds * 5), RequestCount: thrice(19) }, 3)).toBe("OK");
+    expect(alarmState(p99, { TargetResponseTime: thrice(thresholdSeconds * 2), RequestCount: thrice(1000) }, 3)).toBe("ALARM");
+    expect(alarmState(p99, { TargetResponseTime: thrice(thresholdSeconds / 2), RequestCount: thrice(1000) }, 3)).toBe("OK");
+    expect(p99.metric_query.find((q: any) => q.metric?.metric_name === "TargetResponseTime").metric).toMatchObject({ stat: "p99", period: 300 });
+  });
+
+  test("WAF: one alarm per rule, none summing all rules; each managed group's alarm is its share of all requests", () => {
+    const waf = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).filter((a) => JSON.stringify(a).includes("AWS/WAFV2"));
+    const ruleDimensions = (a: any) => (a.metric_query ?? [{ metric: a }]).filter((q: any) => q.metric?.metric_name === "BlockedRequests").map((q: any) => q.metric.dimensions.Rule);
+    // Never an alarm on the total alone: the sum of all rules is what hid a blocked clinician behind a scanner.
+    for (const alarm of waf) expect(ruleDimensions(alarm).filter((rule: string) => rule !== "ALL")).toHaveLength(1);
+    expect(waf.map((a) => a.alarm_name).sort()).toEqual([
+      "medicare-hub-prod-waf-amazon-ip-reputation-list-blocking",
+      "medicare-hub-prod-waf-common-rule-set-blocking",
+      "medicare-hub-prod-waf-known-bad-inputs-rule-set-blocking",
+      "medicare-hub-prod-waf-rate-limit-blocking",
+    ]);
+    for (const alarm of waf) expect(alarm.tags.Severity).toBe("ticket");
+  });
+
+  test("WAF: a scanner's 5-minute burst does not alarm; a rule blocking 10 % of real traffic for 15 minutes does", () => {
+    const common = byName("medicare-hub-prod-waf-common-rule-set-blocking");
+    const rule = "medicare-hub-prod-waf-AWSManagedRulesCommonRuleSet";
+    const traffic = (blockedByRule: (number | undefined)[], allowed: number) => ({
+      [`BlockedRequests{Rule=${rule}}`]: blockedByRule,
+      "BlockedRequests{Rule=ALL}": blockedByRule,
+      "AllowedRequests{Rule=ALL}": thrice(allowed),
+    });
+    expect(alarmState(common, traffic([0, 0, 5000], 900), 3)).toBe("OK");
+    expect(alarmState(common, traffic(thrice(100), 900), 3)).toBe("ALARM");
+    expect(alarmState(common, traffic(thrice(20), 980), 3)).toBe("OK");
+    // A quiet night: 3 of 19 requests blocked is no story.
+    expect(alarmState(common, traffic(thrice(3), 16), 3)).toBe("OK");
   });
 });

@@ -368,7 +368,9 @@ describe("DNS routing and monitoring", () => {
       expect(shortfall.datapoints_to_alarm).toBe(shortfall.evaluation_periods);
       expect(byMetric("GroupInServiceInstances")).toMatchObject({ comparison_operator: "LessThanThreshold", threshold: config.app.minCapacity });
       expect(byMetric("UnHealthyHostCount")).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: 0 });
-      expect(byMetric("TargetResponseTime")).toMatchObject({ extended_statistic: "p99", threshold: config.alarms.p99LatencyMilliseconds / 1000 });
+      const p99 = alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-p99-latency`)?.[1];
+      expect(p99).toMatchObject({ comparison_operator: "GreaterThanThreshold", threshold: config.alarms.p99LatencyMilliseconds / 1000 });
+      expect(p99.metric_query.find((q: any) => q.metric?.metric_name === "TargetResponseTime").metric).toMatchObject({ stat: "p99", namespace: "AWS/ApplicationELB" });
       expect(byMetric("CPUUtilization")).toMatchObject({ threshold: config.alarms.databaseCpuPercent });
       const rates = alarms.filter(([, a]) => /-5xx-rate$/.test(a.alarm_name)).map(([, a]) => a);
       expect(rates).toHaveLength(2);

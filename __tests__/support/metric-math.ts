@@ -105,15 +105,22 @@ function evaluateNode(node: Node, series: Readonly<Record<string, Series>>, leng
 
 /**
  * The series an alarm evaluates: its metric, or its metric-math query with each metric's datapoints given by metric
- * name (`{ RequestCount: [...], HTTPCode_ELB_5XX_Count: [...] }`).
+ * name (`{ RequestCount: [...], HTTPCode_ELB_5XX_Count: [...] }`), or by name and dimension values where one metric
+ * appears with several (`{ "BlockedRequests{Rule=ALL}": [...] }`: every dimension listed must match).
  */
 export function alarmSeries(alarm: any, data: Readonly<Record<string, Series>>, length: number): Series {
-  const pick = (name: string): Series => data[name] ?? Array.from({ length }, () => undefined);
-  if (!alarm.metric_query) return pick(alarm.metric_name);
+  const pick = (name: string, dimensions: Readonly<Record<string, string>> = {}): Series => {
+    const keyed = Object.keys(data).find((key) => {
+      const match = /^([^{]+)\{(.*)\}$/.exec(key);
+      return match?.[1] === name && match[2].split(",").every((pair) => dimensions[pair.split("=")[0]] === pair.split("=").slice(1).join("="));
+    });
+    return data[keyed ?? name] ?? Array.from({ length }, () => undefined);
+  };
+  if (!alarm.metric_query) return pick(alarm.metric_name, alarm.dimensions);
   const series: Record<string, Series> = {};
   let result: Series | undefined;
   for (const query of alarm.metric_query) {
-    series[query.id] = query.metric ? pick(query.metric.metric_name) : evaluateNode(parse(query.expression), series, length);
+    series[query.id] = query.metric ? pick(query.metric.metric_name, query.metric.dimensions) : evaluateNode(parse(query.expression), series, length);
     if (query.return_data) result = series[query.id];
   }
   if (!result) throw new Error(`alarm ${alarm.alarm_name} returns no series`);
