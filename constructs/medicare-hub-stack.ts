@@ -5,13 +5,14 @@ import { environmentPlaceholders, stateBackendPlaceholders } from "../config/pla
 import type { EnvironmentConfig, EnvironmentName, StateBackendConfig } from "../config/schema";
 import { useStateBackend } from "../terraform-state-backend/backend";
 import { MediCareStack } from "./base-stack";
+import { AccessLogQueries } from "./access-log-queries";
 import { AppTier, instanceReadySeconds } from "./app-tier";
 import { Backup } from "./backup";
 import { Database } from "./database";
 import { Dns } from "./dns";
 import { Encryption } from "./encryption";
 import { FailureExperiments } from "./failure-experiments";
-import { DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
+import { ACCESS_LOG_PREFIX, DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
 import { PROJECT, projectTags, resourceName } from "./naming";
 import { Network } from "./network";
@@ -48,6 +49,7 @@ export class MediCareHubStack extends MediCareStack {
   readonly endpoints: VpcEndpoints;
   readonly dns: Dns;
   readonly loadBalancer: LoadBalancer;
+  readonly accessLogQueries: AccessLogQueries;
   readonly appTier: AppTier;
   readonly sessionManager: SessionManager;
   readonly database: Database;
@@ -132,6 +134,17 @@ export class MediCareHubStack extends MediCareStack {
             logRetentionDays: config.logRetentionDays,
           }
         : undefined,
+    });
+
+    // Athena over the access logs, in every environment: nothing is billed until a query scans (see the construct).
+    this.accessLogQueries = new AccessLogQueries(this, "access-log-queries", {
+      environment,
+      ...account,
+      accessLogBucket: this.loadBalancer.accessLogBucket.bucket,
+      accessLogPrefix: ACCESS_LOG_PREFIX,
+      resultsKey: this.encryption.storageKey,
+      auditLogRetentionDays: config.logRetentionDays,
+      preventDestroy: config.preventDestroy,
     });
 
     this.sharedStorage = new SharedStorage(this, "shared-storage", {

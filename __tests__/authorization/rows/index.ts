@@ -1,5 +1,6 @@
 /** Every authorization row, in the order docs/authorization.md lists them. */
 import type { AuthorizationRow } from "../row";
+import { ACCESS_LOG_QUERY_ROWS } from "./access-log-queries";
 import { ALERT_ROWS } from "./alerts";
 import { APP_ROWS } from "./app-instances";
 import { BACKUP_ROWS } from "./backup";
@@ -25,6 +26,7 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...NETWORK_ROWS,
   ...FIS_ROWS,
   ...DELIVERY_ROWS,
+  ...ACCESS_LOG_QUERY_ROWS,
   ...STATE_ROWS,
   ...EGRESS_ROWS,
   ...CI_ROLE_ROWS,
