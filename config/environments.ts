@@ -91,6 +91,8 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         wafRuleBlockedPercent: 5,
         availabilitySloPercent: 99.9,
       },
+      // A run every 15 minutes: dev's outside-in check at a third of prod's cost.
+      syntheticChecks: { enabled: true, intervalMinutes: 15 },
       alerts: { email: "oncall-dev@medicare-hub.example" },
     },
     prod: {
@@ -159,6 +161,7 @@ export const DEFAULT_CONFIG: ProjectConfig = {
         wafRuleBlockedPercent: 5,
         availabilitySloPercent: 99.9,
       },
+      syntheticChecks: { enabled: true, intervalMinutes: 5 },
       alerts: { email: "oncall@medicare-hub.example", heartbeatUrl: "https://heartbeat.medicare-hub.example/medicare-hub-prod" },
     },
   },

@@ -291,6 +291,24 @@ export const EnvironmentSchema = z.strictObject({
       .min(90, { error: "must be a percentage from 90 to 99.99, such as 99.9" })
       .max(99.99, { error: "must be a percentage from 90 to 99.99 (100 leaves no error budget to alert on)" }),
   }),
+  /**
+   * CloudWatch Synthetics canaries of the public journey from outside (DNS, TLS, WAF, the app's page) and of the
+   * maintenance page where there is one; their failures alarm (constructs/synthetic-checks.ts).
+   */
+  syntheticChecks: z.strictObject({
+    /**
+     * Off saves about $10 a month per canary at 5-minute runs, and leaves failures only a user outside sees (a wrong
+     * DNS answer, an expired certificate, a broken maintenance page) to users: the guardrails flag it.
+     */
+    enabled: z.boolean({ error: "must be true or false" }),
+    /** Minutes between runs of each canary; an alarm needs 2 failed runs of 3. */
+    intervalMinutes: wholeNumber(1, 60, "minutes between canary runs"),
+    /**
+     * The Synthetics runtime. Raise it when AWS deprecates the current one: a deprecated runtime cannot create or update
+     * a canary. @default "syn-nodejs-puppeteer-15.0"
+     */
+    runtimeVersion: pattern(/^syn-nodejs-[a-z]+-\d{1,3}\.\d{1,3}$/, 'must be a Node.js CloudWatch Synthetics runtime such as "syn-nodejs-puppeteer-15.0"').optional(),
+  }),
   alerts: z.strictObject({
     /** Where alarms are e-mailed; absent means alarms notify the SNS topic only. */
     email: z.email({ error: 'must be an e-mail address such as "oncall@example.org"' }).optional(),

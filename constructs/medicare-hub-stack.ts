@@ -20,6 +20,7 @@ import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
 import { SessionManager } from "./session-manager";
 import { SharedStorage } from "./shared-storage";
+import { SyntheticChecks } from "./synthetic-checks";
 import { VpcEndpoints } from "./vpc-endpoints";
 
 /** Stack id of an environment: `medicare-hub-<env>`. */
@@ -56,6 +57,8 @@ export class MediCareHubStack extends MediCareStack {
   readonly sharedStorage: SharedStorage;
   readonly backup: Backup;
   readonly monitoring: Monitoring;
+  /** Canaries of the public journey and the maintenance page; absent when `syntheticChecks.enabled` is false. */
+  readonly syntheticChecks?: SyntheticChecks;
   readonly failureExperiments?: FailureExperiments;
   /** Present while a placeholder is left in the configuration: every plan of the stack is refused. */
   readonly placeholderGuard?: PlaceholderGuard;
@@ -246,6 +249,20 @@ export class MediCareHubStack extends MediCareStack {
       maintenancePage: config.dns.maintenancePage ? { accountId: config.accountId, region: config.region, usEast1 } : undefined,
     });
 
+    const synthetic = config.syntheticChecks;
+    if (synthetic.enabled) {
+      this.syntheticChecks = new SyntheticChecks(this, "synthetic-checks", {
+        environment,
+        ...account,
+        domainName: config.dns.domainName,
+        maintenanceDomainName: this.dns.maintenanceSite?.distribution.domainName,
+        key: this.encryption.storageKey,
+        intervalMinutes: synthetic.intervalMinutes,
+        runtimeVersion: synthetic.runtimeVersion,
+        preventDestroy: config.preventDestroy,
+      });
+    }
+
     this.monitoring = new Monitoring(this, "monitoring", {
       environment,
       ...account,
@@ -259,6 +276,7 @@ export class MediCareHubStack extends MediCareStack {
         deepHealthCheckId: this.dns.deepHealthCheck?.id,
         webAclName: this.loadBalancer.firewall?.webAcl.name,
         wafRules: this.loadBalancer.firewall?.ruleMetrics,
+        canaries: this.syntheticChecks?.checks.map((check) => ({ name: check.name, kind: check.kind, intervalSeconds: synthetic.intervalMinutes * 60 })),
         natGatewayIds: this.network.natGatewayIds,
         appLogGroupName: this.appTier.logGroup.name,
         keyArns: [this.encryption.storageKey.arn, this.encryption.databaseKey.arn],

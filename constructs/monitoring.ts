@@ -25,6 +25,11 @@ export interface MonitoredResources {
   readonly healthCheckId: string;
   /** The WAF web ACL's name, when there is one. */
   readonly webAclName?: string;
+  /**
+   * Synthetic checks (constructs/synthetic-checks.ts): the journey canary's failures page, the maintenance page's are a
+   * ticket. @default - none
+   */
+  readonly canaries?: readonly { readonly name: string; readonly kind: "journey" | "maintenance"; readonly intervalSeconds: number }[];
   /** The web ACL's rules and their metric names: each gets its own alarm. @default - none */
   readonly wafRules?: readonly { readonly rule: string; readonly metricName: string; readonly kind: "rate-limit" | "managed" }[];
   /** The NAT gateways the app tier's egress depends on. @default - none watched */
@@ -448,6 +453,21 @@ export class Monitoring extends Construct {
         comparison: "GreaterThanThreshold", threshold: t.wafRuleBlockedPercent, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "notBreaching",
       });
     }
+    // Outside-in: a canary run fails when the public URL does not answer as users need (constructs/canary/journey.js).
+    // Two failed runs of three, so one lost run (a cold start, a blip on the internet) is not a page; no data at all
+    // means the canary stopped, and a stopped canary is a blind spot, so it counts as failing.
+    for (const canary of r.canaries ?? []) {
+      const journey = canary.kind === "journey";
+      this.alarm(`canary-${canary.kind}-failed`, {
+        severity: journey ? "page" : "ticket",
+        description: journey
+          ? `The synthetic check of the public journey (canary ${canary.name}) failed 2 of its last 3 runs: from outside, users cannot reach the app (DNS, certificate, WAF, load balancer, or the maintenance page is being served). Read the failed runs' messages in the canary console.`
+          : `The synthetic check of the maintenance page (canary ${canary.name}) failed 2 of its last 3 runs: a DNS failover would send users to a broken page. Check the CloudFront distribution and its bucket.`,
+        metric: { namespace: "CloudWatchSynthetics", name: "SuccessPercent", stat: "Average", dimensions: { CanaryName: canary.name }, period: canary.intervalSeconds },
+        comparison: "LessThanThreshold", threshold: 100, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching",
+      });
+    }
+
     // The availability SLI of the user journey: requests answered 5xx by the load balancer (no target, none reachable)
     // or by the app, over every request, the no-target ones included (see the rate above).
     const budget = 1 - props.availabilitySloPercent / 100;

@@ -37,6 +37,11 @@ export interface SecureBucketProps {
   readonly keepNewestNoncurrentVersions?: number;
   /** Days after which current objects expire. @default - current objects never expire */
   readonly expireCurrentAfterDays?: number;
+  /**
+   * Only current objects under this prefix expire (e.g. run artifacts beside code that must stay).
+   * @default "" (every object)
+   */
+  readonly expireCurrentPrefix?: string;
   /** Where S3 server access logs of this bucket go. @default - no access logging (for log buckets themselves) */
   readonly accessLogs?: { readonly bucket: S3Bucket; readonly prefix: string };
   /**
@@ -155,7 +160,7 @@ export class SecureBucket extends Construct {
       rules.push({
         id: "expire-current-objects",
         status: "Enabled",
-        filter: [{ prefix: "" }],
+        filter: [{ prefix: props.expireCurrentPrefix ?? "" }],
         expiration: [{ days: props.expireCurrentAfterDays }],
       });
     }

@@ -67,6 +67,12 @@ export function estimate(stack: StackView): CostEstimate {
     const rules = acls.reduce((n, a) => n + (JSON.parse(a.values.rule_json ?? "[]") as unknown[]).length, 0);
     lines.push(line("WAF rules", rules, PRICES.wafRule));
   }
+  // A canary runs every `rate(N minutes)`: 30 days of runs.
+  const canaryRuns = stack.resources("aws_synthetics_canary").reduce((runs, canary) => {
+    const minutes = Number(/^rate\((\d+) minutes?\)$/.exec(String(canary.values.schedule?.expression))?.[1] ?? 5);
+    return runs + (30 * 24 * 60) / minutes;
+  }, 0);
+  if (canaryRuns > 0) lines.push(line("CloudWatch Synthetics canary runs", canaryRuns, PRICES.syntheticsRun));
   if (count("aws_backup_vault") > 0) lines.push(line(`AWS Backup storage (assumed ${USAGE_ASSUMPTIONS.backupGb} GB)`, USAGE_ASSUMPTIONS.backupGb, PRICES.backupStorage));
   const billed = lines.filter((l) => l.quantity > 0);
   return { environment: stack.environment, lines: billed, totalUsd: round(billed.reduce((sum, l) => sum + l.monthlyUsd, 0)) };

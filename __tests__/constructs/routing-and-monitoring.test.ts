@@ -95,7 +95,8 @@ describe("DNS routing and monitoring", () => {
       const read = (tf.data?.aws_iam_policy_document[`${bucketName}_policy-document`].statement as any[]).find((s) => s.effect === "Allow");
       expect(read).toMatchObject({ principals: [{ type: "Service", identifiers: ["cloudfront.amazonaws.com"] }], actions: ["s3:GetObject"] });
       expect(read.condition[0].values).toEqual(["${aws_cloudfront_distribution.dns_maintenance-site_distribution.arn}"]);
-      const [, page] = only(tf, "aws_s3_object");
+      // The object in the distribution's origin bucket (the canary's code is another object, in its own bucket).
+      const page = Object.values(resourcesOf(tf, "aws_s3_object")).find((o) => refName(o.bucket, "aws_s3_bucket") === bucketName);
       expect(Buffer.from(page.content_base64, "base64").toString()).toMatch(/MediCare Hub is under maintenance/);
     });
   });
@@ -319,12 +320,13 @@ describe("DNS routing and monitoring", () => {
       }
     });
 
-    test("at least one alarm per layer: load balancer, app tier, database, file system, DNS (and WAF in prod)", () => {
+    test("at least one alarm per layer: load balancer, app tier, database, file system, DNS, the outside-in canaries (and WAF in prod)", () => {
       const namespaces = new Set(
         alarms.flatMap(([, a]) => (a.namespace ? [a.namespace] : (a.metric_query as any[]).filter((q) => q.metric).map((q) => q.metric.namespace))),
       );
-      // The layers, plus what keeps the alarms themselves honest: NAT port errors, failed page deliveries, silent app logs.
-      const expected = ["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53", "AWS/NATGateway", "AWS/SNS", "AWS/Logs"];
+      // The layers, plus what keeps the alarms themselves honest: NAT port errors, failed page deliveries, silent app logs,
+      // and the canaries that see what only a user outside sees.
+      const expected = ["AWS/ApplicationELB", "AWS/AutoScaling", "AWS/RDS", "AWS/EFS", "AWS/Route53", "AWS/NATGateway", "AWS/SNS", "AWS/Logs", "CloudWatchSynthetics"];
       if (config.loadBalancer.waf) expected.push("AWS/WAFV2");
       expect([...namespaces].sort()).toEqual(expected.sort());
     });

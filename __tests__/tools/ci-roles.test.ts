@@ -102,11 +102,13 @@ test("state access follows each stack's own backend block: its key, lock file, l
 });
 
 test("the only objects outside the state the plan role may read are those Terraform manages (refresh is a HeadObject)", () => {
-  expect(ciRolesInputFromStack(stack("dev"), { repository: "ORG/REPO", environment: "dev", stateAccountId: "123456789012" }).terraformManagedObjects).toEqual([]);
+  // The canary's code zip (every environment) and the maintenance page (prod).
+  const canaryCode = (env: string) => expect.stringMatching(new RegExp(`^medicare-hub-${env}-canary-\\d{12}-[a-z0-9-]+/code/journey-[0-9a-f]{16}\\.zip$`));
+  expect(ciRolesInputFromStack(stack("dev"), { repository: "ORG/REPO", environment: "dev", stateAccountId: "123456789012" }).terraformManagedObjects).toEqual([canaryCode("dev")]);
   const prod = ciRolesInputFromStack(stack("prod"), { repository: "ORG/REPO", environment: "prod", stateAccountId: "123456789012" });
-  expect(prod.terraformManagedObjects).toEqual([expect.stringMatching(/^medicare-hub-prod-maintenance-\d{12}-[a-z0-9-]+\/index\.html$/)]);
+  expect(prod.terraformManagedObjects).toEqual([canaryCode("prod"), expect.stringMatching(/^medicare-hub-prod-maintenance-\d{12}-[a-z0-9-]+\/index\.html$/)]);
   const guard = role("medicare-hub-prod-ci-plan").inlinePolicies[1].policy.Statement.find((s: any) => s.Sid === "DenyObjectReadsOutsideStateAndManagedObjects") as any;
-  expect(guard.NotResource).toContain(`arn:aws:s3:::${prod.terraformManagedObjects[0]}`);
+  for (const object of prod.terraformManagedObjects) expect(guard.NotResource).toContain(`arn:aws:s3:::${object}`);
 });
 
 test("immutable subjects carry the ids; workflow references keep the names", () => {

@@ -44,6 +44,7 @@ export const PRICES = {
   wafWebAcl: { usd: 5, unit: "web ACL-month", source: "aws.amazon.com/waf/pricing" },
   wafRule: { usd: 1, unit: "rule-month", source: "aws.amazon.com/waf/pricing" },
   backupStorage: { usd: 0.05, unit: "GB-month (warm)", source: "aws.amazon.com/backup/pricing" },
+  syntheticsRun: { usd: 0.0012, unit: "canary run", source: "aws.amazon.com/cloudwatch/pricing" },
 } as const;
 
 /** Usage the estimate cannot read from the Terraform: stated, and printed with the result. */

@@ -14,6 +14,7 @@ import { NETWORK_ROWS } from "./network";
 import { SHARED_STORAGE_ROWS } from "./shared-storage";
 import { EGRESS_ROWS } from "./egress";
 import { STATE_ROWS } from "./state";
+import { SYNTHETIC_CHECK_ROWS } from "./synthetic-checks";
 
 export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...EBS_ROWS,
@@ -25,6 +26,7 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...APP_ROWS,
   ...NETWORK_ROWS,
   ...FIS_ROWS,
+  ...SYNTHETIC_CHECK_ROWS,
   ...DELIVERY_ROWS,
   ...ACCESS_LOG_QUERY_ROWS,
   ...STATE_ROWS,

@@ -33,6 +33,7 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { SyntheticsCanary } from "@cdktf/provider-aws/lib/synthetics-canary";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
@@ -171,6 +172,13 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-OBS-4": (s) => new SnsTopic(s, "topic", { name: "t" }),
   // Alerting without a heartbeat: a topic with an e-mail subscription, no scheduled rule.
   "MH-OBS-5": (s) => new SnsTopic(s, "topic", { name: "t", kmsMasterKeyId: "arn:key" }),
+  // A canary that runs, but whose failures nobody is told of: no alarm on its SuccessPercent.
+  "MH-OBS-6": (s) => {
+    new SyntheticsCanary(s, "canary", {
+      name: "mh-test-journey", executionRoleArn: "arn:role", runtimeVersion: "syn-nodejs-puppeteer-15.0", handler: "journey.handler",
+      artifactS3Location: "s3://b/artifacts/", schedule: { expression: "rate(5 minutes)" }, s3Bucket: "b", s3Key: "code.zip", startCanary: true,
+    });
+  },
   "MH-DNS-1": (s) => new Route53HealthCheck(s, "check", { type: "HTTPS", fqdn: "example.org", port: 443, resourcePath: "/health", failureThreshold: 3, requestInterval: 10 }),
   "MH-DNS-2": (s) => {
     const lb = loadBalancer(s);
