@@ -11,11 +11,12 @@ import { Annotations, App, Aspects } from "cdktf";
 import { ConfigError, configWarnings, loadConfigWithSource, type ConfigSource } from "./config/load";
 import { ENVIRONMENT_NAMES, type ProjectConfig } from "./config/schema";
 import { MediCareHubStack, environmentStackId } from "./constructs/medicare-hub-stack";
+import { useStateBackend } from "./terraform-state-backend/backend";
 import { STATE_STACK_ID, StateBackendStack } from "./terraform-state-backend/state-backend-stack";
 import { PolicyAspect } from "./constructs/policy/aspect";
 import type { ConfigHint } from "./constructs/policy/evaluate";
 import type { Suppression } from "./constructs/policy/suppressions";
-import { HCL_FILE, JSON_FILE, finalizeSynthOutput, formatRefusals, stackDirectories, synthOrRefusals } from "./tools/synth-output";
+import { HCL_FILE, JSON_FILE, finalizeSynthOutput, formatRefusals, stackDirectories, synthOrRefusals } from "./synth-output";
 
 export interface BuildAppOptions {
   /** Output directory. @default - $CDKTF_OUTDIR, else "cdktf.out" */
@@ -48,6 +49,8 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
         config: config.environments[environment],
         stateBackend: config.stateBackend,
       });
+      // The App, not the stack, points each environment's state at the shared backend: the layers know nothing of it.
+      useStateBackend(stack, config.stateBackend, environment);
       for (const warning of configWarnings(config).filter((w) => w.environment === environment)) Annotations.of(stack).addWarning(warning.message);
     }
     // Guardrails: every stack is checked against the rule pack when it is synthesized (constructs/policy). cdktf

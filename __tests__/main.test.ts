@@ -12,7 +12,7 @@ import { TERRAFORM_REQUIRED_VERSION } from "../constructs/base-stack";
 import { environmentStackId } from "../constructs/medicare-hub-stack";
 import { STATE_STACK_ID } from "../terraform-state-backend/state-backend-stack";
 import { configHint, synthesize } from "../main";
-import { readAnnotations } from "../tools/synth-output";
+import { readAnnotations } from "../synth-output";
 import { readStackJson, resource, synthApp, type SynthResult, type TerraformJson } from "./support/synth";
 
 const defaultSynth = () => synthApp();

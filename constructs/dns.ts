@@ -9,8 +9,7 @@ import { resourceName } from "./naming";
 
 /** TTL of the certificate's validation records: they never change, but a short TTL speeds up re-validation. */
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
-/** Route 53 answers alias records to a load balancer with the load balancer's own TTL: 60 seconds. */
-export const ALB_ALIAS_TTL_SECONDS = 60;
+export { ALB_ALIAS_TTL_SECONDS } from "./aws-facts";
 /**
  * IPv4 only: the load balancer is IPv4-only (the VPC has no IPv6), so an AAAA record would send IPv6-preferring
  * clients to an address that does not connect while the primary is healthy (guardrail MH-DNS-2). Dual-stack clients

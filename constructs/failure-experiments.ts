@@ -4,15 +4,15 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { FisExperimentTemplate, type FisExperimentTemplateAction, type FisExperimentTemplateTarget } from "@cdktf/provider-aws/lib/fis-experiment-template";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { logGroupName, resourceName } from "./naming";
+import { EXPERIMENT_TAG, logGroupName, resourceName, type ExperimentName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 
 /** Tag EC2 Auto Scaling puts on every instance of a group: how experiments find the app instances. */
 export const ASG_NAME_TAG = "aws:autoscaling:groupName";
 /** Tag FIS puts on the network ACL it creates for aws:network:disrupt-connectivity; the role may change no other ACL. */
 export const FIS_MANAGED_TAG = "managedByFIS";
-/** Tag every experiment template carries, so the game-day runner finds it by name. */
-export const EXPERIMENT_TAG = "MediCareHubExperiment";
+// Experiment names and their tag are defined in naming (free of cdktf), for the game-day runner.
+export { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "./naming";
 
 export interface FailureExperimentsProps {
   readonly environment: string;
@@ -35,9 +35,6 @@ export interface FailureExperimentsProps {
   readonly logRetentionDays: number;
 }
 
-/** The experiments, by the name the game-day runner uses. */
-export const EXPERIMENTS = ["terminate-instance", "az-loss-compute", "rds-failover", "az-network-disruption"] as const;
-export type ExperimentName = (typeof EXPERIMENTS)[number];
 
 /**
  * AWS FIS experiment templates that make the seed's manual failure tests repeatable: lose an instance, lose an AZ's

@@ -4,27 +4,20 @@ import { DataAwsElbServiceAccount } from "@cdktf/provider-aws/lib/data-aws-elb-s
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { PROJECT, resourceName } from "./naming";
+import { HEALTH_CHECK_PATH } from "./app/user-data";
+import { PROJECT, resourceName, targetGroupName } from "./naming";
 import { SecureBucket } from "./secure-bucket";
 import { HTTPS_PORT, HTTP_PORT } from "./security-groups";
 import { WebFirewall, type WebFirewallProps } from "./web-firewall";
 
-/** The shallow health endpoint every app instance serves: it answers 200 while the process is up. */
-export const HEALTH_CHECK_PATH = "/health";
-/** The app's deep health endpoint (database and shared files reachable): Route 53 probes it for an alarm only. */
-export const DEEP_HEALTH_CHECK_PATH = "/health/deep";
+// The paths constructs/app/bootstrap.sh serves, defined beside it (constructs/app/user-data.ts, free of cdktf).
+export { DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH } from "./app/user-data";
 /** TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Prefix of the ALB's objects in its log bucket. */
 export const ACCESS_LOG_PREFIX = "alb";
 
-/**
- * Name of the app target group, `medicare-hub-<env>-app-https`. Not `-app`: that is the former HTTP group, which has to
- * exist until its replacement has taken over the listener (create before destroy; names are unique per region).
- */
-export function targetGroupName(environment: string): string {
-  return resourceName(environment, "app-https");
-}
+export { targetGroupName } from "./naming";
 
 /** Target-group health check timing. */
 export interface HealthCheckTiming {

@@ -3,7 +3,6 @@ import type { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { environmentPlaceholders, stateBackendPlaceholders } from "../config/placeholders";
 import type { EnvironmentConfig, EnvironmentName, StateBackendConfig } from "../config/schema";
-import { useStateBackend } from "../terraform-state-backend/backend";
 import { MediCareStack } from "./base-stack";
 import { AccessLogQueries } from "./access-log-queries";
 import { AppTier, instanceReadySeconds } from "./app-tier";
@@ -14,7 +13,7 @@ import { Encryption } from "./encryption";
 import { FailureExperiments } from "./failure-experiments";
 import { ACCESS_LOG_PREFIX, DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
-import { PROJECT, projectTags, resourceName } from "./naming";
+import { projectTags, resourceName } from "./naming";
 import { Network } from "./network";
 import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
@@ -23,10 +22,8 @@ import { SharedStorage } from "./shared-storage";
 import { SyntheticChecks } from "./synthetic-checks";
 import { VpcEndpoints } from "./vpc-endpoints";
 
-/** Stack id of an environment: `medicare-hub-<env>`. */
-export function environmentStackId(environment: EnvironmentName): string {
-  return `${PROJECT}-${environment}`;
-}
+// Where the stack ids are defined: naming, which loads nothing of cdktf (the tools import it from there).
+export { environmentStackId } from "./naming";
 
 export interface MediCareHubStackProps {
   /** Which environment this stack deploys; names, tags and the state key derive from it. */
@@ -71,7 +68,6 @@ export class MediCareHubStack extends MediCareStack {
     this.addAwsProvider(config.region, tags, config.accountId);
     // CloudFront certificates and Route 53 health-check metrics only exist in us-east-1.
     const usEast1 = this.addAwsProvider("us-east-1", tags, config.accountId, "us-east-1");
-    useStateBackend(this, props.stateBackend, environment);
     // The state bucket's placeholder is warned about by the state stack, but refuses this stack's plans too: its state
     // would live in that bucket. The state account matters to the state stack only (this one names the bucket).
     const ownPlaceholders = environmentPlaceholders(environment, config);

@@ -4,6 +4,8 @@
  */
 
 /** Prefix of every resource name and the Project tag. */
+import type { EnvironmentName } from "../config/schema";
+
 export const PROJECT = "medicare-hub";
 
 /** `medicare-hub-<env>-<role>[-<az>]`, e.g. `medicare-hub-prod-app-us-east-2a`. */
@@ -49,3 +51,22 @@ export function databaseIdentifier(environment: string): string {
 export function rdsLogGroupName(environment: string, log: string): string {
   return `/aws/rds/instance/${databaseIdentifier(environment)}/${log}`;
 }
+
+/** Stack id of an environment: `medicare-hub-<env>`. */
+export function environmentStackId(environment: EnvironmentName): string {
+  return `${PROJECT}-${environment}`;
+}
+
+/**
+ * Name of the app target group, `medicare-hub-<env>-app-https`. Not `-app`: that is the former HTTP group, which has to
+ * exist until its replacement has taken over the listener (create before destroy; names are unique per region).
+ */
+export function targetGroupName(environment: string): string {
+  return resourceName(environment, "app-https");
+}
+
+/** The failure experiments, by the name the game-day runner uses (constructs/failure-experiments.ts builds them). */
+export const EXPERIMENTS = ["terminate-instance", "az-loss-compute", "rds-failover", "az-network-disruption"] as const;
+export type ExperimentName = (typeof EXPERIMENTS)[number];
+/** Tag every experiment template carries, so the game-day runner finds it by name. */
+export const EXPERIMENT_TAG = "MediCareHubExperiment";

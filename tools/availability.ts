@@ -11,8 +11,8 @@ import { CloudWatchClient, GetMetricDataCommand, type GetMetricDataCommandOutput
 import { DescribeLoadBalancersCommand, DescribeTargetGroupsCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { loadConfig } from "../config/load";
 import { ENVIRONMENT_NAMES, REGION, type EnvironmentName } from "../config/schema";
-import { environmentStackId } from "../constructs/medicare-hub-stack";
-import type { StackView } from "../constructs/policy/rule";
+import { environmentStackId } from "../constructs/naming";
+import type { StackView } from "../constructs/policy/stack-view";
 import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 const HOUR_MS = 3_600_000;

@@ -23,7 +23,7 @@ import { parseTree, type Node } from "jsonc-parser";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { loadConfig } from "../config/load";
 import { evaluateStack, type PolicyResult } from "../constructs/policy/evaluate";
-import { StackView } from "../constructs/policy/rule";
+import { StackView } from "../constructs/policy/stack-view";
 import { SUPPRESSIONS } from "../constructs/policy/suppressions";
 import { useStateBackend } from "../terraform-state-backend/backend";
 import { exitOnConfigError, runMain } from "./cli";

@@ -4,8 +4,8 @@
  * tools/data/prices.ts. Usage the Terraform cannot tell (traffic, stored data) comes from stated assumptions, printed.
  */
 import { ENVIRONMENT_NAMES } from "../config/schema";
-import { environmentStackId } from "../constructs/medicare-hub-stack";
-import type { StackView } from "../constructs/policy/rule";
+import { environmentStackId } from "../constructs/naming";
+import type { StackView } from "../constructs/policy/stack-view";
 import { HOURS_PER_MONTH, PRICES, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE, USAGE_ASSUMPTIONS, type UnitPrice } from "./data/prices";
 import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 

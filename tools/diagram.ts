@@ -9,8 +9,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { EnvironmentName } from "../config/schema";
-import { environmentStackId } from "../constructs/medicare-hub-stack";
-import type { StackView } from "../constructs/policy/rule";
+import { environmentStackId } from "../constructs/naming";
+import type { StackView } from "../constructs/policy/stack-view";
 import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 const TIER_COLORS: Record<string, string> = { public: "#e8f1fb", "private-app": "#eef8ec", "private-data": "#fdf0e6" };

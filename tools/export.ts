@@ -9,11 +9,11 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { loadConfig } from "../config/load";
 import { ENVIRONMENT_NAMES, type ProjectConfig } from "../config/schema";
-import { environmentStackId } from "../constructs/medicare-hub-stack";
+import { environmentStackId } from "../constructs/naming";
 import { BOOTSTRAP_STATE_PATH, STATE_STACK_ID } from "../terraform-state-backend/state-backend-stack";
 import { buildApp } from "../main";
 import { exitOnConfigError, runMain } from "./cli";
-import { HCL_FILE, JSON_FILE, finalizeSynthOutput, terraformCommand } from "./synth-output";
+import { HCL_FILE, JSON_FILE, finalizeSynthOutput, terraformCommand } from "../synth-output";
 
 /** The platforms the lock file records hashes for (CI runners and most workstations). */
 export const LOCK_PLATFORMS = ["linux_amd64"];

@@ -10,9 +10,8 @@
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand } from "@aws-sdk/client-auto-scaling";
 import { DescribeTargetGroupsCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import { FisClient, GetExperimentCommand, ListExperimentTemplatesCommand, StartExperimentCommand, type ExperimentTemplateSummary } from "@aws-sdk/client-fis";
-import { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "../constructs/failure-experiments";
-import { HEALTH_CHECK_PATH, targetGroupName } from "../constructs/load-balancer";
-import { resourceName } from "../constructs/naming";
+import { HEALTH_CHECK_PATH } from "../constructs/app/user-data";
+import { EXPERIMENTS, EXPERIMENT_TAG, resourceName, targetGroupName, type ExperimentName } from "../constructs/naming";
 // Static: an extensionless dynamic import() does not resolve under tsx's CommonJS hook (every run used to fail with
 // "Cannot find module .../config/load"); config/load loads only zod and the configuration.
 import { loadConfig } from "../config/load";

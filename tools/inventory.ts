@@ -3,9 +3,9 @@
  * it is for, as markdown.
  */
 import { basename } from "node:path";
-import type { StackView, SynthesizedResource } from "../constructs/policy/rule";
+import type { StackView, SynthesizedResource } from "../constructs/policy/stack-view";
 import { RESOURCE_PURPOSES } from "./data/resource-purposes";
-import { stackDirectories } from "./synth-output";
+import { stackDirectories } from "../synth-output";
 import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 export interface InventoryRow {

@@ -10,9 +10,9 @@
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { ENVIRONMENT_NAMES } from "../config/schema";
-import { ALB_ALIAS_TTL_SECONDS } from "../constructs/dns";
-import { environmentStackId } from "../constructs/medicare-hub-stack";
-import type { StackView } from "../constructs/policy/rule";
+import { ALB_ALIAS_TTL_SECONDS } from "../constructs/aws-facts";
+import { environmentStackId } from "../constructs/naming";
+import type { StackView } from "../constructs/policy/stack-view";
 import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
 
 /** AWS documents Multi-AZ DB instance failover as typically 60-120 seconds. */

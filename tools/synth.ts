@@ -7,7 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { ConfigError, loadConfigWithSource } from "../config/load";
 import { synthesize } from "../main";
-import { formatAnnotations, formatRefusals, readAnnotations, terraformCommand } from "./synth-output";
+import { formatAnnotations, formatRefusals, readAnnotations, terraformCommand } from "../synth-output";
 
 interface SynthArgs {
   readonly hcl: boolean;

@@ -6,10 +6,9 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "../config/load";
-import { StackView } from "../constructs/policy/rule";
-import { buildApp } from "../main";
+import { StackView } from "../constructs/policy/stack-view";
 import { exitOnConfigError } from "./cli";
-import { JSON_FILE } from "./synth-output";
+import { JSON_FILE } from "../synth-output";
 
 /** The synthesized stack `stackId` of a synth output directory. */
 export function readStackView(outdir: string, stackId: string): StackView {
@@ -25,7 +24,12 @@ export function withSynthesizedOutput(report: (outdir: string) => void | Promise
     const temp = from ? undefined : mkdtempSync(join(tmpdir(), "medicare-hub-report-"));
     try {
       const outdir = from ?? join(temp as string, "cdktf.out");
-      if (!from) buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
+      if (!from) {
+        // Loaded only to synthesize: reading an existing output (`from`) loads nothing of cdktf or the constructs.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { buildApp } = require("../main") as typeof import("../main");
+        buildApp(loadConfig(), { outdir, hclOutput: false }).synth();
+      }
       await report(outdir);
       return 0;
     } finally {

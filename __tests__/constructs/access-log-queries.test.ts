@@ -11,7 +11,7 @@ import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { AccessLogQueries, type AccessLogQueriesProps } from "../../constructs/access-log-queries";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
-import { HCL_FILE } from "../../tools/synth-output";
+import { HCL_FILE } from "../../synth-output";
 import { only, readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
 
 /** AWS's column list for `alb_access_logs`, in order ("Create the table for ALB access logs", Athena User Guide). */

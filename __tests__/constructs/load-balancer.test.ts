@@ -10,7 +10,7 @@ import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { StackView } from "../../constructs/policy/rule";
 import { rule as targetTls } from "../../constructs/policy/rules/load-balancing/target-tls";
 import { MANAGED_RULE_GROUPS, REDACTED_HEADERS, WebFirewall, type WebFirewallProps } from "../../constructs/web-firewall";
-import { readAnnotations } from "../../tools/synth-output";
+import { readAnnotations } from "../../synth-output";
 import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 describe("load balancer", () => {

@@ -8,7 +8,7 @@ import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { ANYWHERE } from "../../constructs/network";
-import { readAnnotations } from "../../tools/synth-output";
+import { readAnnotations } from "../../synth-output";
 import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 function cidr(text: string): Ipv4Cidr {

@@ -8,7 +8,7 @@ import { ENVIRONMENT_NAMES, type ProjectConfig } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { PLACEHOLDER_GUARD_ID, PlaceholderGuard } from "../../constructs/placeholder-guard";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
-import { readAnnotations } from "../../tools/synth-output";
+import { readAnnotations } from "../../synth-output";
 import { completeConfig } from "../support/complete-config";
 import { readStackJson, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { ProjectConfig } from "../../config/schema";
 import { buildApp } from "../../main";
-import { JSON_FILE, finalizeSynthOutput, stackDirectories } from "../../tools/synth-output";
+import { JSON_FILE, finalizeSynthOutput, stackDirectories } from "../../synth-output";
 
 export interface SynthResult {
   /** The output directory (a fresh temp dir). */

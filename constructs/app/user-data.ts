@@ -7,6 +7,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
+/** The shallow health endpoint every app instance serves (bootstrap.sh): it answers 200 while the process is up. */
+export const HEALTH_CHECK_PATH = "/health";
+/** The app's deep health endpoint (database and shared files reachable): Route 53 probes it for an alarm only. */
+export const DEEP_HEALTH_CHECK_PATH = "/health/deep";
+
 /** EC2 refuses user data above 16 KiB (before base64). */
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 export const BOOTSTRAP_SCRIPT = join(__dirname, "bootstrap.sh");

@@ -44,7 +44,7 @@ import { PolicyAspect } from "../../../constructs/policy/aspect";
 import { POLICY_RULES } from "../../../constructs/policy/pack";
 import { StackView } from "../../../constructs/policy/rule";
 import { STATE_STACK_ID } from "../../../terraform-state-backend/state-backend-stack";
-import { readAnnotations, synthOrRefusals } from "../../../tools/synth-output";
+import { readAnnotations, synthOrRefusals } from "../../../synth-output";
 import { readStackJson, synthApp } from "../../support/synth";
 
 /** Builds `build` into a prod-tagged stack, synthesizes it through the guardrails, returns errors and warnings. */

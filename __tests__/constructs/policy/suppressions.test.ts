@@ -6,7 +6,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { PolicyAspect } from "../../../constructs/policy/aspect";
 import { SUPPRESSIONS, type Suppression } from "../../../constructs/policy/suppressions";
-import { readAnnotations, synthOrRefusals } from "../../../tools/synth-output";
+import { readAnnotations, synthOrRefusals } from "../../../synth-output";
 import { synthApp } from "../../support/synth";
 
 /** A prod stack with one unrotated key (breaks MH-KMS-1), synthesized with the given suppressions. */

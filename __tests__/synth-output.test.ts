@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HCL_FILE, JSON_FILE, finalizeSynthOutput } from "../../tools/synth-output";
+import { HCL_FILE, JSON_FILE, finalizeSynthOutput } from "../synth-output";
 
 function outdirWith(files: Record<string, string>): string {
   const outdir = mkdtempSync(join(tmpdir(), "medicare-hub-finalize-"));

@@ -1,0 +1,64 @@
+/**
+ * The reader of a synthesized stack (its Terraform JSON): resources by type, references followed, policy documents
+ * resolved. The guardrail rules judge through it and the tools (cost, inventory, diagram, recovery report, CI vetting)
+ * read with it; it loads nothing of cdktf or the constructs, so a tool that only reads `cdktf.out` stays light.
+ */
+
+/** A resource as synthesized. */
+export interface SynthesizedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly address: string;
+  readonly values: Record<string, any>;
+}
+
+/** Read access to one synthesized stack, with the relations rules need. */
+export class StackView {
+  constructor(
+    readonly stackId: string,
+    readonly tf: { resource?: Record<string, Record<string, any>>; data?: Record<string, Record<string, any>>; provider?: Record<string, any[]> },
+  ) {}
+
+  resources(...types: string[]): SynthesizedResource[] {
+    return types.flatMap((type) =>
+      Object.entries(this.tf.resource?.[type] ?? {}).map(([name, values]) => ({ type, name, address: `${type}.${name}`, values })),
+    );
+  }
+
+  /** The resource a `${type.name.attr}` reference points at. */
+  referenced(reference: unknown): SynthesizedResource | undefined {
+    const match = typeof reference === "string" ? /^\$\{([a-z0-9_]+)\.([\w-]+)\.[\w.[\]]+\}$/.exec(reference) : null;
+    if (!match) return undefined;
+    const values = this.tf.resource?.[match[1]]?.[match[2]];
+    return values ? { type: match[1], name: match[2], address: `${match[1]}.${match[2]}`, values } : undefined;
+  }
+
+  /** The statements of the `aws_iam_policy_document` a `${data...json}` reference points at. */
+  policyStatements(reference: unknown): any[] {
+    const match = typeof reference === "string" ? /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(reference) : null;
+    return match ? (this.tf.data?.aws_iam_policy_document?.[match[1]]?.statement ?? []) : [];
+  }
+
+  /** The Environment tag of the stack's default provider: `prod`, `dev`, `shared`. */
+  get environment(): string {
+    const main = (this.tf.provider?.aws ?? []).find((p) => !p.alias) ?? {};
+    return main.default_tags?.[0]?.tags?.Environment ?? "unknown";
+  }
+
+  get isProduction(): boolean {
+    return this.environment === "prod";
+  }
+
+  /** Resources of `type` whose `attribute` (an id/arn interpolation, or a list of them) references `resource`. */
+  attached(type: string, attribute: string, resource: SynthesizedResource): SynthesizedResource[] {
+    return this.resources(type).filter((candidate) => {
+      const value = candidate.values[attribute];
+      return (Array.isArray(value) ? value : [value]).some((v) => StackView.refersTo(v, resource));
+    });
+  }
+
+  /** Whether `reference` (an id/arn interpolation) points at `resource`. */
+  static refersTo(reference: unknown, resource: SynthesizedResource): boolean {
+    return typeof reference === "string" && reference.startsWith(`\${${resource.address}.`);
+  }
+}
