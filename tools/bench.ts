@@ -14,7 +14,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { runMain } from "./cli";
+import { UsageError, flag, runCommand, type CommandLine } from "./cli";
 
 const ROOT = resolve(__dirname, "..");
 /**
@@ -132,23 +132,21 @@ async function repeat(runs: number, command: string, args: (outdir: string) => s
   return samples;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  const runsIndex = argv.indexOf("--runs");
-  const runs = runsIndex >= 0 ? Number(argv[runsIndex + 1]) : 7;
-  if (!Number.isInteger(runs) || runs < 1) {
-    console.error(`--runs takes a whole number ≥ 1, got "${argv[runsIndex + 1]}"`);
-    return 2;
-  }
+export const BENCH_USAGE = "npm run bench -- [--runs N] [--cli] [--tests]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test)";
+
+async function main(line: CommandLine): Promise<number> {
+  const runs = Number(flag(line, "runs", "7"));
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs takes a whole number ≥ 1, got "${flag(line, "runs")}"\nusage: ${BENCH_USAGE}`);
   const budget = { seconds: BUDGETS.synthMedianSeconds, rssMb: BUDGETS.synthPeakRssMb };
   console.log(`Benchmarking synth of all stacks, ${runs} runs each (node ${process.version}, ${process.platform})...`);
   const rows: Row[] = [
     { name: "npm run synth (JSON)", samples: await repeat(runs, NODE_TSX[0], (out) => [...NODE_TSX.slice(1), "tools/synth.ts", "--outdir", out]), budget },
     { name: "npm run synth:hcl (HCL + fmt)", samples: await repeat(runs, NODE_TSX[0], (out) => [...NODE_TSX.slice(1), "tools/synth.ts", "--hcl", "--outdir", out]), budget },
   ];
-  if (argv.includes("--cli")) {
+  if (line.values.cli) {
     rows.push({ name: "cdktf synth (CLI, reference)", samples: await repeat(runs, CDKTF, (out) => ["synth", "--output", out]) });
   }
-  if (argv.includes("--tests")) {
+  if (line.values.tests) {
     const sample = await measure("npm", ["test", "--silent"]);
     if (sample.code !== 0) {
       console.error("npm test failed, so its time says little: run it directly to see why (offline? set TF_PLUGIN_MIRROR).");
@@ -159,4 +157,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 0;
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" } } }, main);

@@ -26,7 +26,7 @@ import { evaluateStack, type PolicyResult } from "../constructs/policy/evaluate"
 import { StackView } from "../constructs/policy/stack-view";
 import { SUPPRESSIONS } from "../constructs/policy/suppressions";
 import { useStateBackend } from "../terraform-state-backend/backend";
-import { exitOnConfigError, runMain } from "./cli";
+import { UsageError, exitOnConfigError, flag, runCommand, type CommandLine } from "./cli";
 import { exitCode, reportMarkdown } from "./policy";
 
 /** Top-level blocks cdktf writes, plus the ones that only rename or adopt resources. */
@@ -217,13 +217,12 @@ export function expectedStacks(): ExpectedStack[] {
   }
 }
 
-function main(argv: readonly string[]): Promise<number> {
-  const input = argv.find((a, i) => !a.startsWith("--") && argv[i - 1] !== "--out");
-  const out = argv.includes("--out") ? argv[argv.indexOf("--out") + 1] : undefined;
-  if (!input || !out) {
-    console.error("usage: node --require tsx/cjs tools/ci-plan-input.ts <stacks-dir> --out <dir>");
-    return Promise.resolve(2);
-  }
+const USAGE = "npm run ci:vet -- <stacks-dir> --out <dir>   (the pull request's cdktf.out/stacks; writes the vetted stacks and policy-report.md)";
+
+function main(line: CommandLine): Promise<number> {
+  const [input] = line.positionals;
+  const out = flag(line, "out");
+  if (!out) throw new UsageError(`--out is required: where the vetted stacks go\nusage: ${USAGE}`);
   return exitOnConfigError(() => {
     const vetted: { stackId: string; text: string }[] = [];
     let refused = false;
@@ -260,4 +259,4 @@ function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: USAGE, options: { out: { type: "string" } }, positionals: { min: 1, max: 1 } }, main);

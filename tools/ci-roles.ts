@@ -24,7 +24,7 @@ import { join, resolve } from "node:path";
 import { OVERRIDE_FILE_ENV, loadConfig } from "../config/load";
 import { GITHUB_OIDC_HOST, deployGuardPolicy, document, planGuardPolicy, planStatePolicy, type CiRolesInput, type PolicyDocument } from "./ci-role-policies";
 import { withSynthesizedOutput } from "./synthesized";
-import { runMain } from "./cli";
+import { UsageError, flag, runCommand, type CommandLine } from "./cli";
 
 export { GITHUB_OIDC_HOST, deployGuardPolicy, planGuardPolicy, planStatePolicy } from "./ci-role-policies";
 export type { CiRolesInput, PolicyDocument, StateLocation, Statement } from "./ci-role-policies";
@@ -255,19 +255,17 @@ export function rolesOfOutput(outdir: string, repository: string, stateAccountId
     });
 }
 
-function main(argv: readonly string[]): Promise<number> {
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  const doc = argv.includes("--doc");
-  const repository = doc ? EXAMPLE_REPOSITORY : flag("--repository");
-  if (!repository) {
-    console.error("usage: node --require tsx/cjs tools/ci-roles.ts --repository ORG/REPO [--env dev|prod] | --doc");
-    return Promise.resolve(2);
-  }
+const USAGE = "npm run ci:roles -- --repository ORG/REPO [--env dev|prod]   |   npm run ci:roles -- --doc (rewrite docs/ci.md)";
+
+function main(line: CommandLine): Promise<number> {
+  const doc = line.values.doc === true;
+  const repository = doc ? EXAMPLE_REPOSITORY : flag(line, "repository");
+  if (!repository) throw new UsageError(`--repository is required (or --doc)\nusage: ${USAGE}`);
   // The committed docs describe the committed configuration, whatever the caller's environment says.
   if (doc) delete process.env[OVERRIDE_FILE_ENV];
   return withSynthesizedOutput((outdir) => {
     const config = loadConfig();
-    const roles = rolesOfOutput(outdir, repository, config.stateBackend.accountId, flag("--env"));
+    const roles = rolesOfOutput(outdir, repository, config.stateBackend.accountId, flag(line, "env"));
     if (doc) {
       writeFileSync(CI_DOC, replaceSection(readFileSync(CI_DOC, "utf8"), ciRolesMarkdown(roles)));
       console.log(`rewrote ${resolve(CI_DOC)}`);
@@ -279,4 +277,4 @@ function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: USAGE, options: { repository: { type: "string" }, env: { type: "string" }, doc: { type: "boolean" } } }, main);

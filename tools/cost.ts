@@ -7,7 +7,8 @@ import { ENVIRONMENT_NAMES } from "../config/schema";
 import { environmentStackId } from "../constructs/naming";
 import type { StackView } from "../constructs/policy/stack-view";
 import { HOURS_PER_MONTH, PRICES, PRICES_AS_OF, PRICES_REGION, PRICES_SOURCE, USAGE_ASSUMPTIONS, type UnitPrice } from "./data/prices";
-import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
+import { flag, runCommand } from "./cli";
+import { readStackView, withSynthesizedOutput } from "./synthesized";
 
 export interface CostLine {
   readonly item: string;
@@ -98,4 +99,8 @@ export function estimatesFrom(outdir: string): CostEstimate[] {
   return ENVIRONMENT_NAMES.map((env) => estimate(readStackView(outdir, environmentStackId(env))));
 }
 
-if (require.main === module) runMain(() => withSynthesizedOutput((outdir) => console.log(costMarkdown(estimatesFrom(outdir)))));
+if (require.main === module) {
+  runCommand({ usage: "npm run cost -- [--from cdktf.out]   (default: synthesize the current configuration)", options: { from: { type: "string" } } }, (line) =>
+    withSynthesizedOutput((outdir) => console.log(costMarkdown(estimatesFrom(outdir))), flag(line, "from")),
+  );
+}

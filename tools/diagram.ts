@@ -8,10 +8,11 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import type { EnvironmentName } from "../config/schema";
+import { ENVIRONMENT_NAMES, type EnvironmentName } from "../config/schema";
 import { environmentStackId } from "../constructs/naming";
 import type { StackView } from "../constructs/policy/stack-view";
-import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
+import { UsageError, flag, runCommand, type CommandLine } from "./cli";
+import { readStackView, withSynthesizedOutput } from "./synthesized";
 
 const TIER_COLORS: Record<string, string> = { public: "#e8f1fb", "private-app": "#eef8ec", "private-data": "#fdf0e6" };
 
@@ -95,10 +96,12 @@ export async function renderPng(svg: string): Promise<Buffer> {
   return Buffer.from(renderer.render().asPng());
 }
 
-function main(argv: readonly string[]): Promise<number> {
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  const env = (flag("--env") ?? "prod") as EnvironmentName;
-  const out = resolve(flag("--out") ?? join(__dirname, "..", "docs"));
+const USAGE = "npm run diagram -- [--env prod|dev] [--out DIR]   (writes architecture.svg and .png, default docs/)";
+
+function main(line: CommandLine): Promise<number> {
+  const env = flag(line, "env", "prod") as EnvironmentName;
+  if (!(ENVIRONMENT_NAMES as readonly string[]).includes(env)) throw new UsageError(`--env takes one of ${ENVIRONMENT_NAMES.join(", ")}, got "${env}"\nusage: ${USAGE}`);
+  const out = resolve(flag(line, "out") ?? join(__dirname, "..", "docs"));
   return withSynthesizedOutput(async (outdir) => {
     const stackId = environmentStackId(env);
     const svg = await renderSvg(architectureDot(readStackView(outdir, stackId)));
@@ -108,4 +111,4 @@ function main(argv: readonly string[]): Promise<number> {
   });
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: USAGE, options: { env: { type: "string" }, out: { type: "string" } } }, main);

@@ -12,7 +12,7 @@ import { ENVIRONMENT_NAMES, type ProjectConfig } from "../config/schema";
 import { environmentStackId } from "../constructs/naming";
 import { BOOTSTRAP_STATE_PATH, STATE_STACK_ID } from "../terraform-state-backend/state-backend-stack";
 import { buildApp } from "../main";
-import { exitOnConfigError, runMain } from "./cli";
+import { UsageError, exitOnConfigError, flag, runCommand, type CommandLine } from "./cli";
 import { HCL_FILE, JSON_FILE, finalizeSynthOutput, terraformCommand } from "../synth-output";
 
 /** The platforms the lock file records hashes for (CI runners and most workstations). */
@@ -115,24 +115,22 @@ function readme(stack: string, tf: { terraform: { backend?: Record<string, Recor
   ].join("\n");
 }
 
-function main(argv: readonly string[]): number | Promise<number> {
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
-  const env = flag("--env") ?? "all";
+const USAGE = "npm run export -- [--env all|state|dev|prod] [--out DIR]   (default: every stack, into export/)";
+
+function main(line: CommandLine): number | Promise<number> {
+  const env = flag(line, "env", "all") as string;
   const choices: Record<string, string[]> = {
     all: [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)],
     state: [STATE_STACK_ID],
     ...Object.fromEntries(ENVIRONMENT_NAMES.map((e) => [e, [environmentStackId(e)]])),
   };
-  if (!choices[env]) {
-    console.error(`--env takes one of ${Object.keys(choices).join(", ")}, got "${env}"`);
-    return 2;
-  }
+  if (!Object.hasOwn(choices, env)) throw new UsageError(`--env takes one of ${Object.keys(choices).join(", ")}, got "${env}"\nusage: ${USAGE}`);
   return exitOnConfigError(() => {
-    const out = resolve(flag("--out") ?? "export");
+    const out = resolve(flag(line, "out") ?? "export");
     const exported = exportStacks({ config: loadConfig(), stacks: choices[env], out, mirror: process.env.TF_PLUGIN_MIRROR });
     for (const e of exported) console.log(`${e.dir}: main.tf, README.md${e.lockFile ? ", .terraform.lock.hcl" : " (no lock file: set TF_PLUGIN_MIRROR, or run terraform providers lock online)"}`);
     return 0;
   });
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: USAGE, options: { env: { type: "string" }, out: { type: "string" } } }, main);

@@ -15,7 +15,7 @@ import { EXPERIMENTS, EXPERIMENT_TAG, resourceName, targetGroupName, type Experi
 // Static: an extensionless dynamic import() does not resolve under tsx's CommonJS hook (every run used to fail with
 // "Cannot find module .../config/load"); config/load loads only zod and the configuration.
 import { loadConfig } from "../config/load";
-import { runMain } from "./cli";
+import { UsageError, flag, parseCommandLine, runMain } from "./cli";
 
 export interface GameDayOptions {
   readonly experiment: ExperimentName;
@@ -158,18 +158,25 @@ export async function runGameDay(options: GameDayOptions, clients: GameDayClient
   };
 }
 
-class UsageError extends Error {}
+const USAGE = `npm run gameday -- <${EXPERIMENTS.join("|")}> [--env prod] [--dry-run] [--timeout s] [--interval s]`;
+const COMMAND_LINE = {
+  usage: USAGE,
+  options: { env: { type: "string" }, "dry-run": { type: "boolean" }, timeout: { type: "string" }, interval: { type: "string" } },
+  positionals: { min: 0, max: 1 },
+} as const;
 
-export function parseArgs(argv: readonly string[], config: { region: (env: string) => string; domain: (env: string) => string }): GameDayOptions {
-  const [experiment, ...rest] = argv;
+/** The game day's options from its command line, or "help". */
+export function parseArgs(argv: readonly string[], config: { region: (env: string) => string; domain: (env: string) => string }): GameDayOptions | "help" {
+  const line = parseCommandLine(argv, COMMAND_LINE);
+  if (line === "help") return "help";
+  const [experiment] = line.positionals;
   if (!EXPERIMENTS.includes(experiment as ExperimentName)) {
-    throw new UsageError(`usage: npm run gameday -- <${EXPERIMENTS.join("|")}> [--env prod] [--dry-run] [--timeout s] [--interval s]`);
+    throw new UsageError(`${experiment === undefined ? "which experiment?" : `unknown experiment "${experiment}"`}\nusage: ${USAGE}`);
   }
-  const flag = (name: string) => (rest.includes(name) ? rest[rest.indexOf(name) + 1] : undefined);
-  const environment = flag("--env") ?? "prod";
+  const environment = flag(line, "env", "prod") as string;
   const number = (name: string, fallback: number) => {
-    const value = Number(flag(name) ?? fallback);
-    if (!Number.isInteger(value) || value < 1) throw new UsageError(`${name} takes a whole number of seconds, got "${flag(name)}"`);
+    const value = Number(flag(line, name) ?? fallback);
+    if (!Number.isInteger(value) || value < 1) throw new UsageError(`--${name} takes a whole number of seconds, got "${flag(line, name)}"`);
     return value;
   };
   return {
@@ -177,9 +184,9 @@ export function parseArgs(argv: readonly string[], config: { region: (env: strin
     environment,
     region: config.region(environment),
     healthUrl: `https://${config.domain(environment)}${HEALTH_CHECK_PATH}`,
-    dryRun: rest.includes("--dry-run"),
-    timeoutSeconds: number("--timeout", 900),
-    intervalSeconds: number("--interval", 5),
+    dryRun: line.values["dry-run"] === true,
+    timeoutSeconds: number("timeout", 900),
+    intervalSeconds: number("interval", 5),
   };
 }
 
@@ -190,15 +197,10 @@ async function main(argv: readonly string[]): Promise<number> {
     if (!environments[env]) throw new UsageError(`unknown environment "${env}"; known: ${Object.keys(environments).join(", ")}`);
     return environments[env];
   };
-  let options: GameDayOptions;
-  try {
-    options = parseArgs(argv, { region: (env) => known(env).region, domain: (env) => known(env).dns.domainName });
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
+  const options = parseArgs(argv, { region: (env) => known(env).region, domain: (env) => known(env).dns.domainName });
+  if (options === "help") {
+    console.log(`usage: ${USAGE}`);
+    return 0;
   }
   const clients = {
     fis: new FisClient({ region: options.region }),

@@ -6,7 +6,8 @@ import { basename } from "node:path";
 import type { StackView, SynthesizedResource } from "../constructs/policy/stack-view";
 import { RESOURCE_PURPOSES } from "./data/resource-purposes";
 import { stackDirectories } from "../synth-output";
-import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
+import { flag, runCommand } from "./cli";
+import { readStackView, withSynthesizedOutput } from "./synthesized";
 
 export interface InventoryRow {
   readonly type: string;
@@ -47,9 +48,9 @@ export function inventoryMarkdown(stacks: readonly StackView[]): string {
 }
 
 if (require.main === module) {
-  runMain(() =>
+  runCommand({ usage: "npm run inventory -- [--from cdktf.out]   (default: synthesize the current configuration)", options: { from: { type: "string" } } }, (line) =>
     withSynthesizedOutput((outdir) => {
       console.log(inventoryMarkdown(stackDirectories(outdir).map((dir) => readStackView(outdir, basename(dir)))));
-    }),
+    }, flag(line, "from")),
   );
 }

@@ -7,6 +7,7 @@
  * Exit code: 0 (the summary informs a reviewer; it does not judge), 2 on unreadable input.
  */
 import { readFileSync } from "node:fs";
+import { flag, runCommand, type CommandLine } from "./cli";
 
 /** Resource types whose replacement or deletion loses data or access to it. */
 export const STATEFUL_TYPES = new Set([
@@ -76,13 +77,10 @@ export function summarizePlan(plan: PlanJson, options: { title?: string; policy?
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-function main(argv: readonly string[]): number {
-  const file = argv.find((a, i) => !a.startsWith("--") && !["--policy", "--title"].includes(argv[i - 1]));
-  if (!file) {
-    console.error("usage: npm run plan:summary -- <plan.json> [--policy policy-report.md] [--title TEXT]  (plan.json: terraform show -json <planfile>)");
-    return 2;
-  }
-  const flag = (name: string) => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const USAGE = "npm run plan:summary -- <plan.json> [--policy policy-report.md] [--title TEXT]  (plan.json: terraform show -json <planfile>)";
+
+function main(line: CommandLine): number {
+  const [file] = line.positionals;
   let plan: PlanJson;
   try {
     plan = JSON.parse(readFileSync(file, "utf8")) as PlanJson;
@@ -90,9 +88,9 @@ function main(argv: readonly string[]): number {
     console.error(`${file} is not the JSON of a plan (terraform show -json <planfile> > plan.json): ${(error as Error).message}`);
     return 2;
   }
-  const policyFile = flag("--policy");
-  console.log(summarizePlan(plan, { title: flag("--title"), policy: policyFile ? readFileSync(policyFile, "utf8") : undefined }));
+  const policyFile = flag(line, "policy");
+  console.log(summarizePlan(plan, { title: flag(line, "title"), policy: policyFile ? readFileSync(policyFile, "utf8") : undefined }));
   return 0;
 }
 
-if (require.main === module) process.exitCode = main(process.argv.slice(2));
+if (require.main === module) runCommand({ usage: USAGE, options: { policy: { type: "string" }, title: { type: "string" } }, positionals: { min: 1, max: 1 } }, main);

@@ -17,7 +17,7 @@ import { POLICY_RULES } from "../constructs/policy/pack";
 import { StackView, type PolicyRule } from "../constructs/policy/rule";
 import { SUPPRESSIONS } from "../constructs/policy/suppressions";
 import { buildApp } from "../main";
-import { exitOnConfigError, runMain } from "./cli";
+import { exitOnConfigError, flag, runCommand, type CommandLine } from "./cli";
 
 const ROOT = resolve(__dirname, "..");
 export const README_MARKERS = ["<!-- policy-rules -->", "<!-- /policy-rules -->"] as const;
@@ -90,15 +90,16 @@ export function replaceBetweenMarkers(text: string, content: string): string {
   return `${text.slice(0, start + open.length)}\n${content}\n${text.slice(end)}`;
 }
 
-function main(argv: readonly string[]): number | Promise<number> {
-  if (argv.includes("--readme")) {
+const USAGE = "npm run policy -- [--markdown FILE]   (report; default policy-report.md)   |   npm run policy -- --readme (rewrite README's rule list)";
+
+function main(line: CommandLine): number | Promise<number> {
+  if (line.values.readme) {
     const path = join(ROOT, "README.md");
     writeFileSync(path, replaceBetweenMarkers(readFileSync(path, "utf8"), rulesMarkdown()));
     console.log(`README.md: ${POLICY_RULES.length} rules listed`);
     return 0;
   }
-  const markdownIndex = argv.indexOf("--markdown");
-  const markdownPath = markdownIndex >= 0 ? argv[markdownIndex + 1] : "policy-report.md";
+  const markdownPath = flag(line, "markdown", "policy-report.md") as string;
   return exitOnConfigError(() => {
     const results = evaluateApp();
     const markdown = reportMarkdown(results);
@@ -109,4 +110,4 @@ function main(argv: readonly string[]): number | Promise<number> {
   });
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: USAGE, options: { readme: { type: "boolean" }, markdown: { type: "string" } } }, main);

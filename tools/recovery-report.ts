@@ -13,7 +13,8 @@ import { ENVIRONMENT_NAMES } from "../config/schema";
 import { ALB_ALIAS_TTL_SECONDS } from "../constructs/aws-facts";
 import { environmentStackId } from "../constructs/naming";
 import type { StackView } from "../constructs/policy/stack-view";
-import { readStackView, runMain, withSynthesizedOutput } from "./synthesized";
+import { flag, runCommand, type CommandLine } from "./cli";
+import { readStackView, withSynthesizedOutput } from "./synthesized";
 
 /** AWS documents Multi-AZ DB instance failover as typically 60-120 seconds. */
 export const RDS_FAILOVER = "60–120 s (AWS documented)";
@@ -172,9 +173,11 @@ export function reportsFrom(outdir: string): EnvironmentReport[] {
   return ENVIRONMENT_NAMES.map((env) => analyse(readStackView(outdir, environmentStackId(env))));
 }
 
-function main(argv: readonly string[]): Promise<number> {
-  const from = argv.indexOf("--from") >= 0 ? argv[argv.indexOf("--from") + 1] : undefined;
-  const write = argv.indexOf("--write") >= 0 ? argv[argv.indexOf("--write") + 1] : resolve(__dirname, "..", "docs", "reliability.md");
+const USAGE = "npm run report:recovery -- [--from cdktf.out] [--write FILE|-]   (default: synthesize; write docs/reliability.md)";
+
+function main(line: CommandLine): Promise<number> {
+  const from = flag(line, "from");
+  const write = flag(line, "write") ?? resolve(__dirname, "..", "docs", "reliability.md");
   return withSynthesizedOutput((outdir) => {
     const markdown = reportMarkdown(reportsFrom(outdir));
     console.log(markdown);
@@ -182,4 +185,4 @@ function main(argv: readonly string[]): Promise<number> {
   }, from);
 }
 
-if (require.main === module) runMain(() => main(process.argv.slice(2)));
+if (require.main === module) runCommand({ usage: USAGE, options: { from: { type: "string" }, write: { type: "string" } } }, main);

@@ -2,37 +2,31 @@
  * `npm run synth` / `npm run synth:hcl`: validate the configuration, then synthesize every stack into a clean
  * output directory (a stale file of the other format would make Terraform load every resource twice).
  *
- * Usage: tsx tools/synth.ts [--hcl] [--outdir DIR]
+ * Usage: npm run synth -- [--outdir DIR]; npm run synth:hcl (tools/synth.ts --hcl).
  */
 import { execFileSync } from "node:child_process";
 import { ConfigError, loadConfigWithSource } from "../config/load";
 import { synthesize } from "../main";
 import { formatAnnotations, formatRefusals, readAnnotations, terraformCommand } from "../synth-output";
+import { UsageError, flag, parseCommandLine } from "./cli";
+
+const USAGE = "npm run synth -- [--outdir DIR]   |   npm run synth:hcl -- [--outdir DIR]   (default cdktf.out, or $CDKTF_OUTDIR)";
 
 interface SynthArgs {
   readonly hcl: boolean;
   readonly outdir: string;
 }
 
-function parseArgs(argv: readonly string[]): SynthArgs {
-  let hcl = false;
-  let outdir = process.env.CDKTF_OUTDIR || "cdktf.out";
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--hcl") hcl = true;
-    else if (arg === "--outdir" && argv[i + 1]) outdir = argv[++i];
-    else throw new UsageError(`unknown argument "${arg}"; usage: tsx tools/synth.ts [--hcl] [--outdir DIR]`);
-  }
-  return { hcl, outdir };
-}
-
-class UsageError extends Error {}
-
 function run(argv: readonly string[]): number {
   let args: SynthArgs;
   let loaded: ReturnType<typeof loadConfigWithSource>;
   try {
-    args = parseArgs(argv);
+    const line = parseCommandLine(argv, { usage: USAGE, options: { hcl: { type: "boolean" }, outdir: { type: "string" } } });
+    if (line === "help") {
+      console.log(`usage: ${USAGE}`);
+      return 0;
+    }
+    args = { hcl: line.values.hcl === true, outdir: flag(line, "outdir", process.env.CDKTF_OUTDIR || "cdktf.out") as string };
     loaded = loadConfigWithSource();
     if (args.hcl) requireTerraform();
   } catch (error) {

@@ -153,7 +153,8 @@ describe("synth with valid configuration", () => {
   test("refuses unknown arguments with usage", async () => {
     const run = await runScript("tools/synth.ts", ["--hlc"], {});
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('unknown argument "--hlc"');
+    expect(run.stderr).toContain("Unknown option '--hlc'");
+    expect(run.stderr).toMatch(/usage: npm run synth -- \[--outdir DIR\]/);
   });
 });
 
