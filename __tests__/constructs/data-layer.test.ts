@@ -189,7 +189,8 @@ describe("data layer", () => {
       expect(db.maintenance_window).toBe("sun:04:30-sun:05:30");
       expect(db.backup_window).toBe("03:00-03:30");
       if (env === "prod") expect([config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays]).toEqual([35, 365]);
-      for (const rule of plan.rule) expect(refName(rule.target_vault_name, "aws_backup_vault")).toBeDefined();
+      const [vaultName] = only(tf, "aws_backup_vault");
+      for (const rule of plan.rule) expect(rule.target_vault_name).toBe(`\${aws_backup_vault.${vaultName}.name}`);
     });
 
     test("the selection covers the database and the file system, through a role only AWS Backup can assume", () => {

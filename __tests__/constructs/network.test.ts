@@ -9,7 +9,7 @@ import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { ANYWHERE } from "../../constructs/network";
 import { readAnnotations } from "../../synth-output";
-import { readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 function cidr(text: string): Ipv4Cidr {
   const parsed = parseIpv4Cidr(text);
@@ -99,8 +99,9 @@ describe("network layer", () => {
       expect(Object.keys(nats)).toHaveLength(3);
       for (const nat of Object.values(nats)) {
         expect(prod.subnets[refName(nat.subnet_id, "aws_subnet")].tags.Tier).toBe("public");
-        expect(refName(nat.allocation_id, "aws_eip")).toBeDefined();
+        expect(resourcesOf(prod.tf, "aws_eip")[refName(nat.allocation_id, "aws_eip")]).toMatchObject({ domain: "vpc" });
       }
+      expect(new Set(Object.values(nats).map((nat) => refName(nat.allocation_id, "aws_eip"))).size).toBe(3);
       expect(new Set(Object.keys(nats).map((n) => prod.azOfNat(n))).size).toBe(3);
     });
 
@@ -136,7 +137,9 @@ describe("network layer", () => {
     test("flow logs of ALL traffic go to a KMS-encrypted, retained log group through a role scoped to it", () => {
       const [flowLog] = Object.values(resourcesOf(prod.tf, "aws_flow_log"));
       expect(flowLog).toMatchObject({ traffic_type: "ALL", log_destination_type: "cloud-watch-logs" });
-      expect(refName(flowLog.vpc_id, "aws_vpc")).toBeDefined();
+      const [vpcName, vpc] = only(prod.tf, "aws_vpc");
+      expect(vpc.cidr_block).toBe(config.network.vpcCidr);
+      expect(flowLog.vpc_id).toBe(`\${aws_vpc.${vpcName}.id}`);
       const groupName = refName(flowLog.log_destination, "aws_cloudwatch_log_group");
       const group = resourcesOf(prod.tf, "aws_cloudwatch_log_group")[groupName];
       expect(group.retention_in_days).toBe(config.logRetentionDays);
@@ -207,7 +210,7 @@ describe("network layer", () => {
         expect(value.map(azOf)).toEqual(config.availabilityZones);
         expect(value.map((ref) => prod.subnets[refName(ref, "aws_subnet")].tags.Tier)).toEqual(config.availabilityZones.map(() => tier));
       }
-      expect(refName(prod.tf.output?.vpc_id.value, "aws_vpc")).toBeDefined();
+      expect(prod.tf.output?.vpc_id.value).toBe(`\${aws_vpc.${only(prod.tf, "aws_vpc")[0]}.id}`);
     });
 
     test("the provider refuses credentials of any account but the configured one", () => {

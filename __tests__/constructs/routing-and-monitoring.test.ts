@@ -89,7 +89,9 @@ describe("DNS routing and monitoring", () => {
       for (const response of distribution.custom_error_response) expect(response.response_code).toBe(MAINTENANCE_STATUS);
 
       const origin = distribution.origin[0];
-      expect(refName(origin.origin_access_control_id, "aws_cloudfront_origin_access_control")).toBeDefined();
+      const [accessControlName, accessControl] = only(tf, "aws_cloudfront_origin_access_control");
+      expect(origin.origin_access_control_id).toBe(`\${aws_cloudfront_origin_access_control.${accessControlName}.id}`);
+      expect(accessControl).toMatchObject({ origin_access_control_origin_type: "s3", signing_behavior: "always", signing_protocol: "sigv4" });
       const bucketName = refName(origin.domain_name, "aws_s3_bucket");
       expect(resourcesOf(tf, "aws_s3_bucket_public_access_block")[`${bucketName}_public-access-block`]).toMatchObject({ block_public_policy: true, restrict_public_buckets: true });
       const read = (tf.data?.aws_iam_policy_document[`${bucketName}_policy-document`].statement as any[]).find((s) => s.effect === "Allow");
@@ -130,7 +132,12 @@ describe("DNS routing and monitoring", () => {
       const heartbeat = config.alerts.heartbeatUrl ? [`medicare-hub-${env}-heartbeat`] : [];
       expect(env === "prod" ? heartbeat : []).toHaveLength(env === "prod" ? 1 : 0);
       expect(Object.values(topics).map((t) => t.name).sort()).toEqual([`medicare-hub-${env}-alerts`, `medicare-hub-${env}-alerts-us-east-1`, ...heartbeat, `medicare-hub-${env}-tickets`]);
-      for (const topic of Object.values(topics)) expect(refName(topic.kms_master_key_id, "aws_kms_key")).toBeDefined();
+      // SNS encrypts with a key of the topic's own region (provider), which rotates.
+      const keys = resourcesOf(tf, "aws_kms_key");
+      for (const topic of Object.values(topics)) {
+        const key = keys[refName(topic.kms_master_key_id, "aws_kms_key")];
+        expect({ topic: topic.name, provider: key?.provider, rotation: key?.enable_key_rotation }).toEqual({ topic: topic.name, provider: topic.provider, rotation: true });
+      }
       const subscriptions = Object.values(resourcesOf(tf, "aws_sns_topic_subscription"));
       const expected = (topic: any) => (topic.name.endsWith("-heartbeat") ? ["https", config.alerts.heartbeatUrl] : ["email", config.alerts.email]);
       expect(subscriptions.map((s) => [s.protocol, s.endpoint])).toEqual(Object.values(topics).map(expected));
