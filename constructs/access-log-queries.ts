@@ -58,7 +58,7 @@ export interface AccessLogQueriesProps {
   readonly partition: string;
   /** The bucket the load balancer writes its access logs to (`LoadBalancer.accessLogBucket.bucket`). */
   readonly accessLogBucket: S3Bucket;
-  /** The prefix the load balancer writes under (`ACCESS_LOG_PREFIX`), without slashes. */
+  /** The prefix the load balancer writes under (`ALB_ACCESS_LOG_PREFIX`), without slashes. */
   readonly accessLogPrefix: string;
   /** Encrypts the query results (SSE-KMS): they copy log lines, which carry client IPs and request URLs. */
   readonly resultsKey: KmsKeyRef;
@@ -109,7 +109,6 @@ export class AccessLogQueries extends Construct {
       bucketName: bucketName(environment, "athena-s3-logs", accountId, region),
       encryption: "s3-managed",
       expireCurrentAfterDays: props.auditLogRetentionDays,
-      noncurrentVersionRetentionDays: 30,
       preventDestroy: props.preventDestroy ?? true,
       extraPolicyStatements: (bucketArn) => [
         {

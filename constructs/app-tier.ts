@@ -12,6 +12,8 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { encodeUserData, renderUserData } from "./app/user-data";
 import { logGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { serviceTrustPolicy } from "./iam";
+import { encryptedLogGroup } from "./logging";
 
 /** Instance refresh keeps at least this share of capacity healthy while it replaces instances. */
 export const REFRESH_MIN_HEALTHY_PERCENT = 90;
@@ -65,6 +67,12 @@ export function instanceReadySeconds(bootstrapDeadlineSeconds: number, check: { 
 export function healthCheckGraceSeconds(bootstrapDeadlineSeconds: number, check: { readonly intervalSeconds: number; readonly healthyThreshold: number }): number {
   return instanceReadySeconds(bootstrapDeadlineSeconds, check) + GRACE_MARGIN_SECONDS;
 }
+
+/**
+ * How long `terraform apply` waits for the group's instances to be in service and healthy: two full worst-case boots
+ * with the default bootstrap deadline, and more. Past it the apply fails, naming the group.
+ */
+export const CAPACITY_WAIT_TIMEOUT = "15m";
 
 /** Namespace the CloudWatch agent publishes to; the instance role may publish nowhere else. */
 export const AGENT_METRIC_NAMESPACE = "CWAgent";
@@ -157,11 +165,7 @@ export class AppTier extends Construct {
       throw new Error(`AppTier minCapacity ${props.minCapacity} is below the ${props.subnetIds.length} AZs: every AZ needs an instance`);
     }
 
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: logGroupName(environment, "app"),
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.storageKey.arn,
-    });
+    this.logGroup = encryptedLogGroup(this, "log-group", { name: logGroupName(environment, "app"), retentionDays: props.logRetentionDays, key: props.storageKey });
 
     this.role = this.instanceRole(name, props);
     const profile = new IamInstanceProfile(this, "instance-profile", { name, role: this.role.name });
@@ -258,7 +262,7 @@ export class AppTier extends Construct {
       },
       enabledMetrics: GROUP_METRICS,
       metricsGranularity: "1Minute",
-      waitForCapacityTimeout: "15m",
+      waitForCapacityTimeout: CAPACITY_WAIT_TIMEOUT,
       tag: [{ key: "Name", value: name, propagateAtLaunch: true }],
       // Scaling policies own the desired capacity after creation; re-applying must not undo a scale-out.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
@@ -289,9 +293,7 @@ export class AppTier extends Construct {
   }
 
   private instanceRole(name: string, props: AppTierProps): IamRole {
-    const trust = new DataAwsIamPolicyDocument(this, "instance-trust", {
-      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
-    });
+    const trust = serviceTrustPolicy(this, "instance-trust", "ec2.amazonaws.com");
     const role = new IamRole(this, "instance-role", {
       name,
       description: "MediCare Hub app instances: Session Manager, their own logs and metrics, the DB secret, the shared file system",

@@ -9,9 +9,10 @@ import { BackupVaultLockConfiguration } from "@cdktf/provider-aws/lib/backup-vau
 import { BackupVaultPolicy } from "@cdktf/provider-aws/lib/backup-vault-policy";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { USE_ACTIONS, customerKey } from "./encryption";
+import { USE_ACTIONS, customerKey } from "./kms";
 import { PHI_TAGS, PROJECT, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { serviceTrustPolicy } from "./iam";
 
 /**
  * Daily at 06:00 UTC, starting within the next hour: after the database's backup window and clear of its weekly
@@ -26,6 +27,8 @@ export const START_WINDOW_MINUTES = 60;
 export const COMPLETION_WINDOW_MINUTES = 8 * 60;
 /** Days a compliance-mode Vault Lock can still be removed after it is applied: AWS's minimum, to undo a mistake. */
 export const VAULT_LOCK_GRACE_DAYS = 3;
+/** Recovery points nobody can delete, root included, once the grace period is over (guardrail MH-BKP-2). */
+export const DEFAULT_VAULT_LOCK = "compliance";
 
 export interface BackupProps {
   readonly environment: string;
@@ -46,7 +49,8 @@ export interface BackupProps {
   readonly preventDestroy: boolean;
   /**
    * AWS Backup Vault Lock: "compliance" (immutable after a 3-day grace period, even for root), "governance" (removable
-   * by sufficiently privileged users) or "off" (guardrail MH-BKP-2 refuses it unless accepted). @default "compliance"
+   * by sufficiently privileged users) or "off" (guardrail MH-BKP-2 refuses it unless accepted).
+   * @default DEFAULT_VAULT_LOCK ("compliance")
    */
   readonly vaultLock?: "compliance" | "governance" | "off";
   /**
@@ -118,7 +122,7 @@ export class Backup extends Construct {
         policy: this.vaultPolicy("copy-vault-policy-document", role, props, props.copy?.provider).json,
       });
     }
-    const lock = props.vaultLock ?? "compliance";
+    const lock = props.vaultLock ?? DEFAULT_VAULT_LOCK;
     if (lock !== "off") {
       for (const [id, vault, provider] of [["vault-lock", this.vault, undefined], ["copy-vault-lock", this.copyVault, props.copy?.provider]] as const) {
         if (!vault) continue;
@@ -145,20 +149,12 @@ export class Backup extends Construct {
 
   /** A role only AWS Backup may assume, with one AWS managed policy and the use of the backup keys. */
   private serviceRole(id: string, name: string, description: string, managedPolicy: string, policyId: string, keyArns: string[], props: BackupProps): IamRole {
-    const trust = new DataAwsIamPolicyDocument(this, `${id}-trust`, {
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["backup.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          // Confused deputy: AWS does not document that AWS Backup sends these keys when it assumes a role, so they are
-          // checked if present (a request for another account is refused) without breaking backups if absent.
-          condition: [
-            { test: "StringEqualsIfExists", variable: "aws:SourceAccount", values: [props.accountId] },
-            { test: "ArnLikeIfExists", variable: "aws:SourceArn", values: [`arn:${props.partition}:backup:*:${props.accountId}:*`] },
-          ],
-        },
-      ],
+    // Confused deputy: AWS does not document that AWS Backup sends these keys when it assumes a role, so they are
+    // checked if present (a request for another account is refused) without breaking backups if absent.
+    const trust = serviceTrustPolicy(this, `${id}-trust`, "backup.amazonaws.com", {
+      accountId: props.accountId,
+      sourceArn: `arn:${props.partition}:backup:*:${props.accountId}:*`,
+      ifExists: true,
     });
     const role = new IamRole(this, id, { name, description, assumeRolePolicy: trust.json });
     new IamRolePolicyAttachment(this, `${id === "role" ? "role" : id}-${policyId}`, {

@@ -1,6 +1,4 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
@@ -9,6 +7,8 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { PHI_TAGS, databaseIdentifier, rdsLogGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { POSTGRES_PORT } from "./security-groups";
+import { serviceTrustPolicy } from "./iam";
+import { encryptedLogGroup } from "./logging";
 
 /** Logs RDS exports to CloudWatch. */
 export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
@@ -109,27 +109,14 @@ export class Database extends Construct {
     // RDS would create these itself, unencrypted and kept forever; created first, they are encrypted and retained.
     const logGroups = EXPORTED_LOGS.map(
       (log) =>
-        new CloudwatchLogGroup(this, `${log}-log-group`, {
-          name: rdsLogGroupName(environment, log),
-          retentionInDays: props.logRetentionDays,
-          kmsKeyId: props.logKey.arn,
-        }),
+        encryptedLogGroup(this, `${log}-log-group`, { name: rdsLogGroupName(environment, log), retentionDays: props.logRetentionDays, key: props.logKey }),
     );
 
-    const monitoringTrust = new DataAwsIamPolicyDocument(this, "monitoring-trust", {
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["monitoring.rds.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          // Confused deputy: RDS may assume the role for this account's database only ("Setting up and enabling
-          // Enhanced Monitoring", RDS User Guide).
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [props.accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${props.partition}:rds:${props.region}:${props.accountId}:db:${identifier}`] },
-          ],
-        },
-      ],
+    // Confused deputy: RDS may assume the role for this account's database only ("Setting up and enabling Enhanced
+    // Monitoring", RDS User Guide).
+    const monitoringTrust = serviceTrustPolicy(this, "monitoring-trust", "monitoring.rds.amazonaws.com", {
+      accountId: props.accountId,
+      sourceArn: `arn:${props.partition}:rds:${props.region}:${props.accountId}:db:${identifier}`,
     });
     const monitoringRole = new IamRole(this, "monitoring-role", {
       name: resourceName(environment, "db-monitoring"),

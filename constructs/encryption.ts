@@ -1,15 +1,8 @@
-import type { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
+import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { USE_ACTIONS, customerKey } from "./kms";
 import { PHI_TAGS, PROJECT, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
-
-/** A deleted key makes everything it encrypted unreadable: keep the longest window AWS allows to cancel. */
-export const KEY_DELETION_WINDOW_DAYS = 30;
-
-/** Data-key operations a service needs to encrypt and decrypt on a caller's behalf. */
-export const USE_ACTIONS = ["kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"];
 
 /** The service-linked role EC2 Auto Scaling launches instances as (created by AWS on the account's first group). */
 export function autoScalingServiceLinkedRoleArn(partition: string, accountId: string): string {
@@ -95,53 +88,6 @@ export function eventsPublishToEncryptedTopics(): DataAwsIamPolicyDocumentStatem
     actions: ["kms:Decrypt", "kms:GenerateDataKey*"],
     resources: ["*"],
   };
-}
-
-export interface CustomerKeyProps {
-  readonly accountId: string;
-  readonly partition: string;
-  readonly description: string;
-  /** Alias name, without the `alias/` prefix. */
-  readonly alias: string;
-  /** Who may use the key, besides the account root that administers it. */
-  readonly statements: DataAwsIamPolicyDocumentStatement[];
-  readonly preventDestroy: boolean;
-  /** Provider of the key's region. @default - the stack's default provider */
-  readonly provider?: TerraformProvider;
-  readonly tags?: Record<string, string>;
-}
-
-/**
- * A customer-managed key as every MediCare Hub key is made: yearly rotation, the longest deletion window, the account
- * root as administrator (without it a key can become unmanageable; IAM policies then decide which roles may use it),
- * an alias. Creates `<id>-policy`, `<id>` and `<id>-alias`.
- */
-export function customerKey(scope: Construct, id: string, props: CustomerKeyProps): KmsKey {
-  const { provider } = props;
-  const policy = new DataAwsIamPolicyDocument(scope, `${id}-policy`, {
-    provider,
-    statement: [
-      {
-        sid: "AccountAdministersKey",
-        effect: "Allow",
-        principals: [{ type: "AWS", identifiers: [`arn:${props.partition}:iam::${props.accountId}:root`] }],
-        actions: ["kms:*"],
-        resources: ["*"],
-      },
-      ...props.statements,
-    ],
-  });
-  const key = new KmsKey(scope, id, {
-    provider,
-    description: props.description,
-    enableKeyRotation: true,
-    deletionWindowInDays: KEY_DELETION_WINDOW_DAYS,
-    policy: policy.json,
-    tags: { Name: props.alias, ...props.tags },
-    lifecycle: { preventDestroy: props.preventDestroy },
-  });
-  new KmsAlias(scope, `${id}-alias`, { provider, name: `alias/${props.alias}`, targetKeyId: key.keyId });
-  return key;
 }
 
 export interface EncryptionProps {

@@ -6,6 +6,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { EXPERIMENT_TAG, logGroupName, resourceName, type ExperimentName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { serviceTrustPolicy } from "./iam";
+import { encryptedLogGroup } from "./logging";
 
 /** Tag EC2 Auto Scaling puts on every instance of a group: how experiments find the app instances. */
 export const ASG_NAME_TAG = "aws:autoscaling:groupName";
@@ -48,11 +50,7 @@ export class FailureExperiments extends Construct {
   constructor(scope: Construct, id: string, props: FailureExperimentsProps) {
     super(scope, id);
     const { environment } = props;
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: logGroupName(environment, "fis"),
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKey.arn,
-    });
+    const logGroup = encryptedLogGroup(this, "log-group", { name: logGroupName(environment, "fis"), retentionDays: props.logRetentionDays, key: props.logKey });
     this.role = this.experimentRole(props, logGroup);
 
     const instances = (selectionMode: string, filters: { path: string; values: string[] }[]): FisExperimentTemplateTarget => ({
@@ -126,19 +124,7 @@ export class FailureExperiments extends Construct {
   private experimentRole(props: FailureExperimentsProps, logGroup: CloudwatchLogGroup): IamRole {
     const { accountId, region, partition } = props;
     const networkAcls = `arn:${partition}:ec2:${region}:${accountId}:network-acl/*`;
-    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["fis.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:fis:${region}:${accountId}:experiment/*`] },
-          ],
-        },
-      ],
-    });
+    const trust = serviceTrustPolicy(this, "role-trust", "fis.amazonaws.com", { accountId, sourceArn: `arn:${partition}:fis:${region}:${accountId}:experiment/*` });
     const role = new IamRole(this, "role", {
       name: resourceName(props.environment, "fis"),
       description: "Lets AWS FIS run MediCare Hub's failure experiments, on the app's instances, database and subnet only",

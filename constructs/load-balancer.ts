@@ -15,7 +15,7 @@ export { DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH } from "./app/user-data";
 /** TLS 1.3, and TLS 1.2 with forward-secret AEAD ciphers only. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 /** Prefix of the ALB's objects in its log bucket. */
-export const ACCESS_LOG_PREFIX = "alb";
+export const ALB_ACCESS_LOG_PREFIX = "alb";
 
 export { targetGroupName } from "./naming";
 
@@ -76,7 +76,6 @@ export class LoadBalancer extends Construct {
       bucketName: `${PROJECT}-${environment}-alb-logs-${accountId}-${props.region}`,
       encryption: "s3-managed",
       expireCurrentAfterDays: props.accessLogRetentionDays,
-      noncurrentVersionRetentionDays: 30,
       preventDestroy: props.deletionProtection,
       extraPolicyStatements: (bucketArn) => [
         {
@@ -84,7 +83,7 @@ export class LoadBalancer extends Construct {
           effect: "Allow",
           principals: [{ type: "AWS", identifiers: [elbAccount.arn] }],
           actions: ["s3:PutObject"],
-          resources: [`${bucketArn}/${ACCESS_LOG_PREFIX}/AWSLogs/${accountId}/*`],
+          resources: [`${bucketArn}/${ALB_ACCESS_LOG_PREFIX}/AWSLogs/${accountId}/*`],
         },
       ],
     });
@@ -102,7 +101,7 @@ export class LoadBalancer extends Construct {
       enableHttp2: true,
       enableWafFailOpen: false,
       idleTimeout: props.idleTimeoutSeconds,
-      accessLogs: { bucket: this.accessLogBucket.bucket.bucket, prefix: ACCESS_LOG_PREFIX, enabled: true },
+      accessLogs: { bucket: this.accessLogBucket.bucket.bucket, prefix: ALB_ACCESS_LOG_PREFIX, enabled: true },
       tags: { Name: resourceName(environment, "alb") },
       // ELB checks it may write to the bucket when logging is switched on.
       dependsOn: [this.accessLogBucket.policy],

@@ -44,7 +44,6 @@ export class MaintenanceSite extends Construct {
       bucketName: `${PROJECT}-${props.environment}-maintenance-${props.accountId}-${props.region}`,
       // Public content (no PHI): SSE-S3 keeps CloudFront's read path free of KMS permissions.
       encryption: "s3-managed",
-      noncurrentVersionRetentionDays: 30,
       preventDestroy: false,
       extraPolicyStatements: (bucketArn) => [
         {

@@ -11,7 +11,7 @@ import { Database } from "./database";
 import { Dns } from "./dns";
 import { Encryption } from "./encryption";
 import { FailureExperiments } from "./failure-experiments";
-import { ACCESS_LOG_PREFIX, DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
+import { ALB_ACCESS_LOG_PREFIX, DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
 import { projectTags, resourceName } from "./naming";
 import { Network } from "./network";
@@ -140,7 +140,7 @@ export class MediCareHubStack extends MediCareStack {
       environment,
       ...account,
       accessLogBucket: this.loadBalancer.accessLogBucket.bucket,
-      accessLogPrefix: ACCESS_LOG_PREFIX,
+      accessLogPrefix: ALB_ACCESS_LOG_PREFIX,
       resultsKey: this.encryption.storageKey,
       auditLogRetentionDays: config.logRetentionDays,
       preventDestroy: config.preventDestroy,

@@ -10,9 +10,11 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { alarmSource, alarmsPublishToEncryptedTopics, customerKey, eventsPublishToEncryptedTopics } from "./encryption";
+import { alarmSource, alarmsPublishToEncryptedTopics, eventsPublishToEncryptedTopics } from "./encryption";
+import { customerKey } from "./kms";
 import { databaseIdentifier, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { denyInsecureTransport } from "./iam";
 
 /** What each layer's alarms watch, by construct-independent identifiers (dimensions). */
 export interface MonitoredResources {
@@ -195,6 +197,8 @@ function metric(id: string, namespace: string, metricName: string, stat: string,
  * rate that would spend it exactly over the SLO period. The short window makes the alert reset soon after recovery.
  * The workbook's ticket uses 3 days / 6 hours; CloudWatch alarm periods end at one day, so 1 day / 6 hours here.
  */
+/** Alarms evaluate one-minute periods unless a metric says otherwise (the metrics are published every minute). */
+export const DEFAULT_ALARM_PERIOD_SECONDS = 60;
 /** A 99th percentile of fewer requests than this is the slowest single request, not a percentile. */
 export const P99_MINIMUM_REQUESTS_PER_5_MINUTES = 100;
 /** Below this many requests per 5 minutes, a share blocked by one WAF rule is a handful of requests: not alarmed. */
@@ -598,7 +602,7 @@ export class Monitoring extends Construct {
           namespace: spec.metric.namespace,
           metricName: spec.metric.name,
           dimensions: spec.metric.dimensions,
-          period: spec.metric.period ?? 60,
+          period: spec.metric.period ?? DEFAULT_ALARM_PERIOD_SECONDS,
           ...(/^p\d/.test(spec.metric.stat) ? { extendedStatistic: spec.metric.stat } : { statistic: spec.metric.stat }),
         }
       : { metricQuery: spec.query };
@@ -654,14 +658,7 @@ export class Monitoring extends Construct {
               },
             ]
           : []),
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["sns:Publish"],
-          resources: [topic.arn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport({ actions: ["sns:Publish"], resources: [topic.arn] }),
       ],
     });
     new SnsTopicPolicy(this, `${id}-policy`, { provider, arn: topic.arn, policy: policy.json });

@@ -1,6 +1,5 @@
 import { Annotations, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DefaultRouteTable } from "@cdktf/provider-aws/lib/default-route-table";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
@@ -18,8 +17,12 @@ import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { planSubnets, type SubnetTier } from "../config/subnet-plan";
 import { logGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { serviceTrustPolicy } from "./iam";
+import { encryptedLogGroup } from "./logging";
 
-/** The default route, to the internet. */
+/** A NAT gateway in every AZ: losing an AZ never cuts the others' way out. */
+export const DEFAULT_NAT_GATEWAYS = "one-per-az";
+/** Every IPv4 address: the default route to the internet, and the internet as a security-group source. */
 export const ANYWHERE = "0.0.0.0/0";
 /** Flow-log records are aggregated for at most this many seconds (the finest AWS offers): faster incident forensics. */
 export const FLOW_LOG_AGGREGATION_SECONDS = 60;
@@ -39,7 +42,7 @@ export interface NetworkProps {
   /**
    * `one-per-az`: each AZ's private-app subnet leaves through a NAT gateway in its own AZ, so losing an AZ cuts no other
    * AZ off. `single`: one NAT gateway in the first AZ for all; a cost switch, reported as a warning.
-   * @default "one-per-az"
+   * @default DEFAULT_NAT_GATEWAYS ("one-per-az")
    */
   readonly natGateways?: "one-per-az" | "single";
   /** KMS key encrypting the flow-log group. */
@@ -78,7 +81,7 @@ export class Network extends Construct {
   constructor(scope: Construct, id: string, props: NetworkProps) {
     super(scope, id);
     const { environment, availabilityZones } = props;
-    const natGateways = props.natGateways ?? "one-per-az";
+    const natGateways = props.natGateways ?? DEFAULT_NAT_GATEWAYS;
     const name = (role: string, az?: string) => ({ Name: resourceName(environment, role, az) });
     const plan = planSubnets(props.vpcCidr, availabilityZones);
     this.availabilityZones = [...availabilityZones];
@@ -181,24 +184,8 @@ export class Network extends Construct {
 
   private addFlowLogs(vpc: Vpc, props: NetworkProps): void {
     const { environment, accountId, partition, region } = props;
-    const logGroup = new CloudwatchLogGroup(this, "flow-log-group", {
-      name: logGroupName(environment, "vpc-flow-logs"),
-      retentionInDays: props.flowLogRetentionDays,
-      kmsKeyId: props.logKey.arn,
-    });
-    const assume = new DataAwsIamPolicyDocument(this, "flow-log-assume-role", {
-      statement: [
-        {
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["vpc-flow-logs.amazonaws.com"] }],
-          actions: ["sts:AssumeRole"],
-          condition: [
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*`] },
-          ],
-        },
-      ],
-    });
+    const logGroup = encryptedLogGroup(this, "flow-log-group", { name: logGroupName(environment, "vpc-flow-logs"), retentionDays: props.flowLogRetentionDays, key: props.logKey });
+    const assume = serviceTrustPolicy(this, "flow-log-assume-role", "vpc-flow-logs.amazonaws.com", { accountId, sourceArn: `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` });
     const role = new IamRole(this, "flow-log-role", {
       name: resourceName(environment, "vpc-flow-logs"),
       description: "Lets VPC Flow Logs write to this environment's flow-log group, and nothing else",

@@ -9,6 +9,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA as S3BucketVersioning } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { DEFAULT_CHILD_ID } from "./base-stack";
+import { denyInsecureTransport } from "./iam";
 
 /** Anything with a KMS key ARN (a `KmsKey`, or a key from another construct). */
 export interface KmsKeyRef {
@@ -17,6 +18,10 @@ export interface KmsKeyRef {
 
 /** Incomplete multipart uploads are invisible but billed; a week is ample for any upload to finish. */
 export const ABORT_INCOMPLETE_UPLOADS_AFTER_DAYS = 7;
+/** A month to notice an overwrite or a deletion and restore the previous version. */
+export const DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS = 30;
+/** However old, the ten newest previous versions of an object stay. */
+export const DEFAULT_KEEP_NEWEST_NONCURRENT_VERSIONS = 10;
 /** S3 refuses TLS older than this in our bucket policies. */
 export const MINIMUM_TLS_VERSION = "1.2";
 
@@ -28,11 +33,14 @@ export interface SecureBucketProps {
    * writing into the bucket cannot use KMS (targets of S3 server access logs and of ALB access logs).
    */
   readonly encryption: KmsKeyRef | "s3-managed";
-  /** Days after which noncurrent object versions may expire (recovery window for overwritten or deleted objects). */
-  readonly noncurrentVersionRetentionDays: number;
+  /**
+   * Days after which noncurrent object versions may expire (recovery window for overwritten or deleted objects).
+   * @default DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS (30)
+   */
+  readonly noncurrentVersionRetentionDays?: number;
   /**
    * The newest noncurrent versions kept whatever their age, so a quiet bucket never loses its last good copies.
-   * @default 10
+   * @default DEFAULT_KEEP_NEWEST_NONCURRENT_VERSIONS (10)
    */
   readonly keepNewestNoncurrentVersions?: number;
   /** Days after which current objects expire. @default - current objects never expire */
@@ -67,8 +75,9 @@ export class SecureBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
-    const keepNewest = props.keepNewestNoncurrentVersions ?? 10;
-    validateDays("noncurrentVersionRetentionDays", props.noncurrentVersionRetentionDays);
+    const keepNewest = props.keepNewestNoncurrentVersions ?? DEFAULT_KEEP_NEWEST_NONCURRENT_VERSIONS;
+    const noncurrentDays = props.noncurrentVersionRetentionDays ?? DEFAULT_NONCURRENT_VERSION_RETENTION_DAYS;
+    validateDays("noncurrentVersionRetentionDays", noncurrentDays);
     if (props.expireCurrentAfterDays !== undefined) validateDays("expireCurrentAfterDays", props.expireCurrentAfterDays);
 
     this.bucket = new S3Bucket(this, DEFAULT_CHILD_ID, {
@@ -113,14 +122,7 @@ export class SecureBucket extends Construct {
     const objects = `${this.bucket.arn}/*`;
     const document = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [
-        {
-          sid: "DenyInsecureTransport",
-          effect: "Deny",
-          principals: [{ type: "*", identifiers: ["*"] }],
-          actions: ["s3:*"],
-          resources: [this.bucket.arn, objects],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport({ actions: ["s3:*"], resources: [this.bucket.arn, objects] }),
         {
           sid: "DenyOutdatedTls",
           effect: "Deny",
@@ -146,7 +148,7 @@ export class SecureBucket extends Construct {
         status: "Enabled",
         filter: [{ prefix: "" }],
         noncurrentVersionExpiration: [
-          { noncurrentDays: props.noncurrentVersionRetentionDays, newerNoncurrentVersions: keepNewest },
+          { noncurrentDays, newerNoncurrentVersions: keepNewest },
         ],
       },
       {

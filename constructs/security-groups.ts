@@ -3,14 +3,14 @@ import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { resourceName } from "./naming";
+import { ANYWHERE } from "./network";
 
 export const HTTP_PORT = 80;
 export const HTTPS_PORT = 443;
 export const NFS_PORT = 2049;
 /** PostgreSQL's port; RDS listens on it. */
 export const POSTGRES_PORT = 5432;
-/** Only the load balancer's 80/443 is open to the internet. */
-const INTERNET = "0.0.0.0/0";
+// Only the load balancer's 80/443 is open to the internet (ANYWHERE, every IPv4 address).
 
 export interface SecurityGroupsProps {
   /** Environment name, used in group names. */
@@ -54,12 +54,12 @@ export class SecurityGroups extends Construct {
     this.efs = group("efs", "MediCare Hub shared file system: NFS from app instances only");
     this.endpoints = group("endpoints", "MediCare Hub VPC interface endpoints: HTTPS from app instances only");
 
-    this.ingress(this.alb, "https-from-internet", HTTPS_PORT, { cidr: INTERNET }, "HTTPS from the internet");
-    this.ingress(this.alb, "http-from-internet", HTTP_PORT, { cidr: INTERNET }, "HTTP from the internet, answered with a redirect to HTTPS");
+    this.ingress(this.alb, "https-from-internet", HTTPS_PORT, { cidr: ANYWHERE }, "HTTPS from the internet");
+    this.ingress(this.alb, "http-from-internet", HTTP_PORT, { cidr: ANYWHERE }, "HTTP from the internet, answered with a redirect to HTTPS");
     this.egress(this.alb, "to-app", props.appPort, { group: this.app }, "Requests and health checks to app instances");
 
     this.ingress(this.app, "from-alb", props.appPort, { group: this.alb }, "Requests and health checks from the load balancer");
-    this.egress(this.app, "https-out", HTTPS_PORT, { cidr: INTERNET }, "HTTPS to AWS APIs (endpoints or NAT) and OS package repositories");
+    this.egress(this.app, "https-out", HTTPS_PORT, { cidr: ANYWHERE }, "HTTPS to AWS APIs (endpoints or NAT) and OS package repositories");
     this.egress(this.app, "to-database", databasePort, { group: this.database }, "PostgreSQL to the database");
     this.egress(this.app, "to-efs", NFS_PORT, { group: this.efs }, "NFS to the shared file system");
 

@@ -3,6 +3,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { logGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { encryptedLogGroup } from "./logging";
 
 /** The operating-system user sessions run as: not root (sudo is possible, and is logged with the session). */
 export const SESSION_RUN_AS_USER = "ec2-user";
@@ -30,11 +31,7 @@ export class SessionManager extends Construct {
 
   constructor(scope: Construct, id: string, props: SessionManagerProps) {
     super(scope, id);
-    this.logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: logGroupName(props.environment, "ssm-sessions"),
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKey.arn,
-    });
+    this.logGroup = encryptedLogGroup(this, "log-group", { name: logGroupName(props.environment, "ssm-sessions"), retentionDays: props.logRetentionDays, key: props.logKey });
     this.document = new SsmDocument(this, "preferences", {
       name: resourceName(props.environment, "sessions"),
       documentType: "Session",

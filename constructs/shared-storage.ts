@@ -7,6 +7,7 @@ import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-pol
 import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { PHI_TAGS, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { denyInsecureTransport } from "./iam";
 
 /** The app's files live under this directory of the file system, owned by this POSIX identity. */
 export const APP_ROOT_DIRECTORY = "/medicare-hub";
@@ -66,14 +67,7 @@ export class SharedStorage extends Construct {
 
     const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
       statement: [
-        {
-          sid: "DenyUnencryptedTransport",
-          effect: "Deny",
-          principals: [{ type: "AWS", identifiers: ["*"] }],
-          actions: ["*"],
-          resources: [this.fileSystem.arn],
-          condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
-        },
+        denyInsecureTransport({ sid: "DenyUnencryptedTransport", principalType: "AWS", actions: ["*"], resources: [this.fileSystem.arn] }),
       ],
     });
     new EfsFileSystemPolicy(this, "policy", { fileSystemId: this.fileSystem.id, policy: policy.json });

@@ -10,6 +10,7 @@ import { SyntheticsCanary } from "@cdktf/provider-aws/lib/synthetics-canary";
 import { PROJECT, resourceName } from "./naming";
 import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
 import { storedZip } from "./zip";
+import { serviceTrustPolicy } from "./iam";
 
 /** The canary's handler file, plain Node.js (node:https only): it runs on any syn-nodejs runtime. */
 export const CANARY_SCRIPT = join(__dirname, "canary", "journey.js");
@@ -164,9 +165,7 @@ export class SyntheticChecks extends Construct {
    */
   private canaryRole(props: SyntheticChecksProps, bucketArn: string, names: readonly string[]): IamRole {
     const { environment, accountId, region, partition } = props;
-    const trust = new DataAwsIamPolicyDocument(this, "role-trust", {
-      statement: [{ effect: "Allow", principals: [{ type: "Service", identifiers: ["lambda.amazonaws.com"] }], actions: ["sts:AssumeRole"] }],
-    });
+    const trust = serviceTrustPolicy(this, "role-trust", "lambda.amazonaws.com");
     const role = new IamRole(this, "role", {
       name: resourceName(environment, "canary"),
       description: "Runs MediCare Hub's synthetic checks: writes their artifacts, metrics and logs, nothing else",

@@ -1,5 +1,4 @@
 import { Construct } from "constructs";
-import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { CloudwatchLogResourcePolicy } from "@cdktf/provider-aws/lib/cloudwatch-log-resource-policy";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { Annotations, Fn } from "cdktf";
@@ -9,6 +8,7 @@ import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-as
 import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration";
 import { resourceName, wafLogGroupName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
+import { encryptedLogGroup } from "./logging";
 
 /** AWS managed rule groups, in evaluation order after the rate limit. */
 export const MANAGED_RULE_GROUPS = [
@@ -16,6 +16,9 @@ export const MANAGED_RULE_GROUPS = [
   "AWSManagedRulesCommonRuleSet",
   "AWSManagedRulesKnownBadInputsRuleSet",
 ] as const;
+
+/** Request bodies over 8 KB are refused unless the app needs uploads. */
+export const DEFAULT_LARGE_REQUEST_BODIES = "block";
 
 /** Request headers never written to WAF logs: they carry sessions and credentials of patients and staff. */
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
@@ -33,7 +36,7 @@ export interface WebFirewallProps {
   readonly rateLimitExemptCidrs?: readonly string[];
   /**
    * The Common Rule Set's SizeRestrictions_BODY verdict on bodies over 8 KB: "block" refuses them, "count" only
-   * counts them (uploads). @default "block"
+   * counts them (uploads). @default DEFAULT_LARGE_REQUEST_BODIES ("block")
    */
   readonly largeRequestBodies?: "block" | "count";
   /** Key of the WAF log group. */
@@ -74,7 +77,7 @@ export class WebFirewall extends Construct {
             addresses: [...exempt],
           })
         : undefined;
-    const largeBodies = props.largeRequestBodies ?? "block";
+    const largeBodies = props.largeRequestBodies ?? DEFAULT_LARGE_REQUEST_BODIES;
     if (largeBodies === "count") {
       Annotations.of(this).addWarning(
         'loadBalancer.wafLargeRequestBodies is "count": request bodies over 8 KB pass the firewall uninspected beyond their ' +
@@ -130,11 +133,7 @@ export class WebFirewall extends Construct {
     });
     new Wafv2WebAclAssociation(this, "association", { resourceArn: props.resourceArn, webAclArn: this.webAcl.arn });
 
-    const logGroup = new CloudwatchLogGroup(this, "log-group", {
-      name: wafLogGroupName(props.environment),
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKey.arn,
-    });
+    const logGroup = encryptedLogGroup(this, "log-group", { name: wafLogGroupName(props.environment), retentionDays: props.logRetentionDays, key: props.logKey });
     const delivery = new DataAwsIamPolicyDocument(this, "log-delivery-policy", {
       statement: [
         {

@@ -1,13 +1,12 @@
 import { LocalBackend, TerraformOutput } from "cdktf";
 import type { Construct } from "constructs";
-import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
-import { KmsAlias } from "@cdktf/provider-aws/lib/kms-alias";
-import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { stateBackendPlaceholders } from "../config/placeholders";
 import type { StateBackendConfig } from "../config/schema";
 import { MediCareStack } from "../constructs/base-stack";
+import { customerKey } from "../constructs/kms";
 import { refusePlaceholders, type PlaceholderGuard } from "../constructs/placeholder-guard";
 import { PHI_TAGS, PROJECT, projectTags } from "../constructs/naming";
 import { SecureBucket } from "../constructs/secure-bucket";
@@ -17,10 +16,8 @@ import { STATE_KEY_ALIAS, useStateBackend } from "./backend";
 export const STATE_STACK_ID = `${PROJECT}-state`;
 /** Before migration the state stack keeps its state in the project root, outside cdktf.out, so cleaning never loses it. */
 export const BOOTSTRAP_STATE_PATH = `../../../terraform.${STATE_STACK_ID}.tfstate`;
-/** A deleted key makes every state version unreadable: wait the maximum before it is gone. */
-export const STATE_KEY_DELETION_WINDOW_DAYS = 30;
 /** Prefix of the state bucket's access logs inside the log bucket. */
-export const ACCESS_LOG_PREFIX = "state-bucket/";
+export const STATE_BUCKET_LOG_PREFIX = "state-bucket/";
 
 export interface StateBackendStackProps {
   /** Names, region and retention of the backend (`config.stateBackend`). */
@@ -51,28 +48,15 @@ export class StateBackendStack extends MediCareStack {
     this.placeholderGuard = refusePlaceholders(this, stateBackendPlaceholders(config));
 
     const partition = new DataAwsPartition(this, "partition").partition;
-    // An explicit key policy: the account root administers the key, so IAM decides which deploy and plan roles may use
-    // it (docs/ci.md gives them exactly that); no service or other account is named.
-    const keyPolicy = new DataAwsIamPolicyDocument(this, "state-key-policy", {
-      statement: [
-        {
-          sid: "AccountAdministersKey",
-          effect: "Allow",
-          principals: [{ type: "AWS", identifiers: [`arn:${partition}:iam::${config.accountId}:root`] }],
-          actions: ["kms:*"],
-          resources: ["*"],
-        },
-      ],
-    });
-    this.key = new KmsKey(this, "state-key", {
+    // The account root administers the key, so IAM decides which deploy and plan roles may use it (docs/ci.md gives
+    // them exactly that); no service or other account is named. Made like every project key (constructs/kms.ts).
+    this.key = customerKey(this, "state-key", {
+      accountId: config.accountId,
+      partition,
       description: "MediCare Hub Terraform state: S3 objects and the DynamoDB lock table",
-      policy: keyPolicy.json,
-      enableKeyRotation: true,
-      deletionWindowInDays: STATE_KEY_DELETION_WINDOW_DAYS,
+      alias: STATE_KEY_ALIAS.replace(/^alias\//, ""),
       tags: { ...PHI_TAGS },
-      lifecycle: { preventDestroy: true },
     });
-    new KmsAlias(this, "state-key-alias", { name: STATE_KEY_ALIAS, targetKeyId: this.key.keyId });
 
     // S3 server access logs can only be delivered to an SSE-S3 bucket, so the log bucket cannot use the KMS key.
     const logBucketName = `${config.bucketName}-access-logs`;
@@ -80,14 +64,13 @@ export class StateBackendStack extends MediCareStack {
       bucketName: logBucketName,
       encryption: "s3-managed",
       expireCurrentAfterDays: config.accessLogRetentionDays,
-      noncurrentVersionRetentionDays: 30,
       extraPolicyStatements: (logBucketArn) => [
         {
           sid: "AllowStateBucketAccessLogDelivery",
           effect: "Allow",
           principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
           actions: ["s3:PutObject"],
-          resources: [`${logBucketArn}/${ACCESS_LOG_PREFIX}*`],
+          resources: [`${logBucketArn}/${STATE_BUCKET_LOG_PREFIX}*`],
           // Both keys, as AWS's example does ("Permissions for log delivery", S3 User Guide): a bucket of the same name
           // in another account cannot write here.
           condition: [
@@ -154,7 +137,7 @@ export class StateBackendStack extends MediCareStack {
         },
       ],
       noncurrentVersionRetentionDays: config.noncurrentVersionRetentionDays,
-      accessLogs: { bucket: this.accessLogBucket.bucket, prefix: ACCESS_LOG_PREFIX },
+      accessLogs: { bucket: this.accessLogBucket.bucket, prefix: STATE_BUCKET_LOG_PREFIX },
       tags: { ...PHI_TAGS },
     });
 

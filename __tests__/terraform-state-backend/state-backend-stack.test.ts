@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { StateBackendConfig } from "../../config/schema";
 import { STATE_KEY_ALIAS, stateKeyFor } from "../../terraform-state-backend/backend";
-import { ACCESS_LOG_PREFIX, BOOTSTRAP_STATE_PATH, StateBackendStack } from "../../terraform-state-backend/state-backend-stack";
+import { STATE_BUCKET_LOG_PREFIX, BOOTSTRAP_STATE_PATH, StateBackendStack } from "../../terraform-state-backend/state-backend-stack";
 import { ref, refName, resource, resourcesOf, type TerraformJson } from "../support/synth";
 
 /** Names unlike the defaults, so every assertion proves the value flows from configuration. */
@@ -136,7 +136,7 @@ describe("StateBackendStack", () => {
     expect(resource(tf, "aws_s3_bucket_logging", `${BUCKET}_logging`)).toMatchObject({
       bucket: ref("aws_s3_bucket", BUCKET, "id"),
       target_bucket: ref("aws_s3_bucket", LOGS, "id"),
-      target_prefix: ACCESS_LOG_PREFIX,
+      target_prefix: STATE_BUCKET_LOG_PREFIX,
     });
     expect(resource(tf, "aws_s3_bucket", LOGS).bucket).not.toBe(CONFIG.bucketName);
     // S3 server access logging only delivers to SSE-S3 buckets.
@@ -148,7 +148,7 @@ describe("StateBackendStack", () => {
       expect.objectContaining({
         principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
         actions: ["s3:PutObject"],
-        resources: [`${ref("aws_s3_bucket", LOGS, "arn")}/${ACCESS_LOG_PREFIX}*`],
+        resources: [`${ref("aws_s3_bucket", LOGS, "arn")}/${STATE_BUCKET_LOG_PREFIX}*`],
         // Both keys, as AWS's example: a same-named bucket of another account cannot deliver here.
         condition: [
           expect.objectContaining({ variable: "aws:SourceArn", values: [expect.stringMatching(new RegExp(`:s3:::${CONFIG.bucketName}$`))] }),
