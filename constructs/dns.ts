@@ -55,6 +55,16 @@ export interface RoutingProps {
  * validated through DNS records in that zone so it renews without anyone's help; then, once the load balancer exists,
  * `addRouting` points the domain at it through a health-checked failover record set.
  */
+/** What `Dns.addRouting` builds: the checks the monitoring layer alarms on, and the failover secondary. */
+export interface DnsRouting {
+  /** The Route 53 health check of the load balancer: the failover primary's, and the `route53-health-check` alarm's. */
+  readonly healthCheck: Route53HealthCheck;
+  /** Route 53's probe of the deep health endpoint. @default - none, without a `deepHealthCheckPath` */
+  readonly deepHealthCheck?: Route53HealthCheck;
+  /** The failover secondary. @default - none, without a maintenance page */
+  readonly maintenanceSite?: MaintenanceSite;
+}
+
 export class Dns extends Construct {
   readonly zoneId: string;
   readonly domainName: string;
@@ -63,12 +73,8 @@ export class Dns extends Construct {
   readonly certificateArn: string;
   /** The validation records, written once for the domain and shared by every certificate of it. */
   private readonly validationRecordFqdns: string[];
-  /** The Route 53 health check of the load balancer (set by `addRouting`). */
-  healthCheck?: Route53HealthCheck;
-  /** Route 53's probe of the deep health endpoint, once `addRouting` ran with a `deepHealthCheckPath`. */
-  deepHealthCheck?: Route53HealthCheck;
-  /** The failover secondary (set by `addRouting` with a maintenance page). */
-  maintenanceSite?: MaintenanceSite;
+  /** What `addRouting` built, once it ran (it runs once). */
+  private routing?: DnsRouting;
 
   constructor(scope: Construct, id: string, props: DnsProps) {
     super(scope, id);
@@ -98,13 +104,18 @@ export class Dns extends Construct {
 
   /**
    * Health check, then the domain's A and AAAA records: failover (primary ALB, secondary page) or plain aliases.
-   * Returns the health check, which the monitoring layer alarms on.
+   * Returns what it built (the health checks the monitoring layer alarms on, the maintenance site). Runs once.
    */
-  addRouting(props: RoutingProps): Route53HealthCheck {
-    if (this.healthCheck) throw new Error(`Dns ${this.node.path}: addRouting was already called`);
+  addRouting(props: RoutingProps): DnsRouting {
+    if (this.routing) throw new Error(`Dns ${this.node.path}: addRouting was already called`);
+    this.routing = this.route(props);
+    return this.routing;
+  }
+
+  private route(props: RoutingProps): DnsRouting {
     // The check targets the load balancer itself, not the domain: once DNS fails over, a check of the domain would
     // test the maintenance page and never see the primary recover.
-    this.healthCheck = new Route53HealthCheck(this, "health-check", {
+    const healthCheck = new Route53HealthCheck(this, "health-check", {
       type: "HTTPS",
       fqdn: props.loadBalancer.dnsName,
       port: 443,
@@ -115,11 +126,12 @@ export class Dns extends Construct {
       measureLatency: true,
       tags: { Name: resourceName(this.environment, "alb-health") },
     });
+    let deepHealthCheck: Route53HealthCheck | undefined;
     if (props.deepHealthCheckPath) {
       // Each probe reaches one target, at random: it fails when most targets cannot reach the database or their
       // files (Route 53 calls an endpoint healthy while more than 18 % of its checkers do: "How Amazon Route 53
       // determines whether a health check is healthy"), which is an outage of the app, not of one instance.
-      this.deepHealthCheck = new Route53HealthCheck(this, "deep-health-check", {
+      deepHealthCheck = new Route53HealthCheck(this, "deep-health-check", {
         type: "HTTPS",
         fqdn: props.loadBalancer.dnsName,
         port: 443,
@@ -136,11 +148,11 @@ export class Dns extends Construct {
       for (const type of RECORD_TYPES) {
         new Route53Record(this, `${type.toLowerCase()}-record`, { zoneId: this.zoneId, name: this.domainName, type, alias: toLoadBalancer });
       }
-      return this.healthCheck;
+      return { healthCheck, deepHealthCheck };
     }
 
     const page = props.maintenancePage;
-    this.maintenanceSite = new MaintenanceSite(this, "maintenance-site", {
+    const maintenanceSite = new MaintenanceSite(this, "maintenance-site", {
       environment: this.environment,
       accountId: page.accountId,
       region: page.region,
@@ -149,8 +161,8 @@ export class Dns extends Construct {
       provider: page.usEast1,
     });
     const toMaintenancePage = {
-      name: this.maintenanceSite.distribution.domainName,
-      zoneId: this.maintenanceSite.distribution.hostedZoneId,
+      name: maintenanceSite.distribution.domainName,
+      zoneId: maintenanceSite.distribution.hostedZoneId,
       evaluateTargetHealth: false,
     };
     for (const type of RECORD_TYPES) {
@@ -160,7 +172,7 @@ export class Dns extends Construct {
         type,
         setIdentifier: "primary-load-balancer",
         failoverRoutingPolicy: { type: "PRIMARY" },
-        healthCheckId: this.healthCheck.id,
+        healthCheckId: healthCheck.id,
         alias: toLoadBalancer,
       });
       new Route53Record(this, `${type.toLowerCase()}-secondary`, {
@@ -172,7 +184,7 @@ export class Dns extends Construct {
         alias: toMaintenancePage,
       });
     }
-    return this.healthCheck;
+    return { healthCheck, deepHealthCheck, maintenanceSite };
   }
 
   /** A DNS-validated certificate for the domain; a replacement is issued and attached before the old one goes. */

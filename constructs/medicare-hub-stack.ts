@@ -236,7 +236,7 @@ export class MediCareHubStack extends MediCareStack {
       },
     });
 
-    const healthCheck = this.dns.addRouting({
+    const routing = this.dns.addRouting({
       loadBalancer: { dnsName: this.loadBalancer.alb.dnsName, zoneId: this.loadBalancer.alb.zoneId },
       healthCheckPath: HEALTH_CHECK_PATH,
       deepHealthCheckPath: DEEP_HEALTH_CHECK_PATH,
@@ -251,7 +251,7 @@ export class MediCareHubStack extends MediCareStack {
         environment,
         ...account,
         domainName: config.dns.domainName,
-        maintenanceDomainName: this.dns.maintenanceSite?.distribution.domainName,
+        maintenanceDomainName: routing.maintenanceSite?.distribution.domainName,
         key: this.encryption.storageKey,
         intervalMinutes: synthetic.intervalMinutes,
         runtimeVersion: synthetic.runtimeVersion,
@@ -268,8 +268,8 @@ export class MediCareHubStack extends MediCareStack {
         autoScalingGroupName: this.appTier.group.name,
         databaseIdentifier: this.database.instance.identifier,
         fileSystemId: this.sharedStorage.fileSystem.id,
-        healthCheckId: healthCheck.id,
-        deepHealthCheckId: this.dns.deepHealthCheck?.id,
+        healthCheckId: routing.healthCheck.id,
+        deepHealthCheckId: routing.deepHealthCheck?.id,
         webAclName: this.loadBalancer.firewall?.webAcl.name,
         wafRules: this.loadBalancer.firewall?.ruleMetrics,
         canaries: this.syntheticChecks?.checks.map((check) => ({ name: check.name, kind: check.kind, intervalSeconds: synthetic.intervalMinutes * 60 })),
@@ -292,7 +292,7 @@ export class MediCareHubStack extends MediCareStack {
     });
 
     if (config.failureExperiments.enabled) {
-      const alarms = this.monitoring.alarmsById;
+      const stopOn = this.monitoring.userErrorAlarms;
       this.failureExperiments = new FailureExperiments(this, "failure-experiments", {
         environment,
         ...account,
@@ -302,7 +302,7 @@ export class MediCareHubStack extends MediCareStack {
         targetSubnetArn: this.network.appSubnetArns[0],
         vpcArn: this.network.vpcArn,
         databaseArn: this.database.instance.arn,
-        stopAlarmArns: [alarms["alb-5xx-rate"].arn, alarms["target-5xx-rate"].arn],
+        stopAlarmArns: [stopOn.loadBalancer.arn, stopOn.app.arn],
         networkDisruptionMinutes: config.failureExperiments.networkDisruptionMinutes,
         logKey: this.encryption.storageKey,
         logRetentionDays: config.logRetentionDays,

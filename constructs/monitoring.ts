@@ -223,8 +223,11 @@ export class Monitoring extends Construct {
   /** Tickets: worked in business hours. */
   readonly ticketTopic: SnsTopic;
   readonly alarms: CloudwatchMetricAlarm[] = [];
-  /** Alarms by id (e.g. "alb-5xx-rate"), for layers that act on them (failure experiments stop on them). */
-  readonly alarmsById: Record<string, CloudwatchMetricAlarm> = {};
+  /**
+   * The share of requests failing at the load balancer and in the app: what users see first. The failure experiments
+   * stop on them, and the instance refresh.
+   */
+  readonly userErrorAlarms: { readonly loadBalancer: CloudwatchMetricAlarm; readonly app: CloudwatchMetricAlarm };
   /** Composite alarms (the SLO burn-rate alerts): each notifies for its pair of window alarms. */
   readonly compositeAlarms: CloudwatchCompositeAlarm[] = [];
   /** EventBridge rules that notify the alerts topic (failed backups, database low storage). */
@@ -312,18 +315,19 @@ export class Monitoring extends Construct {
       { id: "rate", expression: "IF(total > 0, 100 * e / total, 0)", label, returnData: true },
     ];
 
-    this.alarm("alb-5xx-rate", {
+    const loadBalancerErrors = this.alarm("alb-5xx-rate", {
       severity: "page",
       description: `More than ${t.http5xxRatePercent}% of requests fail at the load balancer (no healthy target, or it cannot reach one). Check target health and the app tier's instances first.`,
       query: rate("HTTPCode_ELB_5XX_Count", "ELB 5xx %"),
       comparison: "GreaterThanThreshold", threshold: t.http5xxRatePercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
-    this.alarm("target-5xx-rate", {
+    const appErrors = this.alarm("target-5xx-rate", {
       severity: "page",
       description: `More than ${t.http5xxRatePercent}% of requests fail in the app. Check the app logs (/medicare-hub/${environment}/app) and the last deploy; deploy the previous configuration if it started then.`,
       query: rate("HTTPCode_Target_5XX_Count", "Target 5xx %"),
       comparison: "GreaterThanThreshold", threshold: t.http5xxRatePercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
+    this.userErrorAlarms = { loadBalancer: loadBalancerErrors, app: appErrors };
     this.alarm("unhealthy-hosts", {
       severity: "ticket",
       description: "An instance fails its /health check. The Auto Scaling Group replaces it on its own; if this stays in alarm, replacements fail too: read their bootstrap logs.",
@@ -622,7 +626,6 @@ export class Monitoring extends Construct {
       ...metricProps,
     });
     this.alarms.push(alarm);
-    this.alarmsById[id] = alarm;
     return alarm;
   }
 
