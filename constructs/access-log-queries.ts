@@ -6,6 +6,7 @@ import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { PROJECT, resourceName } from "./naming";
 import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
+import type { DeploymentContext } from "./context";
 
 /**
  * The columns of AWS's `alb_access_logs` table, in log-field order, as the Athena User Guide documents them ("Create
@@ -51,11 +52,7 @@ const DAY_FORMAT = "yyyy/MM/dd";
 /** Today and yesterday in the `day` partition's format: queries scan two days, not the whole retention. */
 const LAST_TWO_DAYS = "day >= date_format(current_date - interval '1' day, '%Y/%m/%d')";
 
-export interface AccessLogQueriesProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+export interface AccessLogQueriesProps extends DeploymentContext {
   /** The bucket the load balancer writes its access logs to (`LoadBalancer.accessLogBucket.bucket`). */
   readonly accessLogBucket: S3Bucket;
   /** The prefix the load balancer writes under (`ALB_ACCESS_LOG_PREFIX`), without slashes. */

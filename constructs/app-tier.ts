@@ -14,6 +14,7 @@ import { logGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { serviceTrustPolicy } from "./iam";
 import { encryptedLogGroup } from "./logging";
+import type { DeploymentContext } from "./context";
 
 /** Instance refresh keeps at least this share of capacity healthy while it replaces instances. */
 export const REFRESH_MIN_HEALTHY_PERCENT = 90;
@@ -84,10 +85,7 @@ export function amazonLinuxImage(instanceType: string): string {
   return `resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-${arm ? "arm64" : "x86_64"}`;
 }
 
-export interface AppTierProps {
-  readonly environment: string;
-  readonly region: string;
-  readonly partition: string;
+export interface AppTierProps extends DeploymentContext {
   /** Private-app subnets, one per AZ: the group spreads over all of them. */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;
@@ -113,8 +111,6 @@ export interface AppTierProps {
   readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number };
   readonly cpuTargetPercent: number;
   readonly requestsPerTargetPerMinute: number;
-  /** Account of the instances, which IAM database authentication names. */
-  readonly accountId: string;
   /**
    * The database user the app connects as with IAM database authentication, and the instance's resource id. The app
    * never reads the master secret: a compromised instance must not be the database superuser. Its address and port

@@ -13,6 +13,7 @@ import { USE_ACTIONS, customerKey } from "./kms";
 import { PHI_TAGS, PROJECT, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { serviceTrustPolicy } from "./iam";
+import type { DeploymentContext } from "./context";
 
 /**
  * Daily at 06:00 UTC, starting within the next hour: after the database's backup window and clear of its weekly
@@ -30,10 +31,7 @@ export const VAULT_LOCK_GRACE_DAYS = 3;
 /** Recovery points nobody can delete, root included, once the grace period is over (guardrail MH-BKP-2). */
 export const DEFAULT_VAULT_LOCK = "compliance";
 
-export interface BackupProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly partition: string;
+export interface BackupProps extends Pick<DeploymentContext, "environment" | "accountId" | "partition"> {
   /** Encrypts the vault's recovery points. */
   readonly vaultKey: KmsKeyRef;
   /**

@@ -9,6 +9,7 @@ import type { KmsKeyRef } from "./secure-bucket";
 import { POSTGRES_PORT } from "./security-groups";
 import { serviceTrustPolicy } from "./iam";
 import { encryptedLogGroup } from "./logging";
+import type { DeploymentContext } from "./context";
 
 /** Logs RDS exports to CloudWatch. */
 export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
@@ -37,12 +38,7 @@ export const DATABASE_PARAMETERS: Readonly<Record<string, string>> = {
  */
 export const APP_DATABASE_USER = "medicare_app";
 
-export interface DatabaseProps {
-  readonly environment: string;
-  readonly partition: string;
-  /** Account and region of the database: the monitoring role trusts RDS for this database only. */
-  readonly accountId: string;
-  readonly region: string;
+export interface DatabaseProps extends DeploymentContext {
   /** Private-data subnets, one per AZ: the primary and the standby live in different ones. */
   readonly subnetIds: readonly string[];
   readonly securityGroupId: string;

@@ -6,6 +6,7 @@ import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { MaintenanceSite } from "./maintenance-site";
 import { resourceName } from "./naming";
+import type { DeploymentContext } from "./context";
 
 /** TTL of the certificate's validation records: they never change, but a short TTL speeds up re-validation. */
 export const VALIDATION_RECORD_TTL_SECONDS = 60;
@@ -17,8 +18,7 @@ export { ALB_ALIAS_TTL_SECONDS } from "./aws-facts";
  */
 export const RECORD_TYPES = ["A"] as const;
 
-export interface DnsProps {
-  readonly environment: string;
+export interface DnsProps extends Pick<DeploymentContext, "environment"> {
   /** The domain users reach the app on; the certificate is issued for it. */
   readonly domainName: string;
   /**

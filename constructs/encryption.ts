@@ -3,6 +3,7 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { USE_ACTIONS, customerKey } from "./kms";
 import { PHI_TAGS, PROJECT, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
+import type { DeploymentContext } from "./context";
 
 /** The service-linked role EC2 Auto Scaling launches instances as (created by AWS on the account's first group). */
 export function autoScalingServiceLinkedRoleArn(partition: string, accountId: string): string {
@@ -90,15 +91,7 @@ export function eventsPublishToEncryptedTopics(): DataAwsIamPolicyDocumentStatem
   };
 }
 
-export interface EncryptionProps {
-  /** Environment name, used in key aliases and the log-group scope of the storage key. */
-  readonly environment: string;
-  /** Account the keys live in; its root administers them. */
-  readonly accountId: string;
-  /** Region of the services allowed to use the keys. */
-  readonly region: string;
-  /** AWS partition (`aws`, `aws-us-gov`), from the stack's `aws_partition` data source. */
-  readonly partition: string;
+export interface EncryptionProps extends DeploymentContext {
   /** `prevent_destroy` on the keys: destroying a key destroys access to everything it encrypted. @default true */
   readonly preventDestroy?: boolean;
 }

@@ -8,6 +8,7 @@ import { EXPERIMENT_TAG, logGroupName, resourceName, type ExperimentName } from 
 import type { KmsKeyRef } from "./secure-bucket";
 import { serviceTrustPolicy } from "./iam";
 import { encryptedLogGroup } from "./logging";
+import type { DeploymentContext } from "./context";
 
 /** Tag EC2 Auto Scaling puts on every instance of a group: how experiments find the app instances. */
 export const ASG_NAME_TAG = "aws:autoscaling:groupName";
@@ -16,11 +17,7 @@ export const FIS_MANAGED_TAG = "managedByFIS";
 // Experiment names and their tag are defined in naming (free of cdktf), for the game-day runner.
 export { EXPERIMENTS, EXPERIMENT_TAG, type ExperimentName } from "./naming";
 
-export interface FailureExperimentsProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+export interface FailureExperimentsProps extends DeploymentContext {
   /** Name of the app's Auto Scaling Group (its instances carry it as a tag). */
   readonly autoScalingGroupName: string;
   /** The AZ the AZ-loss experiments take out. */

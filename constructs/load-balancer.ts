@@ -9,6 +9,7 @@ import { PROJECT, resourceName, targetGroupName } from "./naming";
 import { SecureBucket } from "./secure-bucket";
 import { HTTPS_PORT, HTTP_PORT } from "./security-groups";
 import { WebFirewall, type WebFirewallProps } from "./web-firewall";
+import type { DeploymentContext } from "./context";
 
 // The paths constructs/app/bootstrap.sh serves, defined beside it (constructs/app/user-data.ts, free of cdktf).
 export { DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH } from "./app/user-data";
@@ -27,11 +28,7 @@ export interface HealthCheckTiming {
   readonly unhealthyThreshold: number;
 }
 
-export interface LoadBalancerProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+export interface LoadBalancerProps extends DeploymentContext {
   readonly vpcId: string;
   /** One public subnet per AZ: the ALB has a node in each. */
   readonly publicSubnetIds: readonly string[];

@@ -7,6 +7,7 @@ import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfron
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { PROJECT, resourceName } from "./naming";
 import { SecureBucket } from "./secure-bucket";
+import type { DeploymentContext } from "./context";
 
 /** The page, kept as its own file so it can be reviewed (and translated) as HTML. */
 export const MAINTENANCE_PAGE = join(__dirname, "maintenance", "index.html");
@@ -15,10 +16,7 @@ export const CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6
 /** Every path but "/" answers 503 with the page: clients and monitors see the service is down, people see why. */
 export const MAINTENANCE_STATUS = 503;
 
-export interface MaintenanceSiteProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
+export interface MaintenanceSiteProps extends Pick<DeploymentContext, "environment" | "accountId" | "region"> {
   /** The domain the page is served for (the environment's domain, during failover). */
   readonly domainName: string;
   /** A validated certificate for the domain in us-east-1 (CloudFront only uses certificates from there). */

@@ -21,6 +21,7 @@ import { SessionManager } from "./session-manager";
 import { SharedStorage } from "./shared-storage";
 import { SyntheticChecks } from "./synthetic-checks";
 import { VpcEndpoints } from "./vpc-endpoints";
+import type { DeploymentContext } from "./context";
 
 // Where the stack ids are defined: naming, which loads nothing of cdktf (the tools import it from there).
 export { environmentStackId } from "./naming";
@@ -74,13 +75,13 @@ export class MediCareHubStack extends MediCareStack {
     const stateBucket = stateBackendPlaceholders(props.stateBackend).filter((p) => p.path === "stateBackend.bucketName");
     this.placeholderGuard = refusePlaceholders(this, [...stateBucket, ...ownPlaceholders], ownPlaceholders);
     const partition = new DataAwsPartition(this, "partition").partition;
-    const account = { accountId: config.accountId, partition, region: config.region };
+    // Where every layer is deployed: one typed value (constructs/context.ts).
+    const context: DeploymentContext = { environment, accountId: config.accountId, region: config.region, partition };
 
-    this.encryption = new Encryption(this, "encryption", { environment, ...account, preventDestroy: config.preventDestroy });
+    this.encryption = new Encryption(this, "encryption", { ...context, preventDestroy: config.preventDestroy });
 
     this.network = new Network(this, "network", {
-      environment,
-      ...account,
+      ...context,
       vpcCidr: config.network.vpcCidr,
       availabilityZones: config.availabilityZones,
       natGateways: config.network.natGateways,
@@ -95,8 +96,7 @@ export class MediCareHubStack extends MediCareStack {
     });
 
     this.endpoints = new VpcEndpoints(this, "endpoints", {
-      environment,
-      ...account,
+      ...context,
       vpcId: this.network.vpcId,
       gatewayRouteTableIds: this.network.appRouteTableIds,
       interfaceSubnetIds: this.network.appSubnetIds,
@@ -112,8 +112,7 @@ export class MediCareHubStack extends MediCareStack {
 
     const lb = config.loadBalancer;
     this.loadBalancer = new LoadBalancer(this, "load-balancer", {
-      environment,
-      ...account,
+      ...context,
       vpcId: this.network.vpcId,
       publicSubnetIds: this.network.publicSubnetIds,
       securityGroupId: this.securityGroups.alb.id,
@@ -137,8 +136,7 @@ export class MediCareHubStack extends MediCareStack {
 
     // Athena over the access logs, in every environment: nothing is billed until a query scans (see the construct).
     this.accessLogQueries = new AccessLogQueries(this, "access-log-queries", {
-      environment,
-      ...account,
+      ...context,
       accessLogBucket: this.loadBalancer.accessLogBucket.bucket,
       accessLogPrefix: ALB_ACCESS_LOG_PREFIX,
       resultsKey: this.encryption.storageKey,
@@ -158,8 +156,7 @@ export class MediCareHubStack extends MediCareStack {
 
     const db = config.database;
     this.database = new Database(this, "database", {
-      environment,
-      ...account,
+      ...context,
       subnetIds: this.network.dataSubnetIds,
       securityGroupId: this.securityGroups.database.id,
       databaseKey: this.encryption.databaseKey,
@@ -248,8 +245,7 @@ export class MediCareHubStack extends MediCareStack {
     const synthetic = config.syntheticChecks;
     if (synthetic.enabled) {
       this.syntheticChecks = new SyntheticChecks(this, "synthetic-checks", {
-        environment,
-        ...account,
+        ...context,
         domainName: config.dns.domainName,
         maintenanceDomainName: routing.maintenanceSite?.distribution.domainName,
         key: this.encryption.storageKey,
@@ -260,8 +256,7 @@ export class MediCareHubStack extends MediCareStack {
     }
 
     this.monitoring = new Monitoring(this, "monitoring", {
-      environment,
-      ...account,
+      ...context,
       resources: {
         loadBalancerArnSuffix: this.loadBalancer.alb.arnSuffix,
         targetGroupArnSuffix: this.loadBalancer.targetGroup.arnSuffix,
@@ -294,8 +289,7 @@ export class MediCareHubStack extends MediCareStack {
     if (config.failureExperiments.enabled) {
       const stopOn = this.monitoring.userErrorAlarms;
       this.failureExperiments = new FailureExperiments(this, "failure-experiments", {
-        environment,
-        ...account,
+        ...context,
         autoScalingGroupName: this.appTier.group.name,
         // The AZ-loss experiments take out the first AZ; every AZ is built the same way.
         targetAvailabilityZone: config.availabilityZones[0],

@@ -15,6 +15,7 @@ import { customerKey } from "./kms";
 import { databaseIdentifier, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { denyInsecureTransport } from "./iam";
+import type { DeploymentContext } from "./context";
 
 /** What each layer's alarms watch, by construct-independent identifiers (dimensions). */
 export interface MonitoredResources {
@@ -59,11 +60,7 @@ export interface AlarmThresholds {
   readonly wafRuleBlockedPercent: number;
 }
 
-export interface MonitoringProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+export interface MonitoringProps extends DeploymentContext {
   readonly resources: MonitoredResources;
   readonly thresholds: AlarmThresholds;
   /** Instances the group never goes below: fewer healthy or in service is an alarm. */

@@ -19,6 +19,7 @@ import { logGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { serviceTrustPolicy } from "./iam";
 import { encryptedLogGroup } from "./logging";
+import type { DeploymentContext } from "./context";
 
 /** A NAT gateway in every AZ: losing an AZ never cuts the others' way out. */
 export const DEFAULT_NAT_GATEWAYS = "one-per-az";
@@ -27,14 +28,7 @@ export const ANYWHERE = "0.0.0.0/0";
 /** Flow-log records are aggregated for at most this many seconds (the finest AWS offers): faster incident forensics. */
 export const FLOW_LOG_AGGREGATION_SECONDS = 60;
 
-export interface NetworkProps {
-  /** Environment name, used in every resource name. */
-  readonly environment: string;
-  /** Account and partition the flow-log role trusts (confused-deputy protection). */
-  readonly accountId: string;
-  readonly partition: string;
-  /** Region of the VPC. */
-  readonly region: string;
+export interface NetworkProps extends DeploymentContext {
   /** The VPC block; subnets are derived from it by `planSubnets`. */
   readonly vpcCidr: string;
   /** The AZs to spread every tier over, in slot order (at least two). */

@@ -4,6 +4,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { resourceName } from "./naming";
 import { ANYWHERE } from "./network";
+import type { DeploymentContext } from "./context";
 
 export const HTTP_PORT = 80;
 export const HTTPS_PORT = 443;
@@ -12,9 +13,7 @@ export const NFS_PORT = 2049;
 export const POSTGRES_PORT = 5432;
 // Only the load balancer's 80/443 is open to the internet (ANYWHERE, every IPv4 address).
 
-export interface SecurityGroupsProps {
-  /** Environment name, used in group names. */
-  readonly environment: string;
+export interface SecurityGroupsProps extends Pick<DeploymentContext, "environment"> {
   readonly vpcId: string;
   /** Port the app listens on; the ALB reaches instances on it, for traffic and health checks. */
   readonly appPort: number;

@@ -4,6 +4,7 @@ import { SsmDocument } from "@cdktf/provider-aws/lib/ssm-document";
 import { logGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { encryptedLogGroup } from "./logging";
+import type { DeploymentContext } from "./context";
 
 /** The operating-system user sessions run as: not root (sudo is possible, and is logged with the session). */
 export const SESSION_RUN_AS_USER = "ec2-user";
@@ -11,8 +12,7 @@ export const SESSION_RUN_AS_USER = "ec2-user";
 export const SESSION_IDLE_MINUTES = 20;
 export const SESSION_MAX_MINUTES = 60;
 
-export interface SessionManagerProps {
-  readonly environment: string;
+export interface SessionManagerProps extends Pick<DeploymentContext, "environment"> {
   /** Key of the session log group (the storage key: session transcripts can show PHI). */
   readonly logKey: KmsKeyRef;
   readonly logRetentionDays: number;

@@ -8,14 +8,14 @@ import { EfsMountTarget } from "@cdktf/provider-aws/lib/efs-mount-target";
 import { PHI_TAGS, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { denyInsecureTransport } from "./iam";
+import type { DeploymentContext } from "./context";
 
 /** The app's files live under this directory of the file system, owned by this POSIX identity. */
 export const APP_ROOT_DIRECTORY = "/medicare-hub";
 export const APP_POSIX_UID = 10001;
 export const APP_POSIX_GID = 10001;
 
-export interface SharedStorageProps {
-  readonly environment: string;
+export interface SharedStorageProps extends Pick<DeploymentContext, "environment"> {
   /** Private-app subnets and their AZs, in the same order: one mount target in each. */
   readonly subnetIds: readonly string[];
   readonly availabilityZones: readonly string[];

@@ -11,6 +11,7 @@ import { PROJECT, resourceName } from "./naming";
 import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
 import { storedZip } from "./zip";
 import { serviceTrustPolicy } from "./iam";
+import type { DeploymentContext } from "./context";
 
 /** The canary's handler file, plain Node.js (node:https only): it runs on any syn-nodejs runtime. */
 export const CANARY_SCRIPT = join(__dirname, "canary", "journey.js");
@@ -46,11 +47,7 @@ export interface SyntheticCheck {
   readonly canary: SyntheticsCanary;
 }
 
-export interface SyntheticChecksProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+export interface SyntheticChecksProps extends DeploymentContext {
   /** The domain users reach the app on: the journey canary asks `https://<domain>/`. */
   readonly domainName: string;
   /**

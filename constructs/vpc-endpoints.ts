@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { resourceName } from "./naming";
+import type { DeploymentContext } from "./context";
 
 /** Gateway endpoints: free, and keep S3 and DynamoDB traffic off the NAT gateways. */
 export const GATEWAY_ENDPOINT_SERVICES = ["s3", "dynamodb"] as const;
@@ -28,12 +29,7 @@ export function awsOwnedBuckets(region: string): string[] {
   ];
 }
 
-export interface VpcEndpointsProps {
-  readonly environment: string;
-  /** Account whose principals and resources the endpoints serve: nothing else passes them. */
-  readonly accountId: string;
-  readonly partition: string;
-  readonly region: string;
+export interface VpcEndpointsProps extends DeploymentContext {
   readonly vpcId: string;
   /** Route tables the gateway endpoints attach to: the private-app tier only (the data tier stays isolated). */
   readonly gatewayRouteTableIds: readonly string[];

@@ -9,6 +9,7 @@ import { Wafv2WebAclLoggingConfiguration } from "@cdktf/provider-aws/lib/wafv2-w
 import { resourceName, wafLogGroupName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { encryptedLogGroup } from "./logging";
+import type { DeploymentContext } from "./context";
 
 /** AWS managed rule groups, in evaluation order after the rate limit. */
 export const MANAGED_RULE_GROUPS = [
@@ -23,11 +24,7 @@ export const DEFAULT_LARGE_REQUEST_BODIES = "block";
 /** Request headers never written to WAF logs: they carry sessions and credentials of patients and staff. */
 export const REDACTED_HEADERS = ["authorization", "cookie"] as const;
 
-export interface WebFirewallProps {
-  readonly environment: string;
-  readonly accountId: string;
-  readonly region: string;
-  readonly partition: string;
+export interface WebFirewallProps extends DeploymentContext {
   /** The regional resource (the ALB) the web ACL protects. */
   readonly resourceArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked. */
