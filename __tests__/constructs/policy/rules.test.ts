@@ -6,7 +6,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { App, Aspects, TerraformStack } from "cdktf";
+import { App, Aspects, TerraformStack, Testing } from "cdktf";
 import { AutoscalingGroup, type AutoscalingGroupConfig } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { BackupPlan } from "@cdktf/provider-aws/lib/backup-plan";
 import { BackupVault } from "@cdktf/provider-aws/lib/backup-vault";
@@ -32,6 +32,15 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { EfsFileSystemPolicy } from "@cdktf/provider-aws/lib/efs-file-system-policy";
+import { BackupSelection } from "@cdktf/provider-aws/lib/backup-selection";
+import { FlowLog } from "@cdktf/provider-aws/lib/flow-log";
+import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { SyntheticsCanary } from "@cdktf/provider-aws/lib/synthetics-canary";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
@@ -42,10 +51,20 @@ import { environmentStackId } from "../../../constructs/medicare-hub-stack";
 import { Network } from "../../../constructs/network";
 import { PolicyAspect } from "../../../constructs/policy/aspect";
 import { POLICY_RULES } from "../../../constructs/policy/pack";
+import { SUPPRESSIONS } from "../../../constructs/policy/suppressions";
 import { StackView } from "../../../constructs/policy/rule";
 import { STATE_STACK_ID } from "../../../terraform-state-backend/state-backend-stack";
 import { readAnnotations, synthOrRefusals } from "../../../synth-output";
 import { readStackJson, synthApp } from "../../support/synth";
+
+/** Builds `build` into a prod-tagged stack and reads it back as the rules see it (no guardrails run). */
+function breakerView(build: (stack: TerraformStack) => void): StackView {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "probe");
+  new AwsProvider(stack, "aws", { region: "us-east-2", defaultTags: [{ tags: { Environment: "prod" } }] });
+  build(stack);
+  return new StackView("probe", JSON.parse(Testing.synth(stack)));
+}
 
 /** Builds `build` into a prod-tagged stack, synthesizes it through the guardrails, returns errors and warnings. */
 function guardrailOutput(build: (stack: TerraformStack) => void, environment = "prod"): { errors: string[]; warnings: string[] } {
@@ -103,6 +122,65 @@ const database = (stack: TerraformStack, props: Partial<DbInstanceConfig>) =>
   });
 
 /** The non-compliant case of every rule. */
+
+/** A TLS-only resource policy document (the statement every bucket and file-system policy carries). */
+const tlsOnly = (stack: TerraformStack, id: string, action: string, resource: string) =>
+  new DataAwsIamPolicyDocument(stack, id, {
+    statement: [{ effect: "Deny", principals: [{ type: "*", identifiers: ["*"] }], actions: [action], resources: [resource], condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }] }],
+  });
+
+/**
+ * A bucket with everything the S3 rules ask for except `missing`: each S3 rule's case breaks that rule alone, so it
+ * shows the rule judging its own part (versioning, encryption, the public-access block, ownership, the TLS policy).
+ */
+function bucketWithout(stack: TerraformStack, missing: "versioning" | "encryption" | "public-access-block" | "ownership" | "tls-policy"): void {
+  const bucket = new S3Bucket(stack, "bucket", { bucket: "b" });
+  if (missing !== "versioning") new S3BucketVersioningA(stack, "versioning", { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } });
+  if (missing !== "encryption") {
+    new S3BucketServerSideEncryptionConfigurationA(stack, "encryption", { bucket: bucket.id, rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "arn:key" } }] });
+  }
+  if (missing !== "public-access-block") {
+    new S3BucketPublicAccessBlock(stack, "public-access-block", { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+  }
+  if (missing !== "ownership") new S3BucketOwnershipControls(stack, "ownership", { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } });
+  if (missing !== "tls-policy") new S3BucketPolicy(stack, "policy", { bucket: bucket.id, policy: tlsOnly(stack, "policy-document", "s3:*", `${bucket.arn}/*`).json });
+}
+
+/** A file system with everything the EFS rules ask for except `missing`. */
+function fileSystemWithout(stack: TerraformStack, missing: "customer-key" | "tls-policy" | "mount-target-per-az" | "backup-selection"): void {
+  const fs = new EfsFileSystem(stack, "fs", { encrypted: true, kmsKeyId: missing === "customer-key" ? undefined : "arn:key" });
+  if (missing !== "tls-policy") new EfsFileSystemPolicy(stack, "fs-policy", { fileSystemId: fs.id, policy: tlsOnly(stack, "fs-policy-document", "*", fs.arn).json });
+  const v = vpc(stack);
+  const a = subnet(stack, "app-a", v, "us-east-2a", "private-app", "10.0.0.0/24");
+  const b = subnet(stack, "app-b", v, "us-east-2b", "private-app", "10.0.1.0/24");
+  new EfsMountTarget(stack, "mount-a", { fileSystemId: fs.id, subnetId: a.id });
+  if (missing !== "mount-target-per-az") new EfsMountTarget(stack, "mount-b", { fileSystemId: fs.id, subnetId: b.id });
+  if (missing !== "backup-selection") new BackupSelection(stack, "selection", { name: "s", planId: "plan-1", iamRoleArn: "arn:role", resources: [fs.arn] });
+}
+
+/** A VPC with everything the VPC-wide rules ask for except `missing`: flow logs, a closed default group, endpoints. */
+function vpcWithout(stack: TerraformStack, missing: "flow-log" | "default-sg-closed" | "interface-endpoints"): void {
+  const v = vpc(stack);
+  if (missing !== "flow-log") new FlowLog(stack, "flow-log", { vpcId: v.id, trafficType: "ALL", logDestination: "arn:logs", iamRoleArn: "arn:role" });
+  new DefaultSecurityGroup(stack, "default", { vpcId: v.id, ingress: missing === "default-sg-closed" ? [{ fromPort: 0, toPort: 0, protocol: "-1", selfAttribute: true }] : [], egress: [] });
+  if (missing !== "interface-endpoints") {
+    for (const service of ["ssm", "ssmmessages", "ec2messages", "logs"]) {
+      new VpcEndpoint(stack, `endpoint-${service}`, { vpcId: v.id, serviceName: `com.amazonaws.us-east-2.${service}`, vpcEndpointType: "Interface" });
+    }
+  }
+}
+
+/**
+ * Rules that judge different parts of the same resources: each one's case must break it alone (a bare bucket broke
+ * all five S3 rules at once, so no case showed which rule judged what).
+ */
+const ISOLATED_FAMILIES: readonly (readonly string[])[] = [
+  ["MH-S3-1", "MH-S3-2", "MH-S3-3", "MH-S3-4", "MH-S3-5"],
+  ["MH-EFS-1", "MH-EFS-2", "MH-EFS-3", "MH-EFS-4"],
+  ["MH-NET-6", "MH-NET-7", "MH-NET-10"],
+  ["MH-DDB-1", "MH-DDB-2"],
+];
+
 const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-NET-1": (s) => vpc(s, { enableDnsHostnames: false }),
   "MH-NET-2": (s) =>
@@ -117,12 +195,12 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
     new Route(s, "leak", { routeTableId: table.id, destinationCidrBlock: "0.0.0.0/0", gatewayId: new InternetGateway(s, "igw", { vpcId: v.id }).id });
   },
   "MH-NET-5": (s) => subnet(s, "public", vpc(s), "us-east-2a", "public", "10.0.0.0/24", { mapPublicIpOnLaunch: true }),
-  "MH-NET-6": (s) => vpc(s),
-  "MH-NET-7": (s) => new DefaultSecurityGroup(s, "default", { vpcId: vpc(s).id, ingress: [{ fromPort: 0, toPort: 0, protocol: "-1", selfAttribute: true }] }),
+  "MH-NET-6": (s) => vpcWithout(s, "flow-log"),
+  "MH-NET-7": (s) => vpcWithout(s, "default-sg-closed"),
   "MH-NET-8": (s) =>
     new VpcSecurityGroupIngressRule(s, "ssh", { securityGroupId: "sg-1", ipProtocol: "tcp", fromPort: 22, toPort: 22, cidrIpv4: "0.0.0.0/0", description: "SSH from anywhere, for testing" }),
   "MH-NET-9": (s) => new SecurityGroup(s, "sg", { vpcId: "vpc-1", description: "x" }),
-  "MH-NET-10": (s) => vpc(s),
+  "MH-NET-10": (s) => vpcWithout(s, "interface-endpoints"),
   "MH-CMP-1": (s) => launchTemplate(s, { metadataOptions: { httpTokens: "optional" } }),
   "MH-CMP-2": (s) => launchTemplate(s, { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { encrypted: "false" } }] }),
   "MH-CMP-3": (s) => launchTemplate(s, { networkInterfaces: [{ associatePublicIpAddress: "true" }] }),
@@ -150,21 +228,16 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
   "MH-RDS-8": (s) => database(s, { enabledCloudwatchLogsExports: ["upgrade"] }),
   "MH-RDS-9": (s) => database(s, { lifecycle: { preventDestroy: false } }),
   "MH-RDS-10": (s) => database(s, {}),
-  "MH-EFS-1": (s) => new EfsFileSystem(s, "fs", { encrypted: false }),
-  "MH-EFS-2": (s) => new EfsFileSystem(s, "fs", { encrypted: true, kmsKeyId: "arn:key" }),
-  "MH-EFS-3": (s) => {
-    const v = vpc(s);
-    const a = subnet(s, "app-a", v, "us-east-2a", "private-app", "10.0.0.0/24");
-    subnet(s, "app-b", v, "us-east-2b", "private-app", "10.0.1.0/24");
-    new EfsMountTarget(s, "mount-a", { fileSystemId: new EfsFileSystem(s, "fs", { encrypted: true }).id, subnetId: a.id });
-  },
-  "MH-EFS-4": (s) => new EfsFileSystem(s, "fs", { encrypted: true, kmsKeyId: "arn:key" }),
-  "MH-S3-1": (s) => new S3Bucket(s, "bucket", { bucket: "plain" }),
-  "MH-S3-2": (s) => new S3Bucket(s, "bucket", { bucket: "plain" }),
-  "MH-S3-3": (s) => new S3Bucket(s, "bucket", { bucket: "plain" }),
-  "MH-S3-4": (s) => new S3Bucket(s, "bucket", { bucket: "plain" }),
-  "MH-S3-5": (s) => new S3Bucket(s, "bucket", { bucket: "plain" }),
-  "MH-DDB-1": (s) => new DynamodbTable(s, "table", { name: "t", hashKey: "LockID", attribute: [{ name: "LockID", type: "S" }] }),
+  "MH-EFS-1": (s) => fileSystemWithout(s, "customer-key"),
+  "MH-EFS-2": (s) => fileSystemWithout(s, "tls-policy"),
+  "MH-EFS-3": (s) => fileSystemWithout(s, "mount-target-per-az"),
+  "MH-EFS-4": (s) => fileSystemWithout(s, "backup-selection"),
+  "MH-S3-1": (s) => bucketWithout(s, "versioning"),
+  "MH-S3-2": (s) => bucketWithout(s, "encryption"),
+  "MH-S3-3": (s) => bucketWithout(s, "public-access-block"),
+  "MH-S3-4": (s) => bucketWithout(s, "ownership"),
+  "MH-S3-5": (s) => bucketWithout(s, "tls-policy"),
+  "MH-DDB-1": (s) => new DynamodbTable(s, "table", { name: "t", hashKey: "LockID", attribute: [{ name: "LockID", type: "S" }], serverSideEncryption: { enabled: true, kmsKeyArn: "arn:key" }, deletionProtectionEnabled: true }),
   "MH-DDB-2": (s) => new DynamodbTable(s, "table", { name: "t", hashKey: "LockID", attribute: [{ name: "LockID", type: "S" }], pointInTimeRecovery: { enabled: true } }),
   "MH-OBS-1": (s) => new CloudwatchMetricAlarm(s, "alarm", { alarmName: "a", comparisonOperator: "GreaterThanThreshold", evaluationPeriods: 1, metricName: "m", namespace: "n", period: 60, statistic: "Sum", threshold: 1 }),
   "MH-OBS-2": (s) => new CloudwatchLogGroup(s, "logs", { name: "/x", kmsKeyId: "arn:key", retentionInDays: 30 }),
@@ -234,6 +307,22 @@ describe.each(POLICY_RULES.map((rule) => [rule.id, rule] as const))("%s", (id, r
     const findings = views.flatMap((view) => rule.evaluate(view));
     expect(findings.filter((f) => f.status === "non-compliant")).toEqual([]);
     expect(findings.some((f) => f.status === "compliant")).toBe(true);
+  });
+
+  const family = ISOLATED_FAMILIES.find((ids) => ids.includes(id));
+  if (family) {
+    test("its non-compliant case breaks it and no other rule judging the same resources: the case isolates the rule", () => {
+      const view = breakerView(BREAKERS[id]);
+      const broken = POLICY_RULES.filter((other) => family.includes(other.id) && other.evaluate(view).some((f) => f.status === "non-compliant")).map((r) => r.id);
+      expect(broken).toEqual([id]);
+    });
+  }
+
+  test("is satisfied by dev's committed configuration too, or its findings there are accepted suppressions", () => {
+    const view = new StackView(environmentStackId("dev"), readStackJson(synthApp(), environmentStackId("dev")));
+    const failing = rule.evaluate(view).filter((f) => f.status === "non-compliant");
+    const accepted = (SUPPRESSIONS.dev ?? []).filter((s) => s.rule === id);
+    for (const finding of failing) expect({ finding: finding.address, accepted: accepted.some((s) => !s.address || s.address === finding.address) }).toEqual({ finding: finding.address, accepted: true });
   });
 
   test(`${rule.severity === "error" ? "refuses synth" : "warns"} when a stack breaks it, naming the rule`, () => {
