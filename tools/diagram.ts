@@ -8,6 +8,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { SUBNET_TIERS } from "../config/subnet-plan";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../config/schema";
 import { environmentStackId } from "../constructs/naming";
 import type { StackView } from "../constructs/policy/stack-view";
@@ -23,7 +24,7 @@ const id = (text: string) => quote(text.replace(/[^\w-]/g, "_"));
 export function architectureDot(stack: StackView): string {
   const subnets = stack.resources("aws_subnet").map((s) => s.values);
   const azs = [...new Set(subnets.map((s) => s.availability_zone as string))].sort();
-  const tiers = ["public", "private-app", "private-data"].filter((tier) => subnets.some((s) => s.tags?.Tier === tier));
+  const tiers = SUBNET_TIERS.filter((tier) => subnets.some((s) => s.tags?.Tier === tier));
   const natAzs = new Set(stack.resources("aws_nat_gateway").map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
   const mountAzs = new Set(stack.resources("aws_efs_mount_target").map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
   const group = stack.resources("aws_autoscaling_group")[0]?.values ?? {};

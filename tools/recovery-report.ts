@@ -12,7 +12,8 @@ import { resolve } from "node:path";
 import { ENVIRONMENT_NAMES } from "../config/schema";
 import { ALB_ALIAS_TTL_SECONDS } from "../constructs/aws-facts";
 import { environmentStackId } from "../constructs/naming";
-import type { StackView } from "../constructs/policy/stack-view";
+import { SUBNET_TIERS } from "../config/subnet-plan";
+import { TARGET_HEALTH_CHECK_DEFAULTS, targetDetectionSeconds, type StackView } from "../constructs/policy/stack-view";
 import { flag, runCommand, type CommandLine } from "./cli";
 import { readStackView, withSynthesizedOutput } from "./synthesized";
 
@@ -44,8 +45,8 @@ const seconds = (n: number) => `${n} s`;
 export function analyse(stack: StackView): EnvironmentReport {
   const one = (type: string) => stack.resources(type)[0]?.values ?? {};
   const check = one("aws_lb_target_group").health_check ?? {};
-  const interval = check.interval ?? 30;
-  const detection = interval * (check.unhealthy_threshold ?? 3);
+  const interval = check.interval ?? TARGET_HEALTH_CHECK_DEFAULTS.interval;
+  const detection = targetDetectionSeconds(check);
   const group = one("aws_autoscaling_group");
   // The group's warmup is launch-to-serving at worst (boot, the bootstrap's deadline, the passing checks:
   // instanceReadySeconds in constructs/app-tier.ts); the grace period adds a margin to it.
@@ -64,7 +65,7 @@ export function analyse(stack: StackView): EnvironmentReport {
   const natAzs = new Set(nats.map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
 
   const spofs: string[] = [];
-  for (const tier of ["public", "private-app", "private-data"]) {
+  for (const tier of SUBNET_TIERS) {
     if (azsOf(tier).size < 2) spofs.push(`${tier} subnets exist in ${azsOf(tier).size} AZ only`);
   }
   if (natAzs.size < azs.size) {
@@ -98,8 +99,8 @@ export function analyse(stack: StackView): EnvironmentReport {
     {
       failure: "an app instance fails",
       handledBy: "ALB health check takes it out of rotation; the Auto Scaling Group (ELB health checks) replaces it",
-      detection: `${seconds(detection)} (${interval} s × ${check.unhealthy_threshold ?? 3})`,
-      recovery: `replacement in service within ${seconds(inService)} (detection + at most ${ready} s from launch: boot, the bootstrap's deadline, ${check.healthy_threshold ?? 3} × ${interval} s checks); the others serve meanwhile`,
+      detection: `${seconds(detection)} (${interval} s × ${check.unhealthy_threshold ?? TARGET_HEALTH_CHECK_DEFAULTS.unhealthyThreshold})`,
+      recovery: `replacement in service within ${seconds(inService)} (detection + at most ${ready} s from launch: boot, the bootstrap's deadline, ${check.healthy_threshold ?? TARGET_HEALTH_CHECK_DEFAULTS.healthyThreshold} × ${interval} s checks); the others serve meanwhile`,
       notified: `${told("unhealthy-hosts")}; ${told("launch-failed", " if its replacement cannot launch")}`,
       dataLoss: "none (instances keep no data; shared files live on EFS)",
     },

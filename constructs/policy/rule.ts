@@ -7,7 +7,7 @@
 import { StackView, type SynthesizedResource } from "./stack-view";
 
 // The reader rules judge through; tools read synthesized stacks with it too (constructs/policy/stack-view.ts).
-export { StackView, type SynthesizedResource } from "./stack-view";
+export { StackView, targetDetectionSeconds, type SynthesizedResource } from "./stack-view";
 
 export type Severity = "error" | "warning";
 export type Status = "compliant" | "non-compliant" | "not-applicable";

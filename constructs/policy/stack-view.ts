@@ -62,3 +62,24 @@ export class StackView {
     return typeof reference === "string" && reference.startsWith(`\${${resource.address}.`);
   }
 }
+
+/** A target group's health check as synthesized (`aws_lb_target_group.health_check`). */
+export interface SynthesizedTargetHealthCheck {
+  readonly interval?: number;
+  readonly unhealthy_threshold?: number;
+  readonly healthy_threshold?: number;
+}
+
+/**
+ * The provider's defaults for an unset target-group health check field: interval 30 s, healthy and unhealthy
+ * thresholds 3 (aws_lb_target_group, hashicorp/aws: `health_check`).
+ */
+export const TARGET_HEALTH_CHECK_DEFAULTS = { interval: 30, unhealthyThreshold: 3, healthyThreshold: 3 } as const;
+
+/**
+ * Seconds from a target's first failed check to its removal from rotation, at worst: interval × unhealthy threshold.
+ * The one formula the guardrail (MH-ELB-8) and the recovery report both use.
+ */
+export function targetDetectionSeconds(check: SynthesizedTargetHealthCheck | undefined): number {
+  return (check?.interval ?? TARGET_HEALTH_CHECK_DEFAULTS.interval) * (check?.unhealthy_threshold ?? TARGET_HEALTH_CHECK_DEFAULTS.unhealthyThreshold);
+}

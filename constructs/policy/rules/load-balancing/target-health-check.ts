@@ -1,4 +1,4 @@
-import { resourceRule } from "../../rule";
+import { resourceRule, targetDetectionSeconds } from "../../rule";
 
 /** An explicit, fast health check is what takes a failing instance out of rotation. */
 export const rule = resourceRule({
@@ -11,7 +11,7 @@ export const rule = resourceRule({
   check: (tg) => {
     const check = tg.values.health_check;
     if (!check || check.enabled === false || !check.path || !check.matcher) return "no explicit health check path and matcher";
-    const detection = (check.interval ?? 30) * (check.unhealthy_threshold ?? 3);
+    const detection = targetDetectionSeconds(check);
     return detection <= 60 ? undefined : `failure detected only after ${detection} s`;
   },
 });
