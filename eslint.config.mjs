@@ -8,8 +8,9 @@ const PROVIDER_ROOT = {
 };
 
 /**
- * The architecture's arrows (docs/architecture.md, "Code layout"): each folder lists the imports it must not make, as
- * regular expressions over the import path as written. A wrong arrow fails `npm run lint`; __tests__/lint.test.ts
+ * The architecture's arrows: each folder lists the imports it must not make, as
+ * regular expressions over the import path as written (README, "The arrows point one way"). A wrong arrow fails
+ * `npm run lint`; __tests__/lint.test.ts
  * proves each boundary refuses a deliberately wrong import.
  */
 const BOUNDARIES = [

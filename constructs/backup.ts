@@ -43,8 +43,8 @@ export interface BackupProps extends Pick<DeploymentContext, "environment" | "ac
   readonly resourceArns: readonly string[];
   readonly dailyRetentionDays: number;
   readonly monthlyRetentionDays: number;
-  /** `prevent_destroy` on the vault(s). */
-  readonly preventDestroy: boolean;
+  /** `prevent_destroy` on the vault(s) and the copy key. @default true */
+  readonly preventDestroy?: boolean;
   /**
    * AWS Backup Vault Lock: "compliance" (immutable after a 3-day grace period, even for root), "governance" (removable
    * by sufficiently privileged users) or "off" (guardrail MH-BKP-2 refuses it unless accepted).
@@ -80,7 +80,7 @@ export class Backup extends Construct {
       kmsKeyArn: props.vaultKey.arn,
       forceDestroy: false,
       tags: { Name: name, ...PHI_TAGS },
-      lifecycle: { preventDestroy: props.preventDestroy },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
 
     if (props.copy) this.copyVault = this.copyTarget(name, props);
@@ -213,7 +213,7 @@ export class Backup extends Construct {
       partition: props.partition,
       description: `MediCare Hub ${props.environment}: backup copies in ${copy.region}`,
       alias: `${name}-copy`,
-      preventDestroy: props.preventDestroy,
+      preventDestroy: props.preventDestroy ?? true,
       tags: { ...PHI_TAGS },
       // IAM decides (AWS Backup's role names this key in its policy): no statement for every principal of the account.
       statements: [],
@@ -225,7 +225,7 @@ export class Backup extends Construct {
       kmsKeyArn: key.arn,
       forceDestroy: false,
       tags: { Name: `${name}-copy`, ...PHI_TAGS },
-      lifecycle: { preventDestroy: props.preventDestroy },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
   }
 }

@@ -53,15 +53,15 @@ export interface DatabaseProps extends DeploymentContext {
   readonly allocatedStorageGib: number;
   /** Storage grows automatically up to this. */
   readonly maxAllocatedStorageGib: number;
-  /** A synchronous standby in another AZ. @default true */
-  readonly multiAz?: boolean;
+  /** A synchronous standby in another AZ (config: database.multiAz; the multi-AZ guardrail refuses false unless suppressed). */
+  readonly multiAz: boolean;
   /** Automated backups, and so the point-in-time recovery window. */
   readonly backupRetentionDays: number;
   readonly backupWindow: string;
   readonly maintenanceWindow: string;
   readonly deletionProtection: boolean;
-  /** `prevent_destroy`: Terraform refuses any plan that destroys the database. */
-  readonly preventDestroy: boolean;
+  /** `prevent_destroy`: Terraform refuses any plan that destroys the database. @default true */
+  readonly preventDestroy?: boolean;
   readonly monitoringIntervalSeconds: number;
   readonly performanceInsightsRetentionDays: number;
 }
@@ -137,7 +137,7 @@ export class Database extends Construct {
       masterUserSecretKmsKeyId: props.databaseKey.arn,
       iamDatabaseAuthenticationEnabled: true,
       port: POSTGRES_PORT,
-      multiAz: props.multiAz ?? true,
+      multiAz: props.multiAz,
       dbSubnetGroupName: subnetGroup.name,
       vpcSecurityGroupIds: [props.securityGroupId],
       publiclyAccessible: false,
@@ -166,7 +166,7 @@ export class Database extends Construct {
       applyImmediately: false,
       tags: { Name: identifier, ...PHI_TAGS },
       dependsOn: logGroups,
-      lifecycle: { preventDestroy: props.preventDestroy },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
     this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
     this.resourceId = this.instance.resourceId;

@@ -97,8 +97,8 @@ export interface MonitoringProps extends DeploymentContext {
   readonly heartbeatUrl?: string;
   /** The availability objective of the user journey (e.g. 99.9 % over 30 days): its error budget drives the burn-rate alarms. */
   readonly availabilitySloPercent: number;
-  /** `prevent_destroy` on the us-east-1 alerts key, like every other key of the environment. */
-  readonly preventDestroy: boolean;
+  /** `prevent_destroy` on the alerts keys, like every other key of the environment. @default true */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -684,7 +684,7 @@ export class Monitoring extends Construct {
       description: `MediCare Hub ${props.environment}: the ${usEast1 ? "us-east-1" : "regional"} alerts topic`,
       // The us-east-1 alias predates the regional key; the regional one names its region so the two never collide.
       alias: usEast1 ? resourceName(props.environment, "alerts") : resourceName(props.environment, `alerts-${region}`),
-      preventDestroy: props.preventDestroy,
+      preventDestroy: props.preventDestroy ?? true,
       statements: [
         ...alarmsPublishToEncryptedTopics({ accountId: props.accountId, partition: props.partition, region, environment: props.environment }),
         ...(usEast1 ? [] : [eventsPublishToEncryptedTopics()]),

@@ -24,8 +24,8 @@ export interface SharedStorageProps extends Pick<DeploymentContext, "environment
   readonly storageKey: KmsKeyRef;
   /** Days without access before a file moves to Infrequent Access. */
   readonly transitionToIaDays: number;
-  /** `prevent_destroy`: Terraform refuses any plan that destroys the file system. */
-  readonly preventDestroy: boolean;
+  /** `prevent_destroy`: Terraform refuses any plan that destroys the file system. @default true */
+  readonly preventDestroy?: boolean;
 }
 
 /**
@@ -57,7 +57,7 @@ export class SharedStorage extends Construct {
         { transitionToPrimaryStorageClass: "AFTER_1_ACCESS" },
       ],
       tags: { Name: name, ...PHI_TAGS },
-      lifecycle: { preventDestroy: props.preventDestroy },
+      lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
 
     // EFS automatic backups off: they would copy PHI daily into aws/efs/automatic-backup-vault under an AWS-managed key
