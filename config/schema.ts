@@ -307,7 +307,8 @@ export const EnvironmentSchema = z.strictObject({
      * The Synthetics runtime. Raise it when AWS deprecates the current one: a deprecated runtime cannot create or update
      * a canary. @default "syn-nodejs-puppeteer-15.0"
      */
-    runtimeVersion: pattern(/^syn-nodejs-[a-z]+-\d{1,3}\.\d{1,3}$/, 'must be a Node.js CloudWatch Synthetics runtime such as "syn-nodejs-puppeteer-15.0"').optional(),
+    // Puppeteer runtimes only: they load the handler from nodejs/node_modules/, as the canary's zip is laid out.
+    runtimeVersion: pattern(/^syn-nodejs-puppeteer-\d{1,3}\.\d{1,3}$/, 'must be a Node.js Puppeteer CloudWatch Synthetics runtime such as "syn-nodejs-puppeteer-15.0"').optional(),
   }),
   alerts: z.strictObject({
     /** Where alarms are e-mailed; absent means alarms notify the SNS topic only. */

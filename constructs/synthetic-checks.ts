@@ -108,6 +108,9 @@ export class SyntheticChecks extends Construct {
       key: `code/journey-${digest}.zip`,
       contentBase64: zip.toString("base64"),
       contentType: "application/zip",
+      // As the bucket's default, but said on the object: a reader of the Terraform sees the key without following it.
+      serverSideEncryption: "aws:kms",
+      kmsKeyId: props.key.arn,
       dependsOn: [this.bucket.policy],
     });
 

@@ -101,6 +101,8 @@ describe("the override file", () => {
 
 /** The bad-config matrix: each case names the scope, field, value given and what is allowed. */
 const BAD_CONFIGS: { name: string; override: unknown; issue: Partial<ConfigIssue>; allowed: RegExp }[] = [
+  { name: "a canary runtime the zip is not laid out for", override: { environments: { prod: { syntheticChecks: { runtimeVersion: "syn-python-selenium-6.0" } } } }, issue: { scope: "prod", field: "syntheticChecks.runtimeVersion", value: "syn-python-selenium-6.0" }, allowed: /Node\.js Puppeteer .*syn-nodejs-puppeteer-15\.0/ },
+  { name: "a canary interval over an hour", override: { environments: { dev: { syntheticChecks: { intervalMinutes: 90 } } } }, issue: { scope: "dev", field: "syntheticChecks.intervalMinutes", value: 90 }, allowed: /from 1 to 60/ },
   { name: "a bootstrap deadline shorter than the bootstrap's own waits", override: { environments: { prod: { app: { bootstrapSeconds: 120 } } } }, issue: { scope: "prod", field: "app.bootstrapSeconds", value: 120 }, allowed: /from 180 to 900.*EFS mount \(120 s\)/ },
   { name: "a malformed CIDR", override: { environments: { dev: { network: { vpcCidr: "10.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr", value: "10.0.0/16" }, allowed: /not an IPv4 CIDR.*allowed: an RFC 1918/ },
   { name: "a CIDR with an octet above 255", override: { environments: { dev: { network: { vpcCidr: "10.300.0.0/16" } } } }, issue: { scope: "dev", field: "network.vpcCidr" }, allowed: /octet above 255/ },

@@ -70,6 +70,7 @@ describe("synthetic checks", () => {
     const bucketName = refName(canary.s3_bucket, "aws_s3_bucket");
     const object = resourcesOf(prod, "aws_s3_object")[refName(canary.s3_key, "aws_s3_object")];
     expect(refName(object.bucket, "aws_s3_bucket")).toBe(bucketName);
+    expect(object.server_side_encryption).toBe("aws:kms");
     expect(refName(canary.s3_version, "aws_s3_object")).toBe(refName(canary.s3_key, "aws_s3_object"));
     expect(canary.s3_version).toMatch(/\.version_id\}$/);
     expect(canary.artifact_s3_location).toBe(`s3://\${aws_s3_bucket.${bucketName}.bucket}/artifacts/journey/`);
@@ -78,6 +79,7 @@ describe("synthetic checks", () => {
     expect(rule.sse_algorithm).toBe("aws:kms");
     expect(canary.artifact_config.s3_encryption.encryption_mode).toBe("SSE_KMS");
     expect(refName(canary.artifact_config.s3_encryption.kms_key_arn, "aws_kms_key")).toBe(refName(rule.kms_master_key_id, "aws_kms_key"));
+    expect(refName(object.kms_key_id, "aws_kms_key")).toBe(refName(rule.kms_master_key_id, "aws_kms_key"));
   });
 
   test("artifacts expire after the retention; the code object never does (the canary is rebuilt from it on any change)", () => {
