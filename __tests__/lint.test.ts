@@ -62,8 +62,4 @@ describe("lint", () => {
     for (const message of results[1 + 2 * i]) expect(message).toMatch(/^no-restricted-imports: /);
     expect(results[2 + 2 * i]).toEqual([]);
   });
-
-  test("the repository as committed keeps every boundary (npm run lint is clean)", () => {
-    expect(() => execFileSync(process.execPath, [resolve(ROOT, "node_modules/eslint/bin/eslint.js"), "."], { cwd: ROOT, stdio: "pipe" })).not.toThrow();
-  });
 });
