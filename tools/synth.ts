@@ -17,7 +17,11 @@ interface SynthArgs {
   readonly outdir: string;
 }
 
-function run(argv: readonly string[]): number {
+/**
+ * The whole of `npm run synth`, returning its exit code: 2 for a usage error, 1 for invalid configuration or a
+ * guardrail refusal (nothing written), 0 when every stack was written. `env` is where the override file is named.
+ */
+export function run(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): number {
   let args: SynthArgs;
   let loaded: ReturnType<typeof loadConfigWithSource>;
   try {
@@ -27,7 +31,7 @@ function run(argv: readonly string[]): number {
       return 0;
     }
     args = { hcl: line.values.hcl === true, outdir: flag(line, "outdir", process.env.CDKTF_OUTDIR || "cdktf.out") as string };
-    loaded = loadConfigWithSource();
+    loaded = loadConfigWithSource({ env });
     if (args.hcl) requireTerraform();
   } catch (error) {
     if (error instanceof ConfigError || error instanceof UsageError) {
@@ -60,4 +64,4 @@ function requireTerraform(): void {
   }
 }
 
-process.exitCode = run(process.argv.slice(2));
+if (require.main === module) process.exitCode = run(process.argv.slice(2));

@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OVERRIDE_FILE_ENV } from "../../config/load";
-import { mapLimit } from "../support/concurrency";
+import { run as synthRun } from "../../tools/synth";
 import { synthApp } from "../support/synth";
 import { describeWithTerraform, terraform } from "../terraform/harness";
 
@@ -51,22 +51,35 @@ const CASES = [
 ];
 
 describe("synth with invalid configuration", () => {
-  const results = new Map<string, Run & { outdir: string }>();
+  /** tools/synth.ts's run() in this process: what it returns, prints to stderr, and whether it wrote the output. */
+  const runInProcess = (name: string, override: unknown) => {
+    const outdir = join(work, `out-${name.replace(/\W+/g, "-")}`);
+    const printed: string[] = [];
+    const spy = jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
+    try {
+      const code = synthRun(["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile(name, override) });
+      return { code, stderr: printed.join("\n"), outdir };
+    } finally {
+      spy.mockRestore();
+    }
+  };
 
-  beforeAll(async () => {
-    await mapLimit(CASES, 2, async ({ name, override }) => {
-      const outdir = join(work, `out-${name.replace(/\W+/g, "-")}`);
-      const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile(name, override) });
-      results.set(name, { ...run, outdir });
-    });
-  }, 120_000);
+  // The configuration cases run in this process: the message is the point. The process itself (exit code, nothing
+  // on disk) is shown once below, by each entry point.
+  test.each(CASES)("$name: exits non-zero, names the field and writes no output directory", ({ name, field, override }) => {
+    const run = runInProcess(name, override);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`field ${field}: got`);
+    expect(run.stderr).toContain("nothing was synthesized");
+    expect(existsSync(run.outdir)).toBe(false);
+  });
 
-  test.each(CASES)("$name: exits non-zero, names the field and writes no output directory", ({ name, field }) => {
-    const run = results.get(name);
-    expect(run?.code).toBe(1);
-    expect(run?.stderr).toContain(`field ${field}: got`);
-    expect(run?.stderr).toContain("nothing was synthesized");
-    expect(existsSync(run?.outdir as string)).toBe(false);
+  test("as a process (npm run synth): exits 1 with the field named, and writes no output directory", async () => {
+    const outdir = join(work, "out-process");
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile("process", CASES[0].override) });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`field ${CASES[0].field}: got`);
+    expect(existsSync(outdir)).toBe(false);
   });
 
   test("through the cdktf app entry (main.ts, as `cdktf synth` runs it) too", async () => {
