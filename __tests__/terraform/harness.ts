@@ -168,20 +168,23 @@ export function init(dir: string, args: readonly string[]): Promise<RunResult> {
   return run;
 }
 
-/** `init -backend=false` + `validate -json`, on the stack exactly as synthesized. */
-export async function validate(dir: string): Promise<ValidateResult> {
-  await init(dir, ["-backend=false"]);
-  const result = await terraform(dir, ["validate", "-json", "-no-color"], true);
-  return JSON.parse(result.stdout) as ValidateResult;
-}
-
-/** Adds the offline override, re-initialises with the local backend, plans and returns `terraform show -json`. */
-export async function planOffline(dir: string, providerAliases: readonly (string | undefined)[]): Promise<TerraformPlan> {
+/**
+ * Adds the offline override, initialises with the local backend and plans. `plan` validates the configuration first,
+ * as `terraform validate` would, and reports every diagnostic (errors and warnings) in its machine-readable output
+ * (`-json`, "Machine-readable UI": `"type": "diagnostic"` messages): those are the validation result, without loading
+ * the provider a third time for a separate `validate`. `terraform show -json` of the saved plan when it succeeded.
+ */
+export async function planOffline(dir: string, providerAliases: readonly (string | undefined)[]): Promise<{ validation: ValidateResult; plan?: TerraformPlan }> {
   writeFileSync(join(dir, OFFLINE_OVERRIDE_FILE), JSON.stringify(offlineOverride(providerAliases), null, 2));
   await init(dir, ["-reconfigure"]);
-  await terraform(dir, ["plan", "-input=false", "-no-color", "-lock=false", "-refresh=false", "-out=offline.tfplan"]);
+  const planned = await terraform(dir, ["plan", "-json", "-input=false", "-lock=false", "-refresh=false", "-out=offline.tfplan"], true);
+  const messages = planned.stdout.split("\n").filter((line) => line.startsWith("{")).map((line) => JSON.parse(line) as { type?: string; diagnostic?: ValidateResult["diagnostics"][number] });
+  const diagnostics = messages.filter((m) => m.type === "diagnostic" && m.diagnostic).map((m) => m.diagnostic as ValidateResult["diagnostics"][number]);
+  const count = (severity: string) => diagnostics.filter((d) => d.severity === severity).length;
+  const validation: ValidateResult = { valid: planned.code === 0 && count("error") === 0, error_count: count("error"), warning_count: count("warning"), diagnostics };
+  if (!validation.valid) return { validation: { ...validation, diagnostics: diagnostics.length ? diagnostics : [{ severity: "error", summary: planned.stderr.trim() || `plan exited ${planned.code}` }] } };
   const shown = await terraform(dir, ["show", "-json", "-no-color", "offline.tfplan"]);
-  return JSON.parse(shown.stdout) as TerraformPlan;
+  return { validation, plan: JSON.parse(shown.stdout) as TerraformPlan };
 }
 
 /**
