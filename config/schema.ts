@@ -115,9 +115,10 @@ export const EnvironmentSchema = z.strictObject({
      * The bootstrap's deadline, in seconds from its start: every wait in it (package installs, the EFS mount, the
      * service answering) is cut to what is left, and it fails, shipping its log, when time is up. The group's grace
      * period and warmup are derived from it (boot + deadline + passing health checks, + a margin for the grace).
-     * Its waits alone: the EFS mount waits up to 120 s for a new mount target's DNS name, the service up to 60 s.
+     * Its waits alone: the EFS mount waits up to 120 s for a new mount target's DNS name, the service up to 120 s
+     * (30 tries of a 2 s request, 2 s apart), the package installs come on top.
      */
-    bootstrapSeconds: wholeNumber(180, 900, "the user-data bootstrap's deadline: at least its own longest waits, the EFS mount (120 s) and the service answering (60 s)"),
+    bootstrapSeconds: wholeNumber(240, 900, "the user-data bootstrap's deadline: at least its own longest waits, the EFS mount (up to 120 s) and the service answering (up to 120 s)"),
     /** Target average CPU of the group for target-tracking scaling. */
     cpuTargetPercent: wholeNumber(10, 90, "scaling target"),
     /** Target ALB requests per instance per minute for target-tracking scaling. */

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { USE_ACTIONS, customerKey } from "./kms";
-import { PHI_TAGS, PROJECT, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
+import { PHI_TAGS, PROJECT, canaryLogGroupPrefix, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
 import type { DeploymentContext } from "./context";
 
 /** The service-linked role EC2 Auto Scaling launches instances as (created by AWS on the account's first group). */
@@ -141,7 +141,7 @@ export class Encryption extends Construct {
           {
             test: "ArnLike",
             variable: "kms:EncryptionContext:aws:logs:arn",
-            values: [logGroupPrefix(environment), wafLogGroupName(environment), `/aws/rds/instance/${databaseIdentifier(environment)}/`].map(
+            values: [logGroupPrefix(environment), wafLogGroupName(environment), `/aws/rds/instance/${databaseIdentifier(environment)}/`, canaryLogGroupPrefix(environment)].map(
               (name) => `arn:${partition}:logs:${region}:${accountId}:log-group:${name}*`,
             ),
           },

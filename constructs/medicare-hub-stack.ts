@@ -251,6 +251,7 @@ export class MediCareHubStack extends MediCareStack {
         key: this.encryption.storageKey,
         intervalMinutes: synthetic.intervalMinutes,
         runtimeVersion: synthetic.runtimeVersion,
+        logRetentionDays: config.logRetentionDays,
         preventDestroy: config.preventDestroy,
       });
     }

@@ -459,8 +459,9 @@ export class Monitoring extends Construct {
       });
     }
     // Outside-in: a canary run fails when the public URL does not answer as users need (constructs/canary/journey.js).
-    // Two failed runs of three, so one lost run (a cold start, a blip on the internet) is not a page; no data at all
-    // means the canary stopped, and a stopped canary is a blind spot, so it counts as failing.
+    // Two failed runs of three, so one lost run (a cold start, a blip on the internet) is not a page. Missing points are
+    // left out ("missing"): with "breaching", one failed run next to a run not yet published would count as two, and a
+    // new alarm would page before the first run. A canary that stopped running is its own alarm below.
     for (const canary of r.canaries ?? []) {
       const journey = canary.kind === "journey";
       this.alarm(`canary-${canary.kind}-failed`, {
@@ -469,7 +470,16 @@ export class Monitoring extends Construct {
           ? `The synthetic check of the public journey (canary ${canary.name}) failed 2 of its last 3 runs: from outside, users cannot reach the app (DNS, certificate, WAF, load balancer, or the maintenance page is being served). Read the failed runs' messages in the canary console.`
           : `The synthetic check of the maintenance page (canary ${canary.name}) failed 2 of its last 3 runs: a DNS failover would send users to a broken page. Check the CloudFront distribution and its bucket.`,
         metric: { namespace: "CloudWatchSynthetics", name: "SuccessPercent", stat: "Average", dimensions: { CanaryName: canary.name }, period: canary.intervalSeconds },
-        comparison: "LessThanThreshold", threshold: 100, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "breaching",
+        comparison: "LessThanThreshold", threshold: 100, evaluationPeriods: 3, datapointsToAlarm: 2, treatMissingData: "missing",
+      });
+      // No run reported for three intervals: the canary stopped (a deprecated runtime, a deleted function, a failed
+      // start), and nothing outside is watching. A ticket: users are not affected by it, but the blind spot is real.
+      this.alarm(`canary-${canary.kind}-stopped`, {
+        severity: "ticket",
+        runbook: "canary-stopped",
+        description: `The synthetic check ${canary.name} has reported no run for three intervals: it stopped, and the public journey is unwatched from outside. Check the canary's state and its last error in the console.`,
+        metric: { namespace: "CloudWatchSynthetics", name: "SuccessPercent", stat: "SampleCount", dimensions: { CanaryName: canary.name }, period: canary.intervalSeconds },
+        comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "breaching",
       });
     }
 

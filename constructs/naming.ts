@@ -65,6 +65,21 @@ export function targetGroupName(environment: string): string {
   return resourceName(environment, "app-https");
 }
 
+/**
+ * A synthetic check's canary name, `mh-<env>-<kind>`: lowercase and at most 21 characters, the CloudWatch Synthetics
+ * limit the names were designed for ("mh-prod-maintenance" is 19).
+ */
+export function canaryName(environment: string, kind: string): string {
+  const name = `mh-${environment}-${kind}`;
+  if (!/^[0-9a-z_-]{1,21}$/.test(name)) throw new Error(`canary name "${name}" must be 1-21 characters of [0-9a-z_-]`);
+  return name;
+}
+
+/** Where Lambda writes the logs of a canary's function: `/aws/lambda/cwsyn-<canary>-<id>` (Synthetics names it). */
+export function canaryLogGroupPrefix(environment: string): string {
+  return `/aws/lambda/cwsyn-mh-${environment}-`;
+}
+
 /** The failure experiments, by the name the game-day runner uses (constructs/failure-experiments.ts builds them). */
 export const EXPERIMENTS = ["terminate-instance", "az-loss-compute", "rds-failover", "az-network-disruption"] as const;
 export type ExperimentName = (typeof EXPERIMENTS)[number];

@@ -70,6 +70,8 @@ export interface SecureBucketProps {
  */
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
+  /** Versioning: anything that needs object version ids from the start (a canary's code) depends on it. */
+  readonly versioning: S3BucketVersioning;
   /** The policy resource: anything that must only run once the policy is in place can depend on it. */
   readonly policy: S3BucketPolicy;
 
@@ -88,10 +90,10 @@ export class SecureBucket extends Construct {
     });
     const bucket = this.bucket.id;
 
-    const versioning = new S3BucketVersioning(this, "versioning", {
+    const versioning = (this.versioning = new S3BucketVersioning(this, "versioning", {
       bucket,
       versioningConfiguration: { status: "Enabled" },
-    });
+    }));
 
     new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
       bucket,

@@ -1,19 +1,20 @@
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SyntheticsCanary } from "@cdktf/provider-aws/lib/synthetics-canary";
-import { PROJECT, resourceName } from "./naming";
+import { PROJECT, canaryName, resourceName } from "./naming";
+import { encryptedLogGroup } from "./logging";
 import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
 import { storedZip } from "./zip";
 import { serviceTrustPolicy } from "./iam";
 import type { DeploymentContext } from "./context";
 
-/** The canary's handler file, plain Node.js (node:https only): it runs on any syn-nodejs runtime. */
+/** The canary's handler file, plain Node.js (node:https only): no Synthetics library, so no namespace to follow. */
 export const CANARY_SCRIPT = join(__dirname, "canary", "journey.js");
 /**
  * Where Node.js canary runtimes load the handler's file from inside the code zip, and its handler name ("Writing a
@@ -21,6 +22,8 @@ export const CANARY_SCRIPT = join(__dirname, "canary", "journey.js");
  */
 export const CANARY_SCRIPT_PATH_IN_ZIP = "nodejs/node_modules/journey.js";
 export const CANARY_HANDLER = "journey.handler";
+/** The code object's key in the canary bucket: fixed, so a change is a new version of it. */
+export const CANARY_CODE_KEY = "code/journey.zip";
 /**
  * The newest Node.js Synthetics runtime when this was written ("Runtime versions using Node.js and Puppeteer").
  * Runtimes are deprecated about yearly and a deprecated one cannot be used to create a canary ("Runtime versions
@@ -63,6 +66,8 @@ export interface SyntheticChecksProps extends DeploymentContext {
   readonly runtimeVersion?: string;
   /** @default DEFAULT_ARTIFACT_RETENTION_DAYS (30) */
   readonly artifactRetentionDays?: number;
+  /** Days the canaries' Lambda logs are kept (config: logRetentionDays). */
+  readonly logRetentionDays: number;
   /** `prevent_destroy` on the artifacts bucket. @default true */
   readonly preventDestroy?: boolean;
 }
@@ -102,16 +107,19 @@ export class SyntheticChecks extends Construct {
     const bucketArn = this.bucket.bucket.arn;
 
     const zip = storedZip([{ path: CANARY_SCRIPT_PATH_IN_ZIP, content: readFileSync(CANARY_SCRIPT) }]);
-    const digest = createHash("sha256").update(zip).digest("hex").slice(0, 16);
+    // One key, new versions: a changed script is a new version of the same object (the bucket is versioned), and the
+    // canary names the version. A key per content would change the objects the CI plan role may read (docs/ci.md)
+    // with every edit of the script.
     const code = new S3Object(this, "code", {
       bucket: bucketName,
-      key: `code/journey-${digest}.zip`,
+      key: CANARY_CODE_KEY,
       contentBase64: zip.toString("base64"),
       contentType: "application/zip",
       // As the bucket's default, but said on the object: a reader of the Terraform sees the key without following it.
       serverSideEncryption: "aws:kms",
       kmsKeyId: props.key.arn,
-      dependsOn: [this.bucket.policy],
+      // After versioning is on, so the object's version_id is set from the start (the canary names that version).
+      dependsOn: [this.bucket.policy, this.bucket.versioning],
     });
 
     const checks: { kind: SyntheticCheck["kind"]; url: string; status: number; expect: string; refuse?: string }[] = [
@@ -120,9 +128,9 @@ export class SyntheticChecks extends Construct {
     if (props.maintenanceDomainName) {
       checks.push({ kind: "maintenance", url: `https://${props.maintenanceDomainName}/`, status: 200, expect: MAINTENANCE_PAGE_TEXT });
     }
-    // Canary names: lowercase, at most 21 characters in the API's original limit; "mh-prod-maintenance" is 19.
-    const names = checks.map((check) => `mh-${environment}-${check.kind}`);
-    this.role = this.canaryRole(props, bucketArn, names);
+    const names = checks.map((check) => canaryName(environment, check.kind));
+    const rolePolicy = this.canaryRole(props, bucketArn, names);
+    this.role = rolePolicy.role;
 
     this.checks = checks.map((check, i) => {
       const name = names[i];
@@ -153,7 +161,16 @@ export class SyntheticChecks extends Construct {
         // The Lambda function and layers Synthetics creates for the canary go with it.
         deleteLambda: true,
         tags: { Name: resourceName(environment, `canary-${check.kind}`) },
-        dependsOn: [this.bucket.policy],
+        // The first runs start at once: the role must already hold its permissions, or they fail to store artifacts.
+        dependsOn: [this.bucket.policy, rolePolicy.policy],
+      });
+      // The log group of the canary's Lambda function, made here (encrypted, kept logRetentionDays) instead of by
+      // Lambda on the first run (unencrypted, kept forever): the role may write to it but not create it. The function
+      // is named by Synthetics; engine_arn is its ARN (arn:...:function:<name>:<version>).
+      encryptedLogGroup(this, `${check.kind}-log-group`, {
+        name: `/aws/lambda/${Fn.element(Fn.split(":", canary.engineArn), 6)}`,
+        retentionDays: props.logRetentionDays,
+        key: props.key,
       });
       return { kind: check.kind, name, canary };
     });
@@ -163,7 +180,7 @@ export class SyntheticChecks extends Construct {
    * The canaries' execution role: AWS's documented minimum ("Required roles and permissions for canaries"), narrowed
    * to this bucket and these canaries' log groups, plus the key for SSE-KMS artifacts.
    */
-  private canaryRole(props: SyntheticChecksProps, bucketArn: string, names: readonly string[]): IamRole {
+  private canaryRole(props: SyntheticChecksProps, bucketArn: string, names: readonly string[]): { role: IamRole; policy: IamRolePolicy } {
     const { environment, accountId, region, partition } = props;
     const trust = serviceTrustPolicy(this, "role-trust", "lambda.amazonaws.com");
     const role = new IamRole(this, "role", {
@@ -192,14 +209,15 @@ export class SyntheticChecks extends Construct {
           condition: [{ test: "StringEquals", variable: "cloudwatch:namespace", values: ["CloudWatchSynthetics"] }],
         },
         {
+          // Not logs:CreateLogGroup: the log group is made by Terraform, encrypted and with a retention.
           sid: "WriteOwnLogs",
           effect: "Allow",
-          actions: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+          actions: ["logs:CreateLogStream", "logs:PutLogEvents"],
           resources: names.map((name) => `arn:${partition}:logs:${region}:${accountId}:log-group:/aws/lambda/cwsyn-${name}-*`),
         },
       ],
     });
-    new IamRolePolicy(this, "role-policy", { name: "synthetic-checks", role: role.id, policy: permissions.json });
-    return role;
+    const policy = new IamRolePolicy(this, "role-policy", { name: "synthetic-checks", role: role.id, policy: permissions.json });
+    return { role, policy };
   }
 }

@@ -14,6 +14,8 @@ export interface ReferenceContext {
   /** Account and region of the provider the resource is created with. */
   readonly account: string;
   readonly region: string;
+  /** Renders a string attribute's own interpolations (a log group named after a function Synthetics creates). */
+  readonly render: (text: string) => string;
 }
 
 type Resolver = (c: ReferenceContext) => string;
@@ -35,7 +37,9 @@ export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
 
 function attribute(c: ReferenceContext, key: string): string {
   const value = c.values[key];
-  if (typeof value !== "string" || value.length === 0 || value.includes("${")) {
+  // A name built from another resource's attribute: rendered from that resource, as AWS would have named it.
+  if (typeof value === "string" && value.includes("${")) return c.render(value);
+  if (typeof value !== "string" || value.length === 0) {
     throw new Error(`${c.stackId}: ${c.name} has no literal "${key}" (got ${JSON.stringify(value)}); its ARN cannot be derived`);
   }
   return value;
@@ -62,6 +66,12 @@ export const RESOLVERS: Readonly<Record<string, Readonly<Record<string, Resolver
   aws_kms_key: { arn: (c) => `arn:aws:kms:${c.region}:${c.account}:key/${c.stackId}-${c.name}`, key_id: (c) => `${c.stackId}-${c.name}` },
   aws_iam_role: { arn: roleArn, name: (c) => attribute(c, "name"), id: (c) => attribute(c, "name") },
   aws_cloudwatch_log_group: { arn: logGroupArn, name: (c) => attribute(c, "name"), id: (c) => attribute(c, "name") },
+  // The Lambda function Synthetics creates for a canary: `cwsyn-<canary name>-<id>`, version 1 ("Synthetics runtime
+  // versions": the canary's engine).
+  aws_synthetics_canary: {
+    engine_arn: (c) => `arn:aws:lambda:${c.region}:${c.account}:function:cwsyn-${attribute(c, "name")}-0123abcd-4567-89ef-0123-456789abcdef:1`,
+    name: (c) => attribute(c, "name"),
+  },
   aws_s3_bucket: { arn: (c) => `arn:aws:s3:::${bucketName(c)}`, bucket: bucketName, id: bucketName },
   aws_sns_topic: {
     arn: (c) => `arn:aws:sns:${c.region}:${c.account}:${attribute(c, "name")}`,

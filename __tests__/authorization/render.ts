@@ -107,6 +107,9 @@ export class RenderedStacks {
   /** A string with every `${...}` interpolation replaced; `where` names the string in errors. */
   substitute(stackId: string, text: string, where: string): string {
     return text.replace(REFERENCE, (_, expression: string) => {
+      // element(split("<sep>", <reference>), <n>): the one function the stacks apply to a reference in a name.
+      const split = /^element\(split\("(.)", ([^)]+)\), (\d+)\)$/.exec(expression);
+      if (split) return this.substitute(stackId, `\${${split[2]}}`, where).split(split[1])[Number(split[3])];
       const match = /^((?:data\.)?[a-z0-9_]+)\.([\w-]+)\.([\w.[\]]+)$/.exec(expression);
       if (!match) throw new Error(`${stackId} ${where}: cannot render \${${expression}}: only resource and data-source attributes are supported`);
       const [, type, name, attributePath] = match;
@@ -200,7 +203,7 @@ export class RenderedStacks {
 
   private context(stackId: string, name: string, values: Record<string, any>, type: string) {
     const located = this.locate(stackId, type, name, values);
-    return { stackId, name, values, account: located.account, region: located.region };
+    return { stackId, name, values, account: located.account, region: located.region, render: (text: string) => this.substitute(stackId, text, `${type}.${name}`) };
   }
 
   private need(value: string | undefined, message: string): string {

@@ -228,3 +228,11 @@ export function stateKey(s: Scope): Located {
   const state = s.stack("state");
   return follow(state, state.world.stacks[state.stackId].output?.kms_key_arn?.value, "aws_kms_key");
 }
+
+// --- synthetic checks ------------------------------------------------------------------------------------------------
+
+/** The log group made for a canary's Lambda function: the one named after the canary's engine_arn. */
+export function canaryLogGroup(s: Scope, kind: "journey" | "maintenance"): Located {
+  const canary = only(s, "aws_synthetics_canary", (c) => String(c.values.name).endsWith(`-${kind}`));
+  return only(s, "aws_cloudwatch_log_group", (g) => String(g.values.name).includes(`${canary.address}.engine_arn`));
+}

@@ -240,7 +240,7 @@ describe("AppTier with the data layer's secret and file system", () => {
     minCapacity: 2,
     desiredCapacity: 2,
     maxCapacity: 4,
-    bootstrapSeconds: 180,
+    bootstrapSeconds: 300,
     healthCheck: { intervalSeconds: 10, healthyThreshold: 2 },
     cpuTargetPercent: 50,
     requestsPerTargetPerMinute: 1000,

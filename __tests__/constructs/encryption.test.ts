@@ -41,15 +41,16 @@ describe("encryption keys (prod)", () => {
     const logs = policyOf("encryption_storage-key").find((s) => s.principals[0].type === "Service");
     expect(logs.principals[0].identifiers).toEqual([`logs.${config.region}.amazonaws.com`]);
     const arn = (name: string) => expect.stringMatching(new RegExp(`:logs:${config.region}:${config.accountId}:log-group:${name}\\*$`));
-    // This environment's groups, and its WAF log group (AWS WAF requires the aws-waf-logs- prefix).
+    // This environment's groups, its WAF log group (AWS WAF requires the aws-waf-logs- prefix), its database's, and its
+    // canaries' Lambda groups (Synthetics names the function cwsyn-<canary>-<id>).
     expect(logs.condition).toEqual([
       {
         test: "ArnLike",
         variable: "kms:EncryptionContext:aws:logs:arn",
-        values: [arn("/medicare-hub/prod/"), arn("aws-waf-logs-medicare-hub-prod"), arn("/aws/rds/instance/medicare-hub-prod-db/")],
+        values: [arn("/medicare-hub/prod/"), arn("aws-waf-logs-medicare-hub-prod"), arn("/aws/rds/instance/medicare-hub-prod-db/"), arn("/aws/lambda/cwsyn-mh-prod-")],
       },
     ]);
-    const allowed = /^(\/medicare-hub\/prod\/|aws-waf-logs-medicare-hub-prod$|\/aws\/rds\/instance\/medicare-hub-prod-db\/)/;
+    const allowed = /^(\/medicare-hub\/prod\/|aws-waf-logs-medicare-hub-prod$|\/aws\/rds\/instance\/medicare-hub-prod-db\/|\/aws\/lambda\/\$\{element\(split\(":", aws_synthetics_canary\.[\w-]+\.engine_arn\), 6\)\}$)/;
     for (const group of Object.values(resourcesOf(tf, "aws_cloudwatch_log_group"))) {
       expect(group.name).toMatch(allowed);
       expect(refName(group.kms_key_id, "aws_kms_key")).toBe("encryption_storage-key");

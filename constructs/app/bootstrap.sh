@@ -82,7 +82,8 @@ retry() {
     if ((left <= 0)); then
       break
     fi
-    if timeout "${left}" "$@"; then
+    # -k: a command that ignores SIGTERM (a mount stuck in the kernel) is killed 5 s later.
+    if timeout -k 5 "${left}" "$@"; then
       return 0
     fi
     left=$((BOOTSTRAP_DEADLINE_SECONDS - SECONDS))

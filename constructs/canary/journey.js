@@ -8,7 +8,7 @@
  * cannot use the app, whatever the status says); the maintenance canary asks the maintenance site's own CloudFront
  * name, so the failover target is known to work before it is needed.
  *
- * Node's own https only, no Synthetics library: the script runs on any syn-nodejs runtime, and the tests run this very
+ * Node's own https only, no Synthetics library (no namespace to follow across runtime versions), and the tests run this very
  * file against local servers. Every wait is bounded (CANARY_TIMEOUT_MS per request; the canary's run timeout above it).
  */
 const https = require("node:https");

@@ -3,7 +3,7 @@
  * its regional service principal and names the log group in the encryption context.
  */
 import { OTHER_ACCOUNT, arnOf, sym, type AuthorizationRow } from "../row";
-import { appLogGroup, databaseLogGroup, fisLogGroup, flowLogGroup, wafLogGroup, sessionLogGroup } from "../selectors";
+import { appLogGroup, canaryLogGroup, databaseLogGroup, fisLogGroup, flowLogGroup, wafLogGroup, sessionLogGroup } from "../selectors";
 import type { Scope } from "../row";
 import type { Located } from "../world";
 import { LOGS } from "./principals";
@@ -34,6 +34,8 @@ export const LOGS_ROWS: readonly AuthorizationRow[] = [
   logsUse("AZ-LOG-6", "WAF log group", "the web ACL's logging destination", ["prod"], "kms:GenerateDataKey", wafLogGroup),
   logsUse("AZ-LOG-7", "FIS log group", "the experiment templates' log_group_arn", ["prod"], "kms:GenerateDataKey", fisLogGroup),
   logsUse("AZ-LOG-9", "Session Manager log group", "the session document's cloudWatchLogGroupName", ["dev", "prod"], "kms:GenerateDataKey", sessionLogGroup),
+  logsUse("AZ-LOG-10", "journey canary's Lambda log group", "/aws/lambda/<the canary's function>", ["dev", "prod"], "kms:GenerateDataKey", (s) => canaryLogGroup(s, "journey")),
+  logsUse("AZ-LOG-11", "maintenance canary's Lambda log group", "/aws/lambda/<the canary's function>", ["prod"], "kms:GenerateDataKey", (s) => canaryLogGroup(s, "maintenance")),
   {
     id: "AZ-LOG-8",
     request: "CloudWatch Logs uses the app log group's key for a log group of the same name in another account",

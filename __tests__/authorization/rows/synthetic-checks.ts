@@ -80,7 +80,7 @@ export const SYNTHETIC_CHECK_ROWS: readonly AuthorizationRow[] = [
     stacks: ["dev", "prod"],
     principal: CANARY_ROLE,
     action: "s3:PutObject",
-    resource: sym("<canary bucket ARN>/<the canary's s3_key>", (s) => `${s.world.attribute(canaryBucket(s), "arn")}/code/journey-0123456789abcdef.zip`),
+    resource: sym("<canary bucket ARN>/<the canary's s3_key>", (s) => `${s.world.attribute(canaryBucket(s), "arn")}/code/journey.zip`),
     context: { "aws:SecureTransport": "true" },
     expected: "Denied",
     source: [CANARY_ROLES],
