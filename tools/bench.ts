@@ -1,17 +1,20 @@
 /**
- * `npm run bench`: how long synth takes and how much memory it needs, as figures against the project's budgets.
- * It never fails on a slow run (a busy machine is not a regression); read the numbers, compare them over time.
+ * `npm run bench`: how long synth takes and how much memory it needs, as figures against the project's budgets, and
+ * against the floor of cdktf itself: the flat 97-resource reference stack (../shared/bench/flat-cdktf), timed
+ * alternately with our synth in one run (A B A B ..., medians), so both see the same machine. Exits 1 when a budget
+ * is missed; run it on a quiet machine, and read the figures.
  *
- * Usage: tsx tools/bench.ts [--runs N] [--cli] [--tests]
- *   --runs N   runs per measurement (default 7; the median is reported)
- *   --cli      also measure `cdktf synth` through the cdktf CLI, for reference
- *   --tests    also time one full `npm test`
+ * Usage: npm run bench -- [--runs N] [--cli] [--tests] [--reference DIR]
+ *   --runs N          runs per measurement (default 7; the median is reported)
+ *   --cli             also measure `cdktf synth` through the cdktf CLI, for reference
+ *   --tests           also time one full `npm test`
+ *   --reference DIR   the flat reference stack (default ../shared/bench/flat-cdktf)
  *
  * Peak RSS is the largest sum of resident memory over the whole process tree (node, tsx's esbuild service, and
  * terraform fmt for HCL), sampled from /proc every 10 ms; where /proc does not exist it is reported as n/a.
  */
 import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { UsageError, flag, runCommand, type CommandLine } from "./cli";
@@ -26,7 +29,9 @@ const NODE_TSX = [process.execPath, "--max-semi-space-size=4", "--require", "tsx
 const CDKTF = join(ROOT, "node_modules", ".bin", "cdktf");
 
 /** Budgets the project keeps as it grows (README, "Budgets"). */
-export const BUDGETS = { synthMedianSeconds: 2.5, synthPeakRssMb: 300, testSeconds: 90 } as const;
+export const BUDGETS = { synthMedianSeconds: 2.5, synthPeakRssMb: 300, testSeconds: 90, synthToReferenceRatio: 1.2 } as const;
+/** Where the flat reference stack is kept, beside this repository (README "Budgets"). */
+export const DEFAULT_REFERENCE = resolve(ROOT, "..", "shared", "bench", "flat-cdktf");
 
 export interface Sample {
   readonly seconds: number;
@@ -36,10 +41,10 @@ export interface Sample {
 }
 
 /** Runs a command once, measuring wall time and peak RSS of its process tree. */
-export function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Sample> {
+export function measure(command: string, args: readonly string[], env: NodeJS.ProcessEnv = {}, cwd = ROOT): Promise<Sample> {
   return new Promise((done, fail) => {
     const started = process.hrtime.bigint();
-    const child = spawn(command, args, { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, stdio: "ignore" });
+    const child = spawn(command, args, { cwd, env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env }, stdio: "ignore" });
     const sampling = existsSync("/proc/self/stat");
     let peak = 0;
     const timer = setInterval(() => {
@@ -132,17 +137,53 @@ async function repeat(runs: number, command: string, args: (outdir: string) => s
   return samples;
 }
 
-export const BENCH_USAGE = "npm run bench -- [--runs N] [--cli] [--tests]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test)";
+export const BENCH_USAGE =
+  "npm run bench -- [--runs N] [--cli] [--tests] [--reference DIR]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test; DIR: the flat reference stack)";
+
+/**
+ * The reference stack copied under .bench/ (gitignored) so it resolves this repository's node_modules (the same cdktf,
+ * provider and constructs versions), or undefined with how to get it.
+ */
+function stageReference(dir: string): string | undefined {
+  if (!existsSync(join(dir, "main.ts"))) return undefined;
+  const staged = join(ROOT, ".bench", "flat-cdktf");
+  rmSync(staged, { recursive: true, force: true });
+  mkdirSync(staged, { recursive: true });
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".ts"))) copyFileSync(join(dir, file), join(staged, file));
+  return staged;
+}
+
+/** Our synth and the reference, alternately: A B A B ..., so a machine that slows down slows both. */
+async function alternate(runs: number, ours: (out: string) => string[], reference: string): Promise<{ ours: Sample[]; reference: Sample[] }> {
+  const result = { ours: [] as Sample[], reference: [] as Sample[] };
+  for (let i = 0; i < runs; i++) {
+    result.ours.push(...(await repeat(1, NODE_TSX[0], ours)));
+    rmSync(join(reference, "cdktf.out"), { recursive: true, force: true });
+    const sample = await measure(NODE_TSX[0], [...NODE_TSX.slice(1), join(reference, "main.ts")], { CDKTF_OUTDIR: join(reference, "cdktf.out") }, reference);
+    if (sample.code !== 0) throw new Error(`the reference stack (${reference}/main.ts) exited ${sample.code}; run it by hand to see why`);
+    result.reference.push(sample);
+  }
+  return result;
+}
 
 async function main(line: CommandLine): Promise<number> {
   const runs = Number(flag(line, "runs", "7"));
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs takes a whole number ≥ 1, got "${flag(line, "runs")}"\nusage: ${BENCH_USAGE}`);
   const budget = { seconds: BUDGETS.synthMedianSeconds, rssMb: BUDGETS.synthPeakRssMb };
   console.log(`Benchmarking synth of all stacks, ${runs} runs each (node ${process.version}, ${process.platform})...`);
-  const rows: Row[] = [
-    { name: "npm run synth (JSON)", samples: await repeat(runs, NODE_TSX[0], (out) => [...NODE_TSX.slice(1), "tools/synth.ts", "--outdir", out]), budget },
-    { name: "npm run synth:hcl (HCL + fmt)", samples: await repeat(runs, NODE_TSX[0], (out) => [...NODE_TSX.slice(1), "tools/synth.ts", "--hcl", "--outdir", out]), budget },
-  ];
+  const synthJson = (out: string) => [...NODE_TSX.slice(1), "tools/synth.ts", "--outdir", out];
+  const referenceDir = stageReference(flag(line, "reference", DEFAULT_REFERENCE) as string);
+  const rows: Row[] = [];
+  let ratio: number | undefined;
+  if (referenceDir) {
+    const timed = await alternate(runs, synthJson, referenceDir);
+    rows.push({ name: "npm run synth (JSON)", samples: timed.ours, budget }, { name: "flat reference stack (97 resources, cdktf floor)", samples: timed.reference });
+    ratio = median(timed.ours.map((s) => s.seconds)) / median(timed.reference.map((s) => s.seconds));
+  } else {
+    console.error(`no reference stack at ${flag(line, "reference", DEFAULT_REFERENCE)}: pass --reference DIR (a copy of shared/bench/flat-cdktf) to time the ratio`);
+    rows.push({ name: "npm run synth (JSON)", samples: await repeat(runs, NODE_TSX[0], synthJson), budget });
+  }
+  rows.push({ name: "npm run synth:hcl (HCL + fmt)", samples: await repeat(runs, NODE_TSX[0], (out) => [...NODE_TSX.slice(1), "tools/synth.ts", "--hcl", "--outdir", out]), budget });
   if (line.values.cli) {
     rows.push({ name: "cdktf synth (CLI, reference)", samples: await repeat(runs, CDKTF, (out) => ["synth", "--output", out]) });
   }
@@ -154,7 +195,22 @@ async function main(line: CommandLine): Promise<number> {
     rows.push({ name: `npm test (exit ${sample.code})`, samples: [sample], budget: { seconds: BUDGETS.testSeconds } });
   }
   console.log(report(rows));
-  return 0;
+  const missed = rows.filter((row) => row.budget && overBudget(row));
+  if (ratio !== undefined) {
+    const within = ratio <= BUDGETS.synthToReferenceRatio;
+    console.log(`\nsynth / flat reference (medians, timed alternately): ${ratio.toFixed(2)} (budget ≤ ${BUDGETS.synthToReferenceRatio}: ${within ? "within" : "OVER"})`);
+    if (!within) missed.push({ name: "synth / reference ratio", samples: [] });
+  }
+  if (missed.length > 0) console.error(`over budget: ${missed.map((row) => row.name).join(", ")}`);
+  return missed.length > 0 ? 1 : 0;
 }
 
-if (require.main === module) runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" } } }, main);
+function overBudget(row: Row): boolean {
+  const wall = median(row.samples.map((s) => s.seconds));
+  const rss = row.samples.map((s) => s.peakRssMb).filter((v): v is number => v !== undefined);
+  return wall > (row.budget?.seconds ?? Infinity) || (row.budget?.rssMb !== undefined && rss.length > 0 && Math.max(...rss) > row.budget.rssMb);
+}
+
+if (require.main === module) {
+  runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" }, reference: { type: "string" } } }, main);
+}
