@@ -1,4 +1,5 @@
 // @ts-check
+import jsdoc from "eslint-plugin-jsdoc";
 import tseslint from "typescript-eslint";
 
 /** Importing the provider's package root costs seconds and hundreds of MB per process: deep paths only, everywhere. */
@@ -97,6 +98,32 @@ export default tseslint.config(
       ],
     },
   })),
+  {
+    // Every construct's props are its documented interface: each member says what it is, and each optional member its
+    // default (`@default`), as aws-cdk-lib documents its props. A member without either fails lint.
+    files: ["constructs/**/*.ts", "terraform-state-backend/**/*.ts"],
+    plugins: { jsdoc },
+    rules: {
+      "jsdoc/require-jsdoc": [
+        "error",
+        { publicOnly: false, require: {}, contexts: ["TSInterfaceDeclaration[id.name=/Props$/] TSPropertySignature"], enableFixer: false },
+      ],
+      "jsdoc/no-restricted-syntax": [
+        "error",
+        {
+          contexts: [
+            {
+              comment: "JsdocBlock:not(:has(JsdocTag[tag=/^default$/]))",
+              // The plugin matches this selector against the member alone (no ancestors), so it covers every optional
+              // interface member in these folders, props or not: each documents what its absence means.
+              context: "TSPropertySignature[optional=true]",
+              message: "An optional member documents its default on a line of its own: add `@default <value>` (or `@default - <what happens>`).",
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     // Synthesized Terraform is untyped JSON; tests and the guardrail rules read it as such.
     files: ["__tests__/**/*.ts", "constructs/policy/**/*.ts"],

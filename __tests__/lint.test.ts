@@ -44,12 +44,29 @@ describe("lint", () => {
     ["synth-output.ts", "./main", "node:path", /imports nothing of ours/],
   ];
 
+  // Construct props: every member documented, every optional member with its @default on a line of its own.
+  const PROPS_CASES: [string, string, RegExp | undefined][] = [
+    ["an undocumented member", "export interface ProbeProps {\n  readonly size: number;\n}\n", /^jsdoc\/require-jsdoc: /],
+    ["an optional member without @default", "export interface ProbeProps {\n  /** How many. */\n  readonly size?: number;\n}\n", /^jsdoc\/no-restricted-syntax: .*@default/],
+    ["an optional member with @default only mid-line", "export interface ProbeProps {\n  /** How many. @default 3 */\n  readonly size?: number;\n}\n", /^jsdoc\/no-restricted-syntax: .*@default/],
+    ["documented members, the optional one with its @default", "export interface ProbeProps {\n  /** How many. */\n  readonly size: number;\n  /**\n   * How long.\n   * @default 3\n   */\n  readonly length?: number;\n}\n", undefined],
+  ];
+
   let results: string[][];
+  let propsResults: string[][];
   beforeAll(() => {
-    results = lintAll([
+    const all = lintAll([
       [`import { vpc } from "${root}";\nimport { Vpc } from "${root}/lib/vpc";\nexport const v = [vpc, Vpc];\n`, "constructs/probe.ts"],
       ...BOUNDARIES.flatMap(([file, wrong, right]) => [[importing(wrong), file], [importing(right), file]] as const),
+      ...PROPS_CASES.map(([, code]) => [code, "constructs/probe.ts"] as const),
     ]);
+    results = all.slice(0, 1 + 2 * BOUNDARIES.length);
+    propsResults = all.slice(1 + 2 * BOUNDARIES.length);
+  });
+
+  test.each(PROPS_CASES.map((c, i) => [...c, i] as const))("construct props: %s", (_name, _code, says, i) => {
+    if (says) expect(propsResults[i]).toEqual([expect.stringMatching(says)]);
+    else expect(propsResults[i]).toEqual([]);
   });
 
   test("forbids importing the root of @cdktf/provider-aws, saying why and what to do instead, and allows deep imports", () => {

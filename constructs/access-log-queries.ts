@@ -61,16 +61,25 @@ export interface AccessLogQueriesProps extends DeploymentContext {
   readonly resultsKey: KmsKeyRef;
   /** Days the results bucket's S3 server access logs (who read which result) are kept: the audit retention. */
   readonly auditLogRetentionDays: number;
-  /** Days query results are kept. @default DEFAULT_RESULT_RETENTION_DAYS (30) */
+  /**
+   * Days query results are kept.
+   * @default DEFAULT_RESULT_RETENTION_DAYS (30)
+   */
   readonly resultRetentionDays?: number;
   /**
    * Bytes one query may scan before Athena cancels it: the cost guard (Athena bills per TB scanned).
    * @default DEFAULT_BYTES_SCANNED_CUTOFF (10 GiB)
    */
   readonly bytesScannedCutoffPerQuery?: number;
-  /** First day (`yyyy/MM/dd`) partition projection knows of; it projects from there to today. @default DEFAULT_PROJECTION_START_DAY */
+  /**
+   * First day (`yyyy/MM/dd`) partition projection knows of; it projects from there to today.
+   * @default DEFAULT_PROJECTION_START_DAY
+   */
   readonly projectionStartDay?: string;
-  /** `prevent_destroy` on the audit-log bucket. @default true */
+  /**
+   * `prevent_destroy` on the audit-log bucket.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
 }
 
@@ -263,6 +272,7 @@ function bucketName(environment: string, role: string, accountId: string, region
   return name;
 }
 
+/** Whether `value` is a real calendar day written as `DAY_FORMAT` says (`2024/02/30` is not). */
 function isDay(value: string): boolean {
   const match = /^(\d{4})\/(\d{2})\/(\d{2})$/.exec(value);
   if (!match) return false;

@@ -88,19 +88,27 @@ export function amazonLinuxImage(instanceType: string): string {
 export interface AppTierProps extends DeploymentContext {
   /** Private-app subnets, one per AZ: the group spreads over all of them. */
   readonly subnetIds: readonly string[];
+  /** The app instances' security group (`SecurityGroups.app`): the load balancer reaches them on the app port only. */
   readonly securityGroupId: string;
   /** Target group the instances register in; its health check is the group's health check. */
   readonly targetGroupArn: string;
   /** `<alb arn suffix>/<target group arn suffix>`, for scaling on requests per target. */
   readonly requestCountResourceLabel: string;
+  /** Port the app listens on, which the bootstrap configures (config: app.port). */
   readonly appPort: number;
+  /** EC2 instance type (config: app.instanceType); its family picks the AMI's architecture (arm64 for Graviton). */
   readonly instanceType: string;
+  /** Size of each instance's gp3 root volume, encrypted with `storageKey` (config: app.rootVolumeGib). */
   readonly rootVolumeGib: number;
   /** Key of the root volumes and the app log group. */
   readonly storageKey: KmsKeyRef;
+  /** Days the app log group keeps the instances' logs (config: logRetentionDays). */
   readonly logRetentionDays: number;
+  /** Instances the group never goes below; fewer than one per subnet throws (config: app.minCapacity). */
   readonly minCapacity: number;
+  /** Instances at creation; the scaling policies own it afterwards (config: app.desiredCapacity). */
   readonly desiredCapacity: number;
+  /** Instances scale-out never goes above (config: app.maxCapacity). */
   readonly maxCapacity: number;
   /**
    * The bootstrap's deadline in seconds from its start: it has answered `/health` locally by then or failed (and shipped
@@ -108,38 +116,77 @@ export interface AppTierProps extends DeploymentContext {
    */
   readonly bootstrapSeconds: number;
   /** The target group's health check, whose passing checks a new instance needs before it serves. */
-  readonly healthCheck: { readonly intervalSeconds: number; readonly healthyThreshold: number };
+  readonly healthCheck: {
+    /** Seconds between the target group's checks (config: loadBalancer.healthCheck.intervalSeconds). */
+    readonly intervalSeconds: number;
+    /** Passing checks in a row before a new instance serves (config: loadBalancer.healthCheck.healthyThreshold). */
+    readonly healthyThreshold: number;
+  };
+  /** Average CPU the target-tracking policy keeps the group at (config: app.cpuTargetPercent). */
   readonly cpuTargetPercent: number;
+  /** ALB requests per instance per minute the request-count policy aims at (config: app.requestsPerTargetPerMinute). */
   readonly requestsPerTargetPerMinute: number;
   /**
    * The database user the app connects as with IAM database authentication, and the instance's resource id. The app
    * never reads the master secret: a compromised instance must not be the database superuser. Its address and port
-   * reach the instance as tags, for the app and its deep health check (`/health/deep`). @default - no access
+   * reach the instance as tags, for the app and its deep health check (`/health/deep`).
+   * @default - no access
    */
-  readonly database?: { readonly resourceId: string; readonly user: string; readonly address?: string; readonly port?: number };
+  readonly database?: {
+    /** The instance's resource id (`Database.resourceId`), which the `rds-db:connect` resource ARN names. */
+    readonly resourceId: string;
+    /** The database user the app connects as (`Database.appUser`); the role may connect as no other. */
+    readonly user: string;
+    /**
+     * Host name of the database, the instance's DatabaseAddress tag (set only together with `port`).
+     * @default - no DatabaseAddress or DatabasePort tag
+     */
+    readonly address?: string;
+    /**
+     * Port of the database, the instance's DatabasePort tag (set only together with `address`).
+     * @default - no DatabaseAddress or DatabasePort tag
+     */
+    readonly port?: number;
+  };
   /**
    * The Session Manager preferences the app's instances are reached through: their session logs go to this log
-   * group, which the instance role may write. @default - no session logging permissions
+   * group, which the instance role may write.
+   * @default - no session logging permissions
    */
   readonly sessionLogGroupArn?: string;
   /**
    * Instances are replaced after this long, so each runs an AMI at most this old (the launch template resolves the
-   * current Amazon Linux 2023 AMI at every launch). @default 14 days
+   * current Amazon Linux 2023 AMI at every launch).
+   * @default 14 days
    */
   readonly maxInstanceLifetimeDays?: number;
   /**
    * Alarms (by name) whose ALARM state stops a running instance refresh: a deploy that makes users see errors halts
-   * instead of replacing every instance. @default - none
+   * instead of replacing every instance.
+   * @default - none
    */
   readonly refreshStopAlarmNames?: readonly string[];
   /**
    * Resources the first instances need before they boot: the NAT routes and VPC endpoints they install packages and
    * reach SSM through, and the EFS mount targets they mount. Without them the group can launch instances that fail
-   * their bootstrap on the first apply, and the apply still succeeds. @default - none
+   * their bootstrap on the first apply, and the apply still succeeds.
+   * @default - none
    */
   readonly bootDependencies?: readonly ITerraformDependable[];
-  /** The shared file system and its access point, which the app mounts. @default - no EFS access */
-  readonly fileSystem?: { readonly arn: string; readonly id: string; readonly accessPointArn: string; readonly accessPointId: string };
+  /**
+   * The shared file system and its access point, which the app mounts.
+   * @default - no EFS access
+   */
+  readonly fileSystem?: {
+    /** ARN of the file system: the instance role may mount and write it, through the access point only. */
+    readonly arn: string;
+    /** Id of the file system, the instance's EfsFileSystemId tag, which the bootstrap mounts. */
+    readonly id: string;
+    /** ARN of the app's access point: the condition of the role's mount permission. */
+    readonly accessPointArn: string;
+    /** Id of the app's access point, the instance's EfsAccessPointId tag, which the bootstrap mounts through. */
+    readonly accessPointId: string;
+  };
 }
 
 /**

@@ -36,14 +36,20 @@ export interface BackupProps extends Pick<DeploymentContext, "environment" | "ac
   readonly vaultKey: KmsKeyRef;
   /**
    * Keys of the resources backed up (the database's snapshots stay under its own key). The keys' policies delegate to
-   * IAM, so AWS Backup's role gets their use in its own policy. @default - the vault key only
+   * IAM, so AWS Backup's role gets their use in its own policy.
+   * @default - the vault key only
    */
   readonly sourceKeys?: readonly KmsKeyRef[];
   /** ARNs of what to back up: the database and the file system. */
   readonly resourceArns: readonly string[];
+  /** Days daily recovery points are kept, in the vault and its copy (config: backup.dailyRetentionDays). */
   readonly dailyRetentionDays: number;
+  /** Days monthly recovery points are kept, in the vault and its copy (config: backup.monthlyRetentionDays). */
   readonly monthlyRetentionDays: number;
-  /** `prevent_destroy` on the vault(s) and the copy key. @default true */
+  /**
+   * `prevent_destroy` on the vault(s) and the copy key.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
   /**
    * AWS Backup Vault Lock: "compliance" (immutable after a 3-day grace period, even for root), "governance" (removable
@@ -55,7 +61,12 @@ export interface BackupProps extends Pick<DeploymentContext, "environment" | "ac
    * Copy every recovery point to a vault in another region, through a provider for that region.
    * @default - no copy
    */
-  readonly copy?: { readonly region: string; readonly provider: TerraformProvider };
+  readonly copy?: {
+    /** Region of the copy vault (config: backup.copyToRegion): a copy there survives the loss of this region. */
+    readonly region: string;
+    /** Provider for that region: the copy vault, its own key and its lock are created through it. */
+    readonly provider: TerraformProvider;
+  };
 }
 
 /**

@@ -41,15 +41,19 @@ export const APP_DATABASE_USER = "medicare_app";
 export interface DatabaseProps extends DeploymentContext {
   /** Private-data subnets, one per AZ: the primary and the standby live in different ones. */
   readonly subnetIds: readonly string[];
+  /** The database's security group (`SecurityGroups.database`): PostgreSQL from the app instances only. */
   readonly securityGroupId: string;
   /** Encrypts storage, Performance Insights and the master user secret. */
   readonly databaseKey: KmsKeyRef;
   /** Encrypts the exported log groups. */
   readonly logKey: KmsKeyRef;
+  /** Days the exported `postgresql` and `upgrade` log groups are kept (config: logRetentionDays). */
   readonly logRetentionDays: number;
   /** PostgreSQL major version. */
   readonly engineVersion: string;
+  /** RDS instance class (config: database.instanceClass). */
   readonly instanceClass: string;
+  /** Storage the instance is created with, gp3, in GiB (config: database.allocatedStorageGib). */
   readonly allocatedStorageGib: number;
   /** Storage grows automatically up to this. */
   readonly maxAllocatedStorageGib: number;
@@ -57,12 +61,26 @@ export interface DatabaseProps extends DeploymentContext {
   readonly multiAz: boolean;
   /** Automated backups, and so the point-in-time recovery window. */
   readonly backupRetentionDays: number;
+  /** Daily UTC window of the automated backups, `hh:mm-hh:mm` (config: database.backupWindow). */
   readonly backupWindow: string;
+  /**
+   * Weekly UTC window for minor version upgrades and patching, `ddd:hh:mm-ddd:hh:mm` (config:
+   * database.maintenanceWindow); the configuration refuses one that overlaps the backup window.
+   */
   readonly maintenanceWindow: string;
+  /** RDS deletion protection: the API refuses to delete the instance (config: database.deletionProtection). */
   readonly deletionProtection: boolean;
-  /** `prevent_destroy`: Terraform refuses any plan that destroys the database. @default true */
+  /**
+   * `prevent_destroy`: Terraform refuses any plan that destroys the database.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
+  /** Seconds between enhanced monitoring's OS metrics (config: database.monitoringIntervalSeconds). */
   readonly monitoringIntervalSeconds: number;
+  /**
+   * Days Performance Insights keeps its data: 7 (free tier) or a multiple of 31 up to 731 (config:
+   * database.performanceInsightsRetentionDays).
+   */
   readonly performanceInsightsRetentionDays: number;
 }
 

@@ -33,21 +33,56 @@ export interface DnsProps extends Pick<DeploymentContext, "environment"> {
 /** Where the domain points, and how its health is judged. */
 export interface RoutingProps {
   /** The load balancer serving the domain (the primary). */
-  readonly loadBalancer: { readonly dnsName: string; readonly zoneId: string };
+  readonly loadBalancer: {
+    /** The load balancer's DNS name: the alias target, and the host the Route 53 health checks probe. */
+    readonly dnsName: string;
+    /** The load balancer's canonical hosted zone id, which its alias records name. */
+    readonly zoneId: string;
+  };
   /** Path of the shallow health endpoint. */
   readonly healthCheckPath: string;
   /**
    * Path of the deep health endpoint (the app's database and shared files): Route 53 probes it through the load
-   * balancer for an alarm only. It never decides failover or instance replacement. @default - no deep check
+   * balancer for an alarm only. It never decides failover or instance replacement.
+   * @default - no deep check
    */
   readonly deepHealthCheckPath?: string;
+  /** Seconds between each checker's requests, 10 or 30 (config: dns.healthCheck.requestIntervalSeconds). */
   readonly requestIntervalSeconds: number;
+  /**
+   * Failed checks in a row before Route 53 calls an endpoint unhealthy; an unhealthy load balancer fails DNS over to
+   * the maintenance page, where there is one (config: dns.healthCheck.failureThreshold).
+   */
   readonly failureThreshold: number;
   /**
    * Failover to a static maintenance page while the load balancer is unhealthy, served by CloudFront through this
-   * us-east-1 provider (CloudFront only uses certificates from there). @default - no failover: plain alias records
+   * us-east-1 provider (CloudFront only uses certificates from there).
+   * @default - no failover: plain alias records
    */
-  readonly maintenancePage?: { readonly accountId: string; readonly region: string; readonly usEast1: TerraformProvider };
+  readonly maintenancePage?: {
+    /** The environment's account, part of the page bucket's globally unique name. */
+    readonly accountId: string;
+    /** The environment's region, where the page bucket is, and part of its name. */
+    readonly region: string;
+    /** Provider in us-east-1: the distribution, its origin access control and its certificate are created there. */
+    readonly usEast1: TerraformProvider;
+  };
+}
+
+/** What `Dns.addRouting` builds: the checks the monitoring layer alarms on, and the failover secondary. */
+export interface DnsRouting {
+  /** The Route 53 health check of the load balancer: the failover primary's, and the `route53-health-check` alarm's. */
+  readonly healthCheck: Route53HealthCheck;
+  /**
+   * Route 53's probe of the deep health endpoint.
+   * @default - none, without a `deepHealthCheckPath`
+   */
+  readonly deepHealthCheck?: Route53HealthCheck;
+  /**
+   * The failover secondary.
+   * @default - none, without a maintenance page
+   */
+  readonly maintenanceSite?: MaintenanceSite;
 }
 
 /**
@@ -55,16 +90,6 @@ export interface RoutingProps {
  * validated through DNS records in that zone so it renews without anyone's help; then, once the load balancer exists,
  * `addRouting` points the domain at it through a health-checked failover record set.
  */
-/** What `Dns.addRouting` builds: the checks the monitoring layer alarms on, and the failover secondary. */
-export interface DnsRouting {
-  /** The Route 53 health check of the load balancer: the failover primary's, and the `route53-health-check` alarm's. */
-  readonly healthCheck: Route53HealthCheck;
-  /** Route 53's probe of the deep health endpoint. @default - none, without a `deepHealthCheckPath` */
-  readonly deepHealthCheck?: Route53HealthCheck;
-  /** The failover secondary. @default - none, without a maintenance page */
-  readonly maintenanceSite?: MaintenanceSite;
-}
-
 export class Dns extends Construct {
   readonly zoneId: string;
   readonly domainName: string;

@@ -92,7 +92,10 @@ export function eventsPublishToEncryptedTopics(): DataAwsIamPolicyDocumentStatem
 }
 
 export interface EncryptionProps extends DeploymentContext {
-  /** `prevent_destroy` on the keys: destroying a key destroys access to everything it encrypted. @default true */
+  /**
+   * `prevent_destroy` on the keys: destroying a key destroys access to everything it encrypted.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
 }
 

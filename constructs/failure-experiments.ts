@@ -26,11 +26,15 @@ export interface FailureExperimentsProps extends DeploymentContext {
   readonly targetSubnetArn: string;
   /** ARN of the VPC that subnet is in: the network experiment creates its temporary network ACL there only. */
   readonly vpcArn: string;
+  /** ARN of the database the failover experiment reboots with a forced failover; the role may reboot no other. */
   readonly databaseArn: string;
   /** Alarms that stop any experiment the moment users see errors. */
   readonly stopAlarmArns: readonly string[];
+  /** How long the AZ network disruption lasts (config: failureExperiments.networkDisruptionMinutes). */
   readonly networkDisruptionMinutes: number;
+  /** Encrypts the experiments' log group. */
   readonly logKey: KmsKeyRef;
+  /** Days the experiments' logs are kept (config: logRetentionDays). */
   readonly logRetentionDays: number;
 }
 

@@ -15,7 +15,8 @@ export interface ConfusedDeputyGuard {
   readonly sourceArn: string;
   /**
    * Check the keys only when the service sends them (`...IfExists`): for a service that does not document sending
-   * them, a request for another account is still refused, and one without them is not broken. @default false
+   * them, a request for another account is still refused, and one without them is not broken.
+   * @default false
    */
   readonly ifExists?: boolean;
 }

@@ -23,13 +23,25 @@ export interface CustomerKeyProps {
   readonly description: string;
   /** Alias name, without the `alias/` prefix; also the key's Name tag. */
   readonly alias: string;
-  /** Who may use the key, besides the account root that administers it. @default - nobody but through IAM */
+  /**
+   * Who may use the key, besides the account root that administers it.
+   * @default - nobody but through IAM
+   */
   readonly statements?: DataAwsIamPolicyDocumentStatement[];
-  /** Refuse `terraform destroy` of the key. @default true */
+  /**
+   * Refuse `terraform destroy` of the key.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
-  /** Provider of the key's region. @default - the stack's default provider */
+  /**
+   * Provider of the key's region.
+   * @default - the stack's default provider
+   */
   readonly provider?: TerraformProvider;
-  /** Tags added to the Name tag (e.g. DataClassification). @default - none */
+  /**
+   * Tags added to the Name tag (e.g. DataClassification).
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
 }
 

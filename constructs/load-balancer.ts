@@ -29,23 +29,35 @@ export interface HealthCheckTiming {
 }
 
 export interface LoadBalancerProps extends DeploymentContext {
+  /** The VPC of the target group. */
   readonly vpcId: string;
   /** One public subnet per AZ: the ALB has a node in each. */
   readonly publicSubnetIds: readonly string[];
+  /** The load balancer's security group (`SecurityGroups.alb`): 80 and 443 from the internet, out to the app only. */
   readonly securityGroupId: string;
   /** Port the app serves HTTPS on, on the instances (constructs/app/bootstrap.sh): traffic and health checks. */
   readonly appPort: number;
   /** A certificate for the environment's domain (validated: the HTTPS listener waits for it). */
   readonly certificateArn: string;
+  /**
+   * Timing of the target group's check of `/health` (config: loadBalancer.healthCheck): a failing instance leaves
+   * rotation after interval × unhealthy threshold seconds.
+   */
   readonly healthCheck: HealthCheckTiming;
+  /**
+   * Seconds in-flight requests get to finish when an instance leaves the target group (config:
+   * loadBalancer.deregistrationDelaySeconds).
+   */
   readonly deregistrationDelaySeconds: number;
+  /** Seconds an idle client connection is kept open (config: loadBalancer.idleTimeoutSeconds). */
   readonly idleTimeoutSeconds: number;
   /** Refuse deletion of the ALB through the API (and `prevent_destroy` on its log bucket). */
   readonly deletionProtection: boolean;
   /** Days ALB access logs are kept. */
   readonly accessLogRetentionDays: number;
   /**
-   * AWS WAF in front of the ALB. @default - no WAF; the stack reports that as a warning
+   * AWS WAF in front of the ALB.
+   * @default - no WAF; the stack reports that as a warning
    */
   readonly waf?: Pick<WebFirewallProps, "rateLimitPer5Minutes" | "rateLimitExemptCidrs" | "largeRequestBodies" | "logKey" | "logRetentionDays">;
 }

@@ -21,7 +21,10 @@ export interface MaintenanceSiteProps extends Pick<DeploymentContext, "environme
   readonly domainName: string;
   /** A validated certificate for the domain in us-east-1 (CloudFront only uses certificates from there). */
   readonly certificateArn: string;
-  /** Provider CloudFront resources are created through (any region works; us-east-1 keeps them with their cert). */
+  /**
+   * Provider CloudFront resources are created through (any region works; us-east-1 keeps them with their cert).
+   * @default - the stack's default provider
+   */
   readonly provider?: TerraformProvider;
 }
 

@@ -26,24 +26,41 @@ export interface MonitoredResources {
   readonly fileSystemId: string;
   /** The Route 53 health check of the load balancer (its metrics exist in us-east-1 only). */
   readonly healthCheckId: string;
-  /** The WAF web ACL's name, when there is one. */
+  /**
+   * The WAF web ACL's name, when there is one.
+   * @default - no WAF alarms
+   */
   readonly webAclName?: string;
   /**
    * Synthetic checks (constructs/synthetic-checks.ts): the journey canary's failures page, the maintenance page's are a
-   * ticket. @default - none
+   * ticket.
+   * @default - none
    */
   readonly canaries?: readonly { readonly name: string; readonly kind: "journey" | "maintenance"; readonly intervalSeconds: number }[];
-  /** The web ACL's rules and their metric names: each gets its own alarm. @default - none */
+  /**
+   * The web ACL's rules and their metric names: each gets its own alarm.
+   * @default - none
+   */
   readonly wafRules?: readonly { readonly rule: string; readonly metricName: string; readonly kind: "rate-limit" | "managed" }[];
-  /** The NAT gateways the app tier's egress depends on. @default - none watched */
+  /**
+   * The NAT gateways the app tier's egress depends on.
+   * @default - none watched
+   */
   readonly natGatewayIds?: readonly string[];
-  /** The app's log group: if nothing arrives there, the agent or the instances are broken. @default - not watched */
+  /**
+   * The app's log group: if nothing arrives there, the agent or the instances are broken.
+   * @default - not watched
+   */
   readonly appLogGroupName?: string;
-  /** Route 53's probe of the app's deep health endpoint (in us-east-1, like the other). @default - not watched */
+  /**
+   * Route 53's probe of the app's deep health endpoint (in us-east-1, like the other).
+   * @default - not watched
+   */
   readonly deepHealthCheckId?: string;
   /**
    * Customer managed keys in this region besides the alerts key (which is always watched): disabling one or scheduling
-   * its deletion pages, because everything it encrypts stops working with it. @default - only the alerts key
+   * its deletion pages, because everything it encrypts stops working with it.
+   * @default - only the alerts key
    */
   readonly keyArns?: readonly string[];
 }
@@ -61,7 +78,9 @@ export interface AlarmThresholds {
 }
 
 export interface MonitoringProps extends DeploymentContext {
+  /** What the alarms watch, by the identifiers their metrics' dimensions name. */
   readonly resources: MonitoredResources;
+  /** Where each alarm fires (config: alarms). */
   readonly thresholds: AlarmThresholds;
   /** Instances the group never goes below: fewer healthy or in service is an alarm. */
   readonly minCapacity: number;
@@ -80,13 +99,20 @@ export interface MonitoringProps extends DeploymentContext {
   readonly backupCopies?: boolean;
   /** us-east-1, where Route 53 health-check metrics live; its alarm and topic must be there too. */
   readonly usEast1: TerraformProvider;
-  /** Who is e-mailed for pages (and tickets, unless ticketEmail is set). @default - no e-mail */
+  /**
+   * Who is e-mailed for pages (and tickets, unless ticketEmail is set).
+   * @default - no e-mail
+   */
   readonly email?: string;
-  /** Where tickets are e-mailed. @default - `email` */
+  /**
+   * Where tickets are e-mailed.
+   * @default - `email`
+   */
   readonly ticketEmail?: string;
   /**
    * HTTPS endpoints of a paging service (PagerDuty, Opsgenie and the like confirm SNS subscriptions themselves),
-   * subscribed to the page topics in every region. @default - none: pages are e-mails only
+   * subscribed to the page topics in every region.
+   * @default - none: pages are e-mails only
    */
   readonly pageUrls?: readonly string[];
   /**
@@ -97,7 +123,10 @@ export interface MonitoringProps extends DeploymentContext {
   readonly heartbeatUrl?: string;
   /** The availability objective of the user journey (e.g. 99.9 % over 30 days): its error budget drives the burn-rate alarms. */
   readonly availabilitySloPercent: number;
-  /** `prevent_destroy` on the alerts keys, like every other key of the environment. @default true */
+  /**
+   * `prevent_destroy` on the alerts keys, like every other key of the environment.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
 }
 
@@ -112,7 +141,10 @@ export const RUNBOOK_DOC = "docs/runbooks.md";
 
 interface AlarmSpec {
   readonly severity: Severity;
-  /** The runbook section, when it is another alarm's (a burn-rate window's is its pair's). @default - the alarm's id */
+  /**
+   * The runbook section, when it is another alarm's (a burn-rate window's is its pair's).
+   * @default - the alarm's id
+   */
   readonly runbook?: string;
   readonly description: string;
   readonly comparison: "GreaterThanThreshold" | "LessThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanOrEqualToThreshold";

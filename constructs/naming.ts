@@ -3,9 +3,9 @@
  * role it belongs to (`medicare-hub-<env>-<role>[-<az>]`).
  */
 
-/** Prefix of every resource name and the Project tag. */
 import type { EnvironmentName } from "../config/schema";
 
+/** Prefix of every resource name and the Project tag. */
 export const PROJECT = "medicare-hub";
 
 /** `medicare-hub-<env>-<role>[-<az>]`, e.g. `medicare-hub-prod-app-us-east-2a`. */
@@ -21,6 +21,7 @@ export interface ProjectTags {
   readonly CostCenter: string;
 }
 
+/** The provider's `default_tags` for an environment (or `shared`, the state backend) and its cost centre. */
 export function projectTags(environment: string, costCenter: string): ProjectTags {
   return { Project: PROJECT, Environment: environment, ManagedBy: "cdktf", CostCenter: costCenter };
 }
@@ -33,6 +34,7 @@ export function logGroupName(environment: string, name: string): string {
   return `${logGroupPrefix(environment)}${name}`;
 }
 
+/** `/medicare-hub/<env>/`: the storage key's policy lets CloudWatch Logs encrypt the log groups under it. */
 export function logGroupPrefix(environment: string): string {
   return `/${PROJECT}/${environment}/`;
 }

@@ -43,23 +43,41 @@ export interface SecureBucketProps {
    * @default DEFAULT_KEEP_NEWEST_NONCURRENT_VERSIONS (10)
    */
   readonly keepNewestNoncurrentVersions?: number;
-  /** Days after which current objects expire. @default - current objects never expire */
+  /**
+   * Days after which current objects expire.
+   * @default - current objects never expire
+   */
   readonly expireCurrentAfterDays?: number;
   /**
    * Only current objects under this prefix expire (e.g. run artifacts beside code that must stay).
    * @default "" (every object)
    */
   readonly expireCurrentPrefix?: string;
-  /** Where S3 server access logs of this bucket go. @default - no access logging (for log buckets themselves) */
-  readonly accessLogs?: { readonly bucket: S3Bucket; readonly prefix: string };
+  /**
+   * Where S3 server access logs of this bucket go.
+   * @default - no access logging (for log buckets themselves)
+   */
+  readonly accessLogs?: {
+    /** The log bucket, SSE-S3 encrypted: S3 delivers server access logs to no KMS-encrypted bucket. */
+    readonly bucket: S3Bucket;
+    /** Key prefix of this bucket's logs in it, so buckets sharing a log bucket stay apart. */
+    readonly prefix: string;
+  };
   /**
    * Statements appended to the bucket policy after the TLS-only denials (e.g. a log-delivery service's write),
-   * given the bucket's ARN. @default - none
+   * given the bucket's ARN.
+   * @default - none
    */
   readonly extraPolicyStatements?: (bucketArn: string) => DataAwsIamPolicyDocumentStatement[];
-  /** Tags added to the provider's default tags (e.g. DataClassification). @default - none */
+  /**
+   * Tags added to the provider's default tags (e.g. DataClassification).
+   * @default - none
+   */
   readonly tags?: Record<string, string>;
-  /** Refuse `terraform destroy` of the bucket. @default true */
+  /**
+   * Refuse `terraform destroy` of the bucket.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
 }
 
@@ -180,6 +198,7 @@ export class SecureBucket extends Construct {
   }
 }
 
+/** Lifecycle days are whole and positive: a bad value is refused at construction, naming the prop, not at apply. */
 function validateDays(field: string, days: number): void {
   if (!Number.isInteger(days) || days < 1) {
     throw new Error(`SecureBucket ${field} must be a whole number of days ≥ 1, got ${days}`);

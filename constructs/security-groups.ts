@@ -14,10 +14,14 @@ export const POSTGRES_PORT = 5432;
 // Only the load balancer's 80/443 is open to the internet (ANYWHERE, every IPv4 address).
 
 export interface SecurityGroupsProps extends Pick<DeploymentContext, "environment"> {
+  /** The VPC the groups are created in. */
   readonly vpcId: string;
   /** Port the app listens on; the ALB reaches instances on it, for traffic and health checks. */
   readonly appPort: number;
-  /** Port of the database. @default 5432 (PostgreSQL) */
+  /**
+   * Port of the database.
+   * @default 5432 (PostgreSQL)
+   */
   readonly databasePort?: number;
 }
 

@@ -15,6 +15,7 @@ export const SESSION_MAX_MINUTES = 60;
 export interface SessionManagerProps extends Pick<DeploymentContext, "environment"> {
   /** Key of the session log group (the storage key: session transcripts can show PHI). */
   readonly logKey: KmsKeyRef;
+  /** Days session transcripts are kept (config: logRetentionDays). */
   readonly logRetentionDays: number;
 }
 

@@ -18,13 +18,18 @@ export const APP_POSIX_GID = 10001;
 export interface SharedStorageProps extends Pick<DeploymentContext, "environment"> {
   /** Private-app subnets and their AZs, in the same order: one mount target in each. */
   readonly subnetIds: readonly string[];
+  /** The AZ of each of those subnets (config: availabilityZones): each mount target's id names its AZ. */
   readonly availabilityZones: readonly string[];
+  /** The file system's security group (`SecurityGroups.efs`): NFS from the app instances only. */
   readonly securityGroupId: string;
   /** Encrypts the file system at rest. */
   readonly storageKey: KmsKeyRef;
   /** Days without access before a file moves to Infrequent Access. */
   readonly transitionToIaDays: number;
-  /** `prevent_destroy`: Terraform refuses any plan that destroys the file system. @default true */
+  /**
+   * `prevent_destroy`: Terraform refuses any plan that destroys the file system.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
 }
 

@@ -55,20 +55,30 @@ export interface SyntheticChecksProps extends DeploymentContext {
   readonly domainName: string;
   /**
    * The maintenance site's CloudFront domain name (`dxxxx.cloudfront.net`): a second canary asks it for the maintenance
-   * page. @default - no maintenance canary (the environment has no maintenance page)
+   * page.
+   * @default - no maintenance canary (the environment has no maintenance page)
    */
   readonly maintenanceDomainName?: string;
   /** Encrypts the run artifacts and the canary's code (SSE-KMS). */
   readonly key: KmsKeyRef;
   /** Minutes between runs of each canary (1–60). */
   readonly intervalMinutes: number;
-  /** @default DEFAULT_CANARY_RUNTIME */
+  /**
+   * The CloudWatch Synthetics runtime (config: syntheticChecks.runtimeVersion).
+   * @default DEFAULT_CANARY_RUNTIME
+   */
   readonly runtimeVersion?: string;
-  /** @default DEFAULT_ARTIFACT_RETENTION_DAYS (30) */
+  /**
+   * Days run artifacts are kept, in S3 and in Synthetics' run records.
+   * @default DEFAULT_ARTIFACT_RETENTION_DAYS (30)
+   */
   readonly artifactRetentionDays?: number;
   /** Days the canaries' Lambda logs are kept (config: logRetentionDays). */
   readonly logRetentionDays: number;
-  /** `prevent_destroy` on the artifacts bucket. @default true */
+  /**
+   * `prevent_destroy` on the artifacts bucket.
+   * @default true
+   */
   readonly preventDestroy?: boolean;
 }
 

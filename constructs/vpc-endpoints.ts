@@ -30,6 +30,7 @@ export function awsOwnedBuckets(region: string): string[] {
 }
 
 export interface VpcEndpointsProps extends DeploymentContext {
+  /** The VPC the endpoints are created in. */
   readonly vpcId: string;
   /** Route tables the gateway endpoints attach to: the private-app tier only (the data tier stays isolated). */
   readonly gatewayRouteTableIds: readonly string[];
@@ -39,7 +40,8 @@ export interface VpcEndpointsProps extends DeploymentContext {
   readonly securityGroupId: string;
   /**
    * Create the interface endpoints. Off is a cost switch: management and log traffic then leaves through NAT, and
-   * stops when NAT does. Reported as a warning. @default true
+   * stops when NAT does. Reported as a warning.
+   * @default true
    */
   readonly interfaceEndpoints?: boolean;
 }

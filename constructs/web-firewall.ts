@@ -29,22 +29,23 @@ export interface WebFirewallProps extends DeploymentContext {
   readonly resourceArn: string;
   /** Requests one client IP may send in 5 minutes before it is blocked. */
   readonly rateLimitPer5Minutes: number;
-  /** IPv4 ranges the rate limit does not count (a hospital's shared NAT egress). @default - none */
+  /**
+   * IPv4 ranges the rate limit does not count (a hospital's shared NAT egress).
+   * @default - none
+   */
   readonly rateLimitExemptCidrs?: readonly string[];
   /**
    * The Common Rule Set's SizeRestrictions_BODY verdict on bodies over 8 KB: "block" refuses them, "count" only
-   * counts them (uploads). @default DEFAULT_LARGE_REQUEST_BODIES ("block")
+   * counts them (uploads).
+   * @default DEFAULT_LARGE_REQUEST_BODIES ("block")
    */
   readonly largeRequestBodies?: "block" | "count";
   /** Key of the WAF log group. */
   readonly logKey: KmsKeyRef;
+  /** Days the WAF logs are kept (config: logRetentionDays). */
   readonly logRetentionDays: number;
 }
 
-/**
- * AWS WAF web ACL for the load balancer: a per-IP rate limit, then AWS's IP reputation, common and known-bad-inputs
- * rule groups; everything it sees logged (credentials redacted) to an encrypted log group.
- */
 /** A rule of the web ACL and the CloudWatch `Rule` dimension its metrics carry (its visibility config's metric name). */
 export interface WafRuleMetric {
   readonly rule: string;
@@ -52,6 +53,10 @@ export interface WafRuleMetric {
   readonly kind: "rate-limit" | "managed";
 }
 
+/**
+ * AWS WAF web ACL for the load balancer: a per-IP rate limit, then AWS's IP reputation, common and known-bad-inputs
+ * rule groups; everything it sees logged (credentials redacted) to an encrypted log group.
+ */
 export class WebFirewall extends Construct {
   readonly webAcl: Wafv2WebAcl;
   /** Each rule's metric name, for per-rule alarms ("AWS WAF metrics and dimensions": the Rule dimension). */

@@ -14,7 +14,10 @@ export class PolicyAspect implements IAspect {
   constructor(
     private readonly suppressions: Readonly<Record<string, readonly Suppression[]>> = SUPPRESSIONS,
     private readonly rules: readonly PolicyRule[] = POLICY_RULES,
-    /** Names the configuration fields a failed rule depends on, with their values and source. @default - not named */
+    /**
+     * Names the configuration fields a failed rule depends on, with their values and source.
+     * @default - not named
+     */
     private readonly configHint?: ConfigHint,
   ) {}
 

@@ -10,7 +10,10 @@ export const MINIMUM_REASON_LENGTH = 20;
 
 export interface EvaluatedFinding extends Finding {
   readonly rule: PolicyRule;
-  /** The suppression that accepts this non-compliant finding, if any. */
+  /**
+   * The suppression that accepts this non-compliant finding, if any.
+   * @default - not suppressed
+   */
   readonly suppressedBy?: Suppression;
 }
 
@@ -26,6 +29,11 @@ export interface PolicyResult {
   readonly unusedSuppressions: readonly Suppression[];
 }
 
+/**
+ * Runs every rule over the stack and applies the suppressions: a non-compliant finding that a valid suppression of its
+ * rule accepts (at its address, or anywhere when the suppression names none) is not a failure. Suppressions naming no
+ * rule of the pack or giving no reason are invalid; valid ones that accept nothing are reported as unused.
+ */
 export function evaluateStack(stack: StackView, suppressions: readonly Suppression[], rules: readonly PolicyRule[] = POLICY_RULES): PolicyResult {
   const ids = new Set(rules.map((r) => r.id));
   const invalidSuppressions = suppressions.flatMap((suppression) => {

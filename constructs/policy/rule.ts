@@ -31,8 +31,8 @@ export interface PolicyRule {
   readonly fix: string;
   /**
    * The configuration fields (inside an environment, e.g. `loadBalancer.healthCheck.intervalSeconds`) that decide
-   * whether the rule passes: a refusal names them, with their values and the file they came from. @default - none:
-   * the code decides, not the configuration
+   * whether the rule passes: a refusal names them, with their values and the file they came from.
+   * @default - none: the code decides, not the configuration
    */
   readonly configFields?: readonly string[];
   evaluate(stack: StackView): Finding[];
@@ -86,10 +86,12 @@ export function stackRule(
   };
 }
 
+/** A stack-wide finding that the rule does not apply here, and why (`no aws_lb in this stack`). */
 export function notApplicable(reason: string): Finding {
   return { status: "not-applicable", address: "(stack)", reason };
 }
 
+/** Compliant at `address` when `ok`, else non-compliant with `problem` as the reason. */
 export function finding(ok: boolean, address: string, problem: string): Finding {
   return { status: ok ? "compliant" : "non-compliant", address, reason: ok ? "compliant" : problem };
 }

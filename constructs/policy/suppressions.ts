@@ -11,7 +11,10 @@ export interface Suppression {
   readonly rule: string;
   /** Why the finding is acceptable here (at least a sentence). */
   readonly reason: string;
-  /** Only this Terraform address. @default - every finding of the rule in the environment */
+  /**
+   * Only this Terraform address.
+   * @default - every finding of the rule in the environment
+   */
   readonly address?: string;
 }
 
