@@ -61,6 +61,58 @@ describe("SecureBucket", () => {
   });
 });
 
+describe("SecureBucket policy and lifecycle, as facts", () => {
+  const statements = (tf: TerraformJson) => (Object.values(tf.data?.aws_iam_policy_document ?? {})[0] as any).statement as any[];
+
+  test("the policy denies every S3 action over plain HTTP and over TLS older than 1.2, to everyone, on the bucket and its objects", () => {
+    const tf = synthBucket();
+    const bucketArn = ref("aws_s3_bucket", Object.keys(resourcesOf(tf, "aws_s3_bucket"))[0], "arn");
+    expect(statements(tf)).toEqual([
+      {
+        sid: "DenyInsecureTransport",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["s3:*"],
+        resources: [bucketArn, `${bucketArn}/*`],
+        condition: [{ test: "Bool", variable: "aws:SecureTransport", values: ["false"] }],
+      },
+      {
+        sid: "DenyOutdatedTls",
+        effect: "Deny",
+        principals: [{ type: "*", identifiers: ["*"] }],
+        actions: ["s3:*"],
+        resources: [bucketArn, `${bucketArn}/*`],
+        condition: [{ test: "NumericLessThan", variable: "s3:TlsVersion", values: ["1.2"] }],
+      },
+    ]);
+  });
+
+  test("lifecycle: previous versions expire after the retention but the newest 10 stay; abandoned uploads go after 7 days", () => {
+    const rules = only(synthBucket({ noncurrentVersionRetentionDays: 45 }), "aws_s3_bucket_lifecycle_configuration").rule as any[];
+    expect(rules).toEqual([
+      { id: "expire-noncurrent-versions", status: "Enabled", filter: [{ prefix: "" }], noncurrent_version_expiration: [{ noncurrent_days: 45, newer_noncurrent_versions: 10 }] },
+      { id: "abort-incomplete-multipart-uploads", status: "Enabled", filter: [{ prefix: "" }], abort_incomplete_multipart_upload: [{ days_after_initiation: 7 }] },
+    ]);
+  });
+
+  test("noncurrent versions are kept 30 days unless said otherwise", () => {
+    const stack = new TerraformStack(Testing.app(), "defaults");
+    new SecureBucket(stack, "data", { bucketName: "data-bucket", encryption: "s3-managed" });
+    const rules = only(JSON.parse(Testing.synth(stack)) as TerraformJson, "aws_s3_bucket_lifecycle_configuration").rule as any[];
+    expect(rules[0].noncurrent_version_expiration).toEqual([{ noncurrent_days: 30, newer_noncurrent_versions: 10 }]);
+  });
+
+  test("current objects expire only under the prefix given, after the days given", () => {
+    const rules = only(synthBucket({ expireCurrentAfterDays: 14, expireCurrentPrefix: "artifacts/" }), "aws_s3_bucket_lifecycle_configuration").rule as any[];
+    expect(rules.filter((r) => r.expiration)).toEqual([{ id: "expire-current-objects", status: "Enabled", filter: [{ prefix: "artifacts/" }], expiration: [{ days: 14 }] }]);
+  });
+
+  test("a retention of 1 day is accepted, 0 is refused", () => {
+    expect(() => synthBucket({ noncurrentVersionRetentionDays: 1 })).not.toThrow();
+    expect(() => synthBucket({ noncurrentVersionRetentionDays: 0 })).toThrow(/noncurrentVersionRetentionDays/);
+  });
+});
+
 test("resource() helper reports what exists when a name is wrong", () => {
   expect(() => resource(synthBucket(), "aws_s3_bucket", "nope")).toThrow(/have: /);
 });
