@@ -5,7 +5,7 @@ import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { PROJECT, resourceName } from "./naming";
-import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
+import { SecureBucket, serverAccessLogDelivery, type KmsKeyRef } from "./secure-bucket";
 import type { DeploymentContext } from "./context";
 
 /**
@@ -117,19 +117,14 @@ export class AccessLogQueries extends Construct {
       expireCurrentAfterDays: props.auditLogRetentionDays,
       preventDestroy: props.preventDestroy ?? true,
       extraPolicyStatements: (bucketArn) => [
-        {
+        serverAccessLogDelivery({
           sid: "AllowResultsBucketAccessLogDelivery",
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
-          actions: ["s3:PutObject"],
-          resources: [`${bucketArn}/${RESULTS_ACCESS_LOG_PREFIX}*`],
-          // Both keys, as AWS's example does ("Permissions for log delivery", S3 User Guide): a bucket of the same name
-          // in another account cannot write here.
-          condition: [
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${props.partition}:s3:::${resultsBucketName}`] },
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [accountId] },
-          ],
-        },
+          logBucketArn: bucketArn,
+          prefix: RESULTS_ACCESS_LOG_PREFIX,
+          sourceBucketName: resultsBucketName,
+          accountId,
+          partition: props.partition,
+        }),
       ],
     });
     this.resultsBucket = new SecureBucket(this, "results-bucket", {

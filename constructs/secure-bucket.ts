@@ -82,6 +82,33 @@ export interface SecureBucketProps {
 }
 
 /**
+ * The statement of a log bucket's policy that lets S3 deliver the server access logs of one source bucket, of this
+ * account only, under `prefix`: both source keys, as AWS's example does ("Permissions for log delivery", S3 User
+ * Guide), so a bucket of the same name in another account cannot write here. Log buckets are SSE-S3: S3 server access
+ * logs cannot be delivered to a KMS-encrypted bucket ("Enabling Amazon S3 server access logging").
+ */
+export function serverAccessLogDelivery(options: {
+  readonly sid: string;
+  readonly logBucketArn: string;
+  readonly prefix: string;
+  readonly sourceBucketName: string;
+  readonly accountId: string;
+  readonly partition: string;
+}): DataAwsIamPolicyDocumentStatement {
+  return {
+    sid: options.sid,
+    effect: "Allow",
+    principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
+    actions: ["s3:PutObject"],
+    resources: [`${options.logBucketArn}/${options.prefix}*`],
+    condition: [
+      { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${options.partition}:s3:::${options.sourceBucketName}`] },
+      { test: "StringEquals", variable: "aws:SourceAccount", values: [options.accountId] },
+    ],
+  };
+}
+
+/**
  * An S3 bucket with the baseline every MediCare Hub bucket needs: versioning, default encryption, all four
  * public-access blocks, ACLs disabled (bucket-owner-enforced), a policy denying non-TLS and pre-1.2 TLS requests,
  * lifecycle for noncurrent versions and abandoned uploads, optional access logging, and `prevent_destroy`.

@@ -9,7 +9,7 @@ import { MediCareStack } from "../constructs/base-stack";
 import { customerKey } from "../constructs/kms";
 import { refusePlaceholders, type PlaceholderGuard } from "../constructs/placeholder-guard";
 import { PHI_TAGS, PROJECT, projectTags } from "../constructs/naming";
-import { SecureBucket } from "../constructs/secure-bucket";
+import { SecureBucket, serverAccessLogDelivery } from "../constructs/secure-bucket";
 import { STATE_KEY_ALIAS, useStateBackend } from "./backend";
 
 /** Stack id (and directory under cdktf.out/stacks). */
@@ -65,19 +65,14 @@ export class StateBackendStack extends MediCareStack {
       encryption: "s3-managed",
       expireCurrentAfterDays: config.accessLogRetentionDays,
       extraPolicyStatements: (logBucketArn) => [
-        {
+        serverAccessLogDelivery({
           sid: "AllowStateBucketAccessLogDelivery",
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["logging.s3.amazonaws.com"] }],
-          actions: ["s3:PutObject"],
-          resources: [`${logBucketArn}/${STATE_BUCKET_LOG_PREFIX}*`],
-          // Both keys, as AWS's example does ("Permissions for log delivery", S3 User Guide): a bucket of the same name
-          // in another account cannot write here.
-          condition: [
-            { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${partition}:s3:::${config.bucketName}`] },
-            { test: "StringEquals", variable: "aws:SourceAccount", values: [config.accountId] },
-          ],
-        },
+          logBucketArn,
+          prefix: STATE_BUCKET_LOG_PREFIX,
+          sourceBucketName: config.bucketName,
+          accountId: config.accountId,
+          partition,
+        }),
       ],
     });
 
