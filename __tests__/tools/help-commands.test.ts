@@ -63,6 +63,7 @@ const SMOKE: Record<string, (help: HelpCommand) => readonly Invocation[]> = {
   typecheck: () => [{ args: ["--help"], code: 0, stdout: [/^tsc: The TypeScript Compiler/m] }],
   lint: () => [{ args: ["--help"], code: 0, stdout: [/^eslint \[options\]/m] }],
   "test:watch": () => [{ args: ["--help"], code: 0, stdout: [/^Usage: jest /m] }],
+  mutate: () => [{ args: ["--help"], code: 0, stdout: [/^Usage: stryker run \[options\]/m] }],
   // --help wins over --readme: nothing is written.
   "policy -- --readme": (help) => [usage(help, ["--readme", "--help"])],
   "plan:summary -- plan.json [--policy policy-report.md]": (help) => [
