@@ -49,6 +49,10 @@ describe("planSubnets", () => {
 
   test("more AZs than slots, or a malformed CIDR, are refused", () => {
     expect(() => planSubnets("10.0.0.0/16", azs(AZ_SLOTS + 1))).toThrow(/availabilityZones lists 9 AZs/);
+    // Exactly as many AZs as slots (8) fit: every slot of every tier is used, each subnet distinct.
+    const full = planSubnets("10.0.0.0/16", azs(8));
+    expect(full).toHaveLength(3 * 8);
+    expect(new Set(full.map((s) => s.cidrBlock)).size).toBe(3 * 8);
     expect(() => planSubnets("10.0.0.0", azs(2))).toThrow(/network.vpcCidr "10.0.0.0" is not an IPv4 CIDR/);
   });
 });
