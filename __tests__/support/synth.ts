@@ -40,10 +40,24 @@ export function synthApp(options: SynthOptions = {}): SynthResult {
 
 export function synthFresh(options: SynthOptions = {}): SynthResult {
   const outdir = join(mkdtempSync(join(tmpdir(), "medicare-hub-synth-")), "cdktf.out");
-  const app = buildApp(options.config ?? DEFAULT_CONFIG, { outdir, hclOutput: options.hcl ?? false });
-  app.synth();
+  withPlainStackTraces(() => buildApp(options.config ?? DEFAULT_CONFIG, { outdir, hclOutput: options.hcl ?? false }).synth());
   finalizeSynthOutput(outdir, options.hcl ?? false);
   return resultFor(outdir);
+}
+
+/**
+ * Runs `fn` with V8's own stack-trace formatting: cdktf captures a stack trace for every token it creates, and Jest's
+ * source-map support would map each back to TypeScript (main.ts's synthesize does the same for Node's own maps).
+ */
+export function withPlainStackTraces<T>(fn: () => T): T {
+  const error = Error as { prepareStackTrace?: ErrorConstructor["prepareStackTrace"] };
+  const prepare = error.prepareStackTrace;
+  error.prepareStackTrace = undefined;
+  try {
+    return fn();
+  } finally {
+    error.prepareStackTrace = prepare;
+  }
 }
 
 function resultFor(outdir: string): SynthResult {
