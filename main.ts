@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { Annotations, App, Aspects } from "cdktf";
 import { ConfigError, configWarnings, loadConfigWithSource, type ConfigSource } from "./config/load";
-import { ENVIRONMENT_NAMES, type ProjectConfig } from "./config/schema";
+import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName, type ProjectConfig, type StateBackendConfig } from "./config/schema";
 import { MediCareHubStack, environmentStackId } from "./constructs/medicare-hub-stack";
 import { useStateBackend } from "./terraform-state-backend/backend";
 import { STATE_STACK_ID, StateBackendStack } from "./terraform-state-backend/state-backend-stack";
@@ -44,13 +44,7 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
     const app = new App({ outdir: options.outdir, hclOutput: hcl, stackTraces: false });
     new StateBackendStack(app, STATE_STACK_ID, { config: config.stateBackend });
     for (const environment of ENVIRONMENT_NAMES) {
-      const stack = new MediCareHubStack(app, environmentStackId(environment), {
-        environment,
-        config: config.environments[environment],
-        stateBackend: config.stateBackend,
-      });
-      // The App, not the stack, points each environment's state at the shared backend: the layers know nothing of it.
-      useStateBackend(stack, config.stateBackend, environment);
+      const stack = addEnvironmentStack(app, environment, config.environments[environment], config.stateBackend);
       for (const warning of configWarnings(config).filter((w) => w.environment === environment)) Annotations.of(stack).addWarning(warning.message);
     }
     // Guardrails: every stack is checked against the rule pack when it is synthesized (constructs/policy). cdktf
@@ -65,6 +59,17 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
 }
 
 const HCL_ENV = "SYNTH_HCL_OUTPUT";
+
+/**
+ * One environment's stack in `app`, its state in the shared backend: the App, not the stack, points each
+ * environment's state there, so the layers know nothing of it. (npm run bench's growth probe adds more than the two
+ * committed environments with it.)
+ */
+export function addEnvironmentStack(app: App, environment: EnvironmentName, config: EnvironmentConfig, stateBackend: StateBackendConfig): MediCareHubStack {
+  const stack = new MediCareHubStack(app, environmentStackId(environment), { environment, config, stateBackend });
+  useStateBackend(stack, stateBackend, environment);
+  return stack;
+}
 
 /** `environments.prod.loadBalancer.waf = false (from /ops/prod.json)`, for each field of a failed rule. */
 export function configHint(config: ProjectConfig, source: ConfigSource = { overridden: [] }): ConfigHint {

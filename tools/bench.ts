@@ -9,6 +9,8 @@
  *   --cli             also measure `cdktf synth` through the cdktf CLI, for reference
  *   --tests           also time one full `npm test`
  *   --reference DIR   the flat reference stack (default ../shared/bench/flat-cdktf)
+ *   --growth          also the cost growth: synth of 10 environments against synth of 2 (tools/bench-growth.ts),
+ *                     whole processes, timed alternately
  *
  * Peak RSS is the largest sum of resident memory over the whole process tree (node, tsx's esbuild service, and
  * terraform fmt for HCL), sampled from /proc every 10 ms; where /proc does not exist it is reported as n/a.
@@ -29,7 +31,7 @@ const NODE_TSX = [process.execPath, "--max-semi-space-size=4", "--require", "tsx
 const CDKTF = join(ROOT, "node_modules", ".bin", "cdktf");
 
 /** Budgets the project keeps as it grows (README, "Budgets"). */
-export const BUDGETS = { synthMedianSeconds: 2.5, synthPeakRssMb: 300, testSeconds: 90, synthToReferenceRatio: 1.2 } as const;
+export const BUDGETS = { synthMedianSeconds: 2.5, synthPeakRssMb: 300, testSeconds: 90, synthToReferenceRatio: 1.2, tenEnvironmentGrowth: 2 } as const;
 /** Where the flat reference stack is kept, beside this repository (README "Budgets"). */
 export const DEFAULT_REFERENCE = resolve(ROOT, "..", "shared", "bench", "flat-cdktf");
 
@@ -138,7 +140,7 @@ async function repeat(runs: number, command: string, args: (outdir: string) => s
 }
 
 export const BENCH_USAGE =
-  "npm run bench -- [--runs N] [--cli] [--tests] [--reference DIR]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test; DIR: the flat reference stack)";
+  "npm run bench -- [--runs N] [--cli] [--tests] [--growth] [--reference DIR]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test, --growth 10 environments against 2; DIR: the flat reference stack)";
 
 /**
  * The reference stack copied under .bench/ (gitignored) so it resolves this repository's node_modules (the same cdktf,
@@ -187,6 +189,18 @@ async function main(line: CommandLine): Promise<number> {
   if (line.values.cli) {
     rows.push({ name: "cdktf synth (CLI, reference)", samples: await repeat(runs, CDKTF, (out) => ["synth", "--output", out]) });
   }
+  let growth: number | undefined;
+  if (line.values.growth) {
+    const probe = (count: number) => [...NODE_TSX.slice(1), "tools/bench-growth.ts", "--environments", String(count)];
+    const two: Sample[] = [];
+    const ten: Sample[] = [];
+    for (let i = 0; i < runs; i++) {
+      two.push(...(await repeat(1, NODE_TSX[0], () => probe(2))));
+      ten.push(...(await repeat(1, NODE_TSX[0], () => probe(10))));
+    }
+    rows.push({ name: "synth, 2 environments (growth probe)", samples: two }, { name: "synth, 10 environments (growth probe)", samples: ten });
+    growth = median(ten.map((s) => s.seconds)) / median(two.map((s) => s.seconds));
+  }
   if (line.values.tests) {
     const sample = await measure("npm", ["test", "--silent"]);
     if (sample.code !== 0) {
@@ -201,6 +215,11 @@ async function main(line: CommandLine): Promise<number> {
     console.log(`\nsynth / flat reference (medians, timed alternately): ${ratio.toFixed(2)} (budget ≤ ${BUDGETS.synthToReferenceRatio}: ${within ? "within" : "OVER"})`);
     if (!within) missed.push({ name: "synth / reference ratio", samples: [] });
   }
+  if (growth !== undefined) {
+    const within = growth <= BUDGETS.tenEnvironmentGrowth;
+    console.log(`synth of 10 environments / synth of 2 (medians, whole processes): ${growth.toFixed(2)} (budget ≤ ${BUDGETS.tenEnvironmentGrowth}: ${within ? "within" : "OVER"})`);
+    if (!within) missed.push({ name: "10-environment growth", samples: [] });
+  }
   if (missed.length > 0) console.error(`over budget: ${missed.map((row) => row.name).join(", ")}`);
   return missed.length > 0 ? 1 : 0;
 }
@@ -212,5 +231,5 @@ function overBudget(row: Row): boolean {
 }
 
 if (require.main === module) {
-  runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" }, reference: { type: "string" } } }, main);
+  runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" }, growth: { type: "boolean" }, reference: { type: "string" } } }, main);
 }
