@@ -9,6 +9,8 @@
  *   --cli             also measure `cdktf synth` through the cdktf CLI, for reference
  *   --tests           also time one full `npm test`
  *   --reference DIR   the flat reference stack (default ../shared/bench/flat-cdktf)
+ *   --baseline REF    also time `npm test` of this checkout against REF's (a commit, in a throwaway worktree sharing
+ *                     node_modules), alternately, and print the ratio (implies --tests)
  *   --growth          also the cost growth: synth of 10 environments against synth of 2 (tools/bench-growth.ts),
  *                     whole processes, timed alternately
  *
@@ -16,7 +18,7 @@
  * terraform fmt for HCL), sampled from /proc every 10 ms; where /proc does not exist it is reported as n/a.
  */
 import { spawn } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { UsageError, flag, runCommand, type CommandLine } from "./cli";
@@ -140,7 +142,7 @@ async function repeat(runs: number, command: string, args: (outdir: string) => s
 }
 
 export const BENCH_USAGE =
-  "npm run bench -- [--runs N] [--cli] [--tests] [--growth] [--reference DIR]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test, --growth 10 environments against 2; DIR: the flat reference stack)";
+  "npm run bench -- [--runs N] [--cli] [--tests] [--baseline REF] [--growth] [--reference DIR]   (medians of N runs, default 7; --cli adds the cdktf CLI, --tests npm test, --growth 10 environments against 2; DIR: the flat reference stack)";
 
 /**
  * The reference stack copied under .bench/ (gitignored) so it resolves this repository's node_modules (the same cdktf,
@@ -201,7 +203,16 @@ async function main(line: CommandLine): Promise<number> {
     rows.push({ name: "synth, 2 environments (growth probe)", samples: two }, { name: "synth, 10 environments (growth probe)", samples: ten });
     growth = median(ten.map((s) => s.seconds)) / median(two.map((s) => s.seconds));
   }
-  if (line.values.tests) {
+  let suiteRatio: number | undefined;
+  const baseline = flag(line, "baseline");
+  if (baseline) {
+    const timed = await testsAgainst(baseline, runs);
+    rows.push(
+      { name: `npm test (this checkout, exit ${timed.ours.map((s) => s.code).join("/")})`, samples: timed.ours, budget: { seconds: BUDGETS.testSeconds } },
+      { name: `npm test at ${baseline} (exit ${timed.baseline.map((s) => s.code).join("/")})`, samples: timed.baseline },
+    );
+    suiteRatio = median(timed.ours.map((s) => s.seconds)) / median(timed.baseline.map((s) => s.seconds));
+  } else if (line.values.tests) {
     const sample = await measure("npm", ["test", "--silent"]);
     if (sample.code !== 0) {
       console.error("npm test failed, so its time says little: run it directly to see why (offline? set TF_PLUGIN_MIRROR).");
@@ -215,6 +226,7 @@ async function main(line: CommandLine): Promise<number> {
     console.log(`\nsynth / flat reference (medians, timed alternately): ${ratio.toFixed(2)} (budget ≤ ${BUDGETS.synthToReferenceRatio}: ${within ? "within" : "OVER"})`);
     if (!within) missed.push({ name: "synth / reference ratio", samples: [] });
   }
+  if (suiteRatio !== undefined) console.log(`npm test / npm test at ${baseline} (medians, timed alternately): ${suiteRatio.toFixed(2)}`);
   if (growth !== undefined) {
     const within = growth <= BUDGETS.tenEnvironmentGrowth;
     console.log(`synth of 10 environments / synth of 2 (medians, whole processes): ${growth.toFixed(2)} (budget ≤ ${BUDGETS.tenEnvironmentGrowth}: ${within ? "within" : "OVER"})`);
@@ -224,6 +236,28 @@ async function main(line: CommandLine): Promise<number> {
   return missed.length > 0 ? 1 : 0;
 }
 
+/**
+ * `npm test` here and at `ref` (a throwaway `git worktree`, node_modules shared by a link), alternately: A B A B, so
+ * a machine that slows down slows both. The worktree is removed afterwards.
+ */
+async function testsAgainst(ref: string, runs: number): Promise<{ ours: Sample[]; baseline: Sample[] }> {
+  const tree = mkdtempSync(join(tmpdir(), "medicare-hub-baseline-"));
+  rmSync(tree, { recursive: true, force: true });
+  const git = (args: string[]) => measure("git", args);
+  if ((await git(["worktree", "add", "--detach", tree, ref])).code !== 0) throw new UsageError(`--baseline ${ref}: git worktree add failed (is it a commit of this repository?)\nusage: ${BENCH_USAGE}`);
+  try {
+    symlinkSync(join(ROOT, "node_modules"), join(tree, "node_modules"), "dir");
+    const result = { ours: [] as Sample[], baseline: [] as Sample[] };
+    for (let i = 0; i < runs; i++) {
+      result.ours.push(await measure("npm", ["test", "--silent"]));
+      result.baseline.push(await measure("npm", ["test", "--silent"], {}, tree));
+    }
+    return result;
+  } finally {
+    await git(["worktree", "remove", "--force", tree]);
+  }
+}
+
 function overBudget(row: Row): boolean {
   const wall = median(row.samples.map((s) => s.seconds));
   const rss = row.samples.map((s) => s.peakRssMb).filter((v): v is number => v !== undefined);
@@ -231,5 +265,5 @@ function overBudget(row: Row): boolean {
 }
 
 if (require.main === module) {
-  runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" }, growth: { type: "boolean" }, reference: { type: "string" } } }, main);
+  runCommand({ usage: BENCH_USAGE, options: { runs: { type: "string" }, cli: { type: "boolean" }, tests: { type: "boolean" }, baseline: { type: "string" }, growth: { type: "boolean" }, reference: { type: "string" } } }, main);
 }
