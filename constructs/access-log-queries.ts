@@ -144,7 +144,7 @@ export class AccessLogQueries extends Construct {
     });
 
     const logs = `s3://${props.accessLogBucket.bucket}/${props.accessLogPrefix}/AWSLogs/${accountId}/elasticloadbalancing/${region}/`;
-    this.table = new HclEscapedGlueCatalogTable(this, "alb-access-logs", {
+    this.table = new GlueCatalogTable(this, "alb-access-logs", {
       databaseName: this.database.name,
       name: ACCESS_LOG_TABLE,
       description: "Access logs of the environment's Application Load Balancer, one row per request (partition projection by day)",
@@ -234,30 +234,6 @@ export class AccessLogQueries extends Construct {
       ]),
     ];
   }
-}
-
-/**
- * cdktf 0.21 writes strings into HCL with their quotes escaped but not their backslashes (cdktf/lib/hcl/render.js), so
- * the regex's `\s` would reach Terraform as an invalid escape sequence. This table escapes its own literal strings for
- * HCL before cdktf renders them; its JSON output is cdktf's own.
- */
-class HclEscapedGlueCatalogTable extends GlueCatalogTable {
-  protected override synthesizeHclAttributes(): { [name: string]: unknown } {
-    return escapeForHcl(super.synthesizeHclAttributes()) as { [name: string]: unknown };
-  }
-}
-
-/**
- * Literal strings (no `${` expression) with a backslash, escaped the HCL way: `\` first, then `"` (which cdktf then
- * leaves alone, seeing it escaped). Everything else is returned as it is.
- */
-function escapeForHcl(value: unknown): unknown {
-  if (typeof value === "string") return value.includes("\\") && !value.includes("${") ? value.replace(/\\/g, "\\\\").replace(/"/g, '\\"') : value;
-  if (Array.isArray(value)) return value.map(escapeForHcl);
-  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeForHcl(v)]));
-  }
-  return value;
 }
 
 /** `medicare-hub-<env>-<role>-<account>-<region>`; S3 refuses names over 63 characters. */

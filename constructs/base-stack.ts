@@ -1,7 +1,7 @@
 import { TerraformElement, TerraformStack } from "cdktf";
 import type { Construct, Node } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { addRequiredVersion, unquoteProviderReferences, unquoteReferenceLists } from "./hcl-fixups";
+import { addRequiredVersion, escapeBackslashesForHcl, unquoteProviderReferences, unquoteReferenceLists } from "./hcl-fixups";
 import type { ProjectTags } from "./naming";
 
 /** use_lockfile (S3-native state locking) needs Terraform 1.10. */
@@ -9,6 +9,9 @@ export const TERRAFORM_REQUIRED_VERSION = ">= 1.10.0";
 
 /** Construct ids become Terraform addresses: short, stable, kebab-case. */
 const CONSTRUCT_ID = /^[a-z][a-z0-9-]*$/;
+
+/** Marks an element whose HCL attributes are already backslash-escaped (toHclTerraform may run more than once). */
+const ESCAPED = Symbol("medicare-hub.hcl-backslashes-escaped");
 
 /** Children with this id take their parent's name, like a construct's main resource. */
 export const DEFAULT_CHILD_ID = "default";
@@ -37,6 +40,14 @@ export abstract class MediCareStack extends TerraformStack {
 
   /** HCL output, with the repairs cdktf 0.21's renderer needs (see hcl-fixups.ts). */
   override toHclTerraform(): { hcl: string; metadata: unknown } {
+    // Backslashes are repaired per element, before rendering: the rendered text no longer tells them apart.
+    for (const element of this.node.findAll()) {
+      const hclElement = element as unknown as { synthesizeHclAttributes?: () => Record<string, unknown>; [ESCAPED]?: true };
+      if (typeof hclElement.synthesizeHclAttributes !== "function" || hclElement[ESCAPED]) continue;
+      const attributes = hclElement.synthesizeHclAttributes.bind(hclElement);
+      hclElement.synthesizeHclAttributes = () => escapeBackslashesForHcl(attributes()) as Record<string, unknown>;
+      hclElement[ESCAPED] = true;
+    }
     const rendered = super.toHclTerraform() as { hcl: string; metadata: unknown };
     const hcl = unquoteProviderReferences(unquoteReferenceLists(addRequiredVersion(rendered.hcl, TERRAFORM_REQUIRED_VERSION)));
     return { hcl, metadata: rendered.metadata };

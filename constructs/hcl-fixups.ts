@@ -63,3 +63,18 @@ export function unquoteProviderReferences(hcl: string): string {
     })
     .join("\n");
 }
+
+/**
+ * cdktf 0.21 writes strings into HCL with their quotes escaped but not their backslashes (cdktf/lib/hcl/render.js), so a
+ * literal `\s` reaches Terraform as an invalid escape sequence. Applied to an element's HCL attributes before cdktf
+ * renders them (base-stack.ts): literal strings (no `${` expression) holding a backslash are escaped the HCL way,
+ * `\` first, then `"` (which cdktf then leaves alone, seeing it escaped). Everything else is returned as it is.
+ */
+export function escapeBackslashesForHcl(value: unknown): unknown {
+  if (typeof value === "string") return value.includes("\\") && !value.includes("${") ? value.replace(/\\/g, "\\\\").replace(/"/g, '\\"') : value;
+  if (Array.isArray(value)) return value.map(escapeBackslashesForHcl);
+  if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeBackslashesForHcl(v)]));
+  }
+  return value;
+}

@@ -1,4 +1,4 @@
-import { addRequiredVersion, unquoteProviderReferences, unquoteReferenceLists } from "../../constructs/hcl-fixups";
+import { addRequiredVersion, escapeBackslashesForHcl, unquoteProviderReferences, unquoteReferenceLists } from "../../constructs/hcl-fixups";
 
 describe("addRequiredVersion", () => {
   test("writes the constraint as the first attribute of the terraform block", () => {
@@ -51,5 +51,19 @@ describe("unquoteProviderReferences", () => {
   test("turns a quoted provider meta-argument into a bare reference, leaving provider blocks and strings alone", () => {
     const hcl = ['provider "aws" {', '  alias = "backup-copy"', "}", 'resource "aws_kms_key" "k" {', '  provider = "aws.backup-copy"', '  description = "provider = \\"aws.x\\""', "}"].join("\n");
     expect(unquoteProviderReferences(hcl)).toBe(hcl.replace('provider = "aws.backup-copy"', "provider = aws.backup-copy"));
+  });
+});
+
+describe("escapeBackslashesForHcl", () => {
+  test("escapes backslashes (then quotes) in literal strings, at any depth; leaves expressions and other values alone", () => {
+    expect(escapeBackslashesForHcl({ regex: String.raw`"([^"]*)" (\s+)`, nested: [{ path: String.raw`a\b` }], count: 3, plain: 'say "hi"' })).toEqual({
+      regex: String.raw`\"([^\"]*)\" (\\s+)`,
+      nested: [{ path: String.raw`a\\b` }],
+      count: 3,
+      plain: 'say "hi"',
+    });
+    // An interpolation is Terraform's to render: left as it is.
+    const expression = "$" + "{aws_s3_bucket.b.id}\\x";
+    expect(escapeBackslashesForHcl(expression)).toBe(expression);
   });
 });
