@@ -4,7 +4,7 @@ import { AthenaWorkgroup } from "@cdktf/provider-aws/lib/athena-workgroup";
 import { GlueCatalogDatabase } from "@cdktf/provider-aws/lib/glue-catalog-database";
 import { GlueCatalogTable } from "@cdktf/provider-aws/lib/glue-catalog-table";
 import type { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { PROJECT, resourceName } from "./naming";
+import { PROJECT, bucketName, resourceName } from "./naming";
 import { SecureBucket, serverAccessLogDelivery, type KmsKeyRef } from "./secure-bucket";
 import type { DeploymentContext } from "./context";
 
@@ -234,13 +234,6 @@ export class AccessLogQueries extends Construct {
       ]),
     ];
   }
-}
-
-/** `medicare-hub-<env>-<role>-<account>-<region>`; S3 refuses names over 63 characters. */
-function bucketName(environment: string, role: string, accountId: string, region: string): string {
-  const name = `${PROJECT}-${environment}-${role}-${accountId}-${region}`;
-  if (name.length > 63) throw new Error(`AccessLogQueries bucket name ${name} is ${name.length} characters; S3 allows 63`);
-  return name;
 }
 
 /** Whether `value` is a real calendar day written as `DAY_FORMAT` says (`2024/02/30` is not). */

@@ -5,7 +5,7 @@ import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { HEALTH_CHECK_PATH } from "./app/user-data";
-import { PROJECT, resourceName, targetGroupName } from "./naming";
+import { bucketName, resourceName, targetGroupName } from "./naming";
 import { SecureBucket } from "./secure-bucket";
 import { HTTPS_PORT, HTTP_PORT } from "./security-groups";
 import { WebFirewall, type WebFirewallProps } from "./web-firewall";
@@ -82,7 +82,7 @@ export class LoadBalancer extends Construct {
     // ELB delivers access logs only to SSE-S3 buckets, written by the region's ELB account.
     const elbAccount = new DataAwsElbServiceAccount(this, "elb-account", {});
     this.accessLogBucket = new SecureBucket(this, "access-log-bucket", {
-      bucketName: `${PROJECT}-${environment}-alb-logs-${accountId}-${props.region}`,
+      bucketName: bucketName(environment, "alb-logs", accountId, props.region),
       encryption: "s3-managed",
       expireCurrentAfterDays: props.accessLogRetentionDays,
       preventDestroy: props.deletionProtection,

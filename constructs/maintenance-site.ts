@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { CloudfrontDistribution } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { PROJECT, resourceName } from "./naming";
+import { bucketName, resourceName } from "./naming";
 import { SecureBucket } from "./secure-bucket";
 import type { DeploymentContext } from "./context";
 
@@ -42,7 +42,7 @@ export class MaintenanceSite extends Construct {
     const distributionArn = Lazy.stringValue({ produce: () => this.distribution.arn });
 
     const bucket = new SecureBucket(this, "bucket", {
-      bucketName: `${PROJECT}-${props.environment}-maintenance-${props.accountId}-${props.region}`,
+      bucketName: bucketName(props.environment, "maintenance", props.accountId, props.region),
       // Public content (no PHI): SSE-S3 keeps CloudFront's read path free of KMS permissions.
       encryption: "s3-managed",
       preventDestroy: false,

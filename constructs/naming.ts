@@ -13,6 +13,16 @@ export function resourceName(environment: string, role: string, availabilityZone
   return [PROJECT, environment, role, availabilityZone].filter(Boolean).join("-");
 }
 
+/**
+ * An S3 bucket name, `medicare-hub-<env>-<role>-<account>-<region>`: bucket names are global, so the account and
+ * region make them ours and unique per environment. S3 allows at most 63 characters ("Bucket naming rules").
+ */
+export function bucketName(environment: string, role: string, accountId: string, region: string): string {
+  const name = `${resourceName(environment, role)}-${accountId}-${region}`;
+  if (name.length > 63) throw new Error(`bucket name ${name} is ${name.length} characters; S3 allows at most 63`);
+  return name;
+}
+
 /** Tags every resource carries through the provider's `default_tags`. */
 export interface ProjectTags {
   readonly Project: string;

@@ -7,7 +7,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { SyntheticsCanary } from "@cdktf/provider-aws/lib/synthetics-canary";
-import { PROJECT, canaryName, resourceName } from "./naming";
+import { bucketName, canaryName, resourceName } from "./naming";
 import { encryptedLogGroup } from "./logging";
 import { SecureBucket, type KmsKeyRef } from "./secure-bucket";
 import { storedZip } from "./zip";
@@ -104,7 +104,7 @@ export class SyntheticChecks extends Construct {
       throw new Error(`SyntheticChecks intervalMinutes must be a whole number from 1 to 60, got ${props.intervalMinutes}`);
     }
     this.bucket = new SecureBucket(this, "bucket", {
-      bucketName: `${PROJECT}-${environment}-canary-${accountId}-${region}`,
+      bucketName: bucketName(environment, "canary", accountId, region),
       encryption: props.key,
       // Synthetics' retention periods cover its run records, not the S3 artifacts: the bucket expires those itself.
       // The code under code/ never expires: the canary is re-created from it whenever it changes.
@@ -113,7 +113,7 @@ export class SyntheticChecks extends Construct {
       noncurrentVersionRetentionDays: 7,
       preventDestroy: props.preventDestroy ?? true,
     });
-    const bucketName = this.bucket.bucket.bucket;
+    const codeBucket = this.bucket.bucket.bucket;
     const bucketArn = this.bucket.bucket.arn;
 
     const zip = storedZip([{ path: CANARY_SCRIPT_PATH_IN_ZIP, content: readFileSync(CANARY_SCRIPT) }]);
@@ -121,7 +121,7 @@ export class SyntheticChecks extends Construct {
     // canary names the version. A key per content would change the objects the CI plan role may read (docs/ci.md)
     // with every edit of the script.
     const code = new S3Object(this, "code", {
-      bucket: bucketName,
+      bucket: codeBucket,
       key: CANARY_CODE_KEY,
       contentBase64: zip.toString("base64"),
       contentType: "application/zip",
@@ -149,10 +149,10 @@ export class SyntheticChecks extends Construct {
         executionRoleArn: this.role.arn,
         runtimeVersion: props.runtimeVersion ?? DEFAULT_CANARY_RUNTIME,
         handler: CANARY_HANDLER,
-        s3Bucket: bucketName,
+        s3Bucket: codeBucket,
         s3Key: code.key,
         s3Version: code.versionId,
-        artifactS3Location: `s3://${bucketName}/artifacts/${check.kind}/`,
+        artifactS3Location: `s3://${codeBucket}/artifacts/${check.kind}/`,
         artifactConfig: { s3Encryption: { encryptionMode: "SSE_KMS", kmsKeyArn: props.key.arn } },
         schedule: { expression: `rate(${props.intervalMinutes} ${props.intervalMinutes === 1 ? "minute" : "minutes"})` },
         runConfig: {
