@@ -1,4 +1,4 @@
-import { Annotations, DataResource, Fn, Op, TerraformLocal, TerraformStack } from "cdktf";
+import { Annotations, Fn, Op, TerraformLocal, TerraformResource, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { OVERRIDE_FILE_ENV } from "../config/load";
 import type { Placeholder } from "../config/placeholders";
@@ -50,12 +50,22 @@ export class PlaceholderGuard extends Construct {
   }
 }
 
-/** The resource that carries the precondition. */
-class GuardResource extends DataResource {
+/**
+ * The resource that carries the precondition: `terraform_data`, declared as cdktf's own `DataResource` declares it but
+ * without the check that class adds at every synth, which runs `terraform version` from PATH through a shell. That
+ * check made a JSON synth fail on a machine without Terraform (JSON needs none) and reach HashiCorp's checkpoint
+ * service when CHECKPOINT_DISABLE is unset; the version it checks (>= 1.4, where terraform_data appeared) is already
+ * enforced by Terraform itself through the stack's `required_version` (base-stack.ts).
+ */
+class GuardResource extends TerraformResource {
   private readonly precondition: { readonly condition: unknown; readonly errorMessage: string };
 
   constructor(scope: Construct, id: string, precondition: { readonly condition: unknown; readonly errorMessage: string }) {
-    super(scope, id, { lifecycle: { precondition: [precondition] } });
+    super(scope, id, {
+      terraformResourceType: "terraform_data",
+      terraformGeneratorMetadata: { providerName: "terraform" },
+      lifecycle: { precondition: [precondition] },
+    });
     this.precondition = precondition;
   }
 

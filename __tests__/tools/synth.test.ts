@@ -3,7 +3,7 @@
  * above all, that invalid configuration writes nothing.
  */
 import { execFile } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { OVERRIDE_FILE_ENV } from "../../config/load";
@@ -161,6 +161,19 @@ describe("synth with valid configuration", () => {
     for (const stack of stacks) {
       expect(readdirSync(join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);
     }
+  }, 60_000);
+
+  // JSON needs no Terraform to write (only --hcl formats with it): a fresh machine's `npm ci && npm run synth` must work
+  // without it, and synth must not run `terraform version`, which reaches checkpoint-api.hashicorp.com when
+  // CHECKPOINT_DISABLE is unset (cdktf's DataResource checks the version of the terraform on PATH at every synth).
+  test("JSON needs no terraform binary: with only node on PATH it synthesizes every stack", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "medicare-hub-node-only-"));
+    symlinkSync(process.execPath, join(bin, "node"));
+    const outdir = join(work, "out-no-terraform");
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { PATH: bin });
+    expect(run.stderr).not.toMatch(/terraform version|Could not determine version/);
+    expect(run.code).toBe(0);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["medicare-hub-dev", "medicare-hub-prod", "medicare-hub-state"]);
   }, 60_000);
 
   test("refuses unknown arguments with usage", async () => {
