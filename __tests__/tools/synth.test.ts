@@ -50,19 +50,23 @@ const CASES = [
   { name: "typo in a key", field: "network.natGateway", override: { environments: { dev: { network: { natGateway: "single" } } } } },
 ];
 
+/**
+ * tools/synth.ts's run() in this process: what it returns (the process's exit code), prints to stderr, and whether it
+ * wrote the output. `outdir` defaults to one named after the case.
+ */
+function runInProcess(name: string, override: unknown, outdir = join(work, `out-${name.replace(/\W+/g, "-")}`)): Run & { outdir: string; file: string } {
+  const printed: string[] = [];
+  const spy = jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
+  const file = overrideFile(name, override);
+  try {
+    const code = synthRun(["--outdir", outdir], { [OVERRIDE_FILE_ENV]: file });
+    return { code, stdout: "", stderr: printed.join("\n"), outdir, file };
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe("synth with invalid configuration", () => {
-  /** tools/synth.ts's run() in this process: what it returns, prints to stderr, and whether it wrote the output. */
-  const runInProcess = (name: string, override: unknown) => {
-    const outdir = join(work, `out-${name.replace(/\W+/g, "-")}`);
-    const printed: string[] = [];
-    const spy = jest.spyOn(console, "error").mockImplementation((...args: unknown[]) => void printed.push(args.join(" ")));
-    try {
-      const code = synthRun(["--outdir", outdir], { [OVERRIDE_FILE_ENV]: overrideFile(name, override) });
-      return { code, stderr: printed.join("\n"), outdir };
-    } finally {
-      spy.mockRestore();
-    }
-  };
 
   // The configuration cases run in this process: the message is the point. The process itself (exit code, nothing
   // on disk) is shown once below, by each entry point.
@@ -106,13 +110,13 @@ describe("synth with invalid configuration", () => {
 });
 
 describe("synth with configuration that breaks a guardrail", () => {
-  test("a single-AZ database, one NAT gateway, no WAF and short logs in prod: exits 1 naming each rule, leaves no output", async () => {
-    const outdir = join(work, "out-guardrails");
+  // In this process, like the configuration cases: run()'s result is the process's exit code (tools/synth.ts), and
+  // the refusal path's process is shown below ("a refusal writes nothing").
+  test("a single-AZ database, one NAT gateway, no WAF and short logs in prod: exits 1 naming each rule, leaves no output", () => {
     const override = {
       environments: { prod: { database: { multiAz: false }, network: { natGateways: "single" }, loadBalancer: { waf: false }, logRetentionDays: 30 } },
     };
-    const file = overrideFile("guardrails", override);
-    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { [OVERRIDE_FILE_ENV]: file });
+    const { file, outdir, ...run } = runInProcess("guardrails", override);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("Synth refused");
     for (const rule of ["MH-RDS-1", "MH-NET-3", "MH-ELB-7", "MH-OBS-2"]) expect(run.stderr).toContain(`[medicare-hub-prod] ${rule} `);
@@ -121,7 +125,7 @@ describe("synth with configuration that breaks a guardrail", () => {
       expect(run.stderr).toContain(`environments.prod.${field} (from ${file})`);
     }
     expect(existsSync(outdir)).toBe(false);
-  }, 60_000);
+  });
 
   test("a refusal writes nothing: an earlier output is left as it was, not written over and then deleted", async () => {
     const outdir = join(work, "out-guardrails-kept");
@@ -133,27 +137,32 @@ describe("synth with configuration that breaks a guardrail", () => {
     expect(readdirSync(join(outdir, "stacks"))).toEqual(["earlier"]);
   }, 60_000);
 
-  test("one AZ or fewer instances than AZs are refused by config validation already, citing the guardrail", async () => {
-    const run = await runScript("tools/synth.ts", ["--outdir", join(work, "out-one-az")], {
-      [OVERRIDE_FILE_ENV]: overrideFile("one-az", {
-        environments: { prod: { availabilityZones: ["us-east-2a"] }, dev: { app: { minCapacity: 1, desiredCapacity: 1 } } },
-      }),
+  test("one AZ or fewer instances than AZs are refused by config validation already, citing the guardrail", () => {
+    const run = runInProcess("one-az", {
+      environments: { prod: { availabilityZones: ["us-east-2a"] }, dev: { app: { minCapacity: 1, desiredCapacity: 1 } } },
     });
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/environment "prod", field availabilityZones: got .*\n.*guardrail MH-NET-2/);
     expect(run.stderr).toMatch(/environment "dev", field app.minCapacity: got 1 .*\n.*guardrail MH-CMP-5/);
-  }, 60_000);
+    expect(existsSync(run.outdir)).toBe(false);
+  });
 });
 
 describe("synth with valid configuration", () => {
-  test("writes cdk.tf.json for all three stacks into a clean directory, removing stale files", async () => {
+  // Run with nothing but node on PATH: JSON needs no Terraform (only --hcl formats with it), so a fresh machine's
+  // `npm ci && npm run synth` works without it, and synth never runs `terraform version` (cdktf's DataResource does at
+  // every synth, and reaches checkpoint-api.hashicorp.com when CHECKPOINT_DISABLE is unset).
+  test("writes cdk.tf.json for all three stacks into a clean directory, removing stale files, with no terraform on PATH", async () => {
+    const bin = mkdtempSync(join(tmpdir(), "medicare-hub-node-only-"));
+    symlinkSync(process.execPath, join(bin, "node"));
     const outdir = join(work, "out-good");
     const stale = join(outdir, "stacks", "medicare-hub-dev");
     mkdirSync(stale, { recursive: true });
     writeFileSync(join(stale, "cdk.tf"), "# left by an earlier synth --hcl\n");
     writeFileSync(join(outdir, "stacks", "stale-marker"), "");
 
-    const run = await runScript("tools/synth.ts", ["--outdir", outdir], {});
+    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { PATH: bin });
+    expect(run.stderr).not.toMatch(/terraform version|Could not determine version/);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("medicare-hub-state, medicare-hub-dev, medicare-hub-prod");
     const stacks = readdirSync(join(outdir, "stacks")).sort();
@@ -161,19 +170,6 @@ describe("synth with valid configuration", () => {
     for (const stack of stacks) {
       expect(readdirSync(join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);
     }
-  }, 60_000);
-
-  // JSON needs no Terraform to write (only --hcl formats with it): a fresh machine's `npm ci && npm run synth` must work
-  // without it, and synth must not run `terraform version`, which reaches checkpoint-api.hashicorp.com when
-  // CHECKPOINT_DISABLE is unset (cdktf's DataResource checks the version of the terraform on PATH at every synth).
-  test("JSON needs no terraform binary: with only node on PATH it synthesizes every stack", async () => {
-    const bin = mkdtempSync(join(tmpdir(), "medicare-hub-node-only-"));
-    symlinkSync(process.execPath, join(bin, "node"));
-    const outdir = join(work, "out-no-terraform");
-    const run = await runScript("tools/synth.ts", ["--outdir", outdir], { PATH: bin });
-    expect(run.stderr).not.toMatch(/terraform version|Could not determine version/);
-    expect(run.code).toBe(0);
-    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["medicare-hub-dev", "medicare-hub-prod", "medicare-hub-state"]);
   }, 60_000);
 
   test("refuses unknown arguments with usage", async () => {
