@@ -3,10 +3,15 @@
  * request is hostile: its code never runs where AWS credentials exist, credentials come only after an approval, the
  * summary reviewers read is built by the base branch's tools, and production applies exactly the plan it showed.
  */
+import { execFile } from "node:child_process";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { DEPLOY_BRANCH, DEPLOY_JOB_WORKFLOW, EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, PLAN_WORKFLOW, PR_PLAN_ENVIRONMENT, PR_PLAN_WORKFLOW, prPlanCall } from "../tools/ci-roles";
+import { ENVIRONMENT_NAMES } from "../config/schema";
+import { DEPLOY_BRANCH, DEPLOY_JOB_WORKFLOW, DRIFT_WORKFLOW, EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, PLAN_WORKFLOW, PR_PLAN_ENVIRONMENT, PR_PLAN_WORKFLOW, prPlanCall } from "../tools/ci-roles";
+import { DRIFT_ACTIONS } from "../tools/drift-report";
+import { APPROVAL_LABEL } from "../tools/plan-check";
+import { describeWithTool } from "./support/required-tool";
 
 const ROOT = join(__dirname, "..");
 const DIR = join(ROOT, ".github/workflows");
@@ -41,6 +46,47 @@ const PINNED_CALL = new RegExp(`^[\\w.-]+/[\\w.-]+/\\.github/workflows/[\\w-]+\\
 
 /** `${{ needs.<job>.outputs.<name> }}` → [job, name]. */
 const needsOutput = (value: unknown) => /^\$\{\{ needs\.([\w-]+)\.outputs\.([\w-]+) \}\}$/.exec(String(value))?.slice(1) ?? [];
+
+const SHELLCHECK = { binary: "shellcheck", requireVariable: "REQUIRE_SHELLCHECK", installHint: "Install it (Debian: apt-get install shellcheck)" };
+
+/** ShellCheck's findings (all severities) on `script` as bash, which runs a step without `shell:`; "" when clean. */
+function shellcheck(script: string): Promise<string> {
+  return new Promise((done) => {
+    const child = execFile("shellcheck", ["--shell=bash", "--severity=style", "--format=gcc", "-"], (_error, stdout, stderr) => done(stdout + stderr));
+    child.stdin?.end(script);
+  });
+}
+
+/** A run block as bash sees it once GitHub has replaced the expressions (each with a plain word). */
+const asBash = (run: string) => run.replace(/\$\{\{[^}]*\}\}/g, "EXPRESSION");
+
+/**
+ * What an expression of `job` refers to that does not exist, actionlint-style: `needs.<job>.outputs.<name>` of a job it
+ * does not need or an output that job does not declare, `matrix.<key>` outside its matrix, `steps.<id>` of no step of
+ * the job, `inputs.<name>` the workflow does not declare, `env.<name>` set nowhere in the workflow, job or step.
+ */
+function danglingReferences(wf: any, id: string): string[] {
+  const job = wf.jobs[id];
+  const matrix = job.strategy?.matrix ?? {};
+  const matrixKeys = new Set([...Object.keys(matrix).filter((k) => k !== "include" && k !== "exclude"), ...(matrix.include ?? []).flatMap((row: object) => Object.keys(row))]);
+  const stepIds = new Set(steps(job).map((st) => st.id).filter(Boolean));
+  const trigger = typeof wf.on === "object" && wf.on !== null ? wf.on : {};
+  const inputs = new Set([...Object.keys(trigger.workflow_call?.inputs ?? {}), ...Object.keys(trigger.workflow_dispatch?.inputs ?? {})]);
+  const envNames = new Set([wf.env, job.env, ...steps(job).map((st) => st.env)].flatMap((e) => Object.keys(e ?? {})));
+  const problems: string[] = [];
+  for (const [, expression] of JSON.stringify(job).matchAll(/\$\{\{(.*?)\}\}/g)) {
+    for (const [ref, kind, name, rest] of expression.matchAll(/\b(needs|matrix|steps|inputs|env)\.([\w-]+)((?:\.[\w-]+)*)/g)) {
+      const output = /^\.outputs\.([\w-]+)/.exec(rest)?.[1];
+      if (kind === "needs" && !needsOf(job).includes(name)) problems.push(`${ref}: job ${id} does not need ${name}`);
+      else if (kind === "needs" && output && !wf.jobs[name]?.outputs?.[output]) problems.push(`${ref}: job ${name} has no output ${output}`);
+      else if (kind === "matrix" && !matrixKeys.has(name)) problems.push(`${ref}: not a key of ${id}'s matrix`);
+      else if (kind === "steps" && !stepIds.has(name)) problems.push(`${ref}: no step of ${id} has id ${name}`);
+      else if (kind === "inputs" && !inputs.has(name)) problems.push(`${ref}: the workflow declares no input ${name}`);
+      else if (kind === "env" && !envNames.has(name)) problems.push(`${ref}: no env of the workflow, job ${id} or its steps sets ${name}`);
+    }
+  }
+  return problems;
+}
 
 describe.each(FILES)("%s, like every workflow", (file) => {
   const wf = workflow(file);
@@ -94,6 +140,46 @@ describe.each(FILES)("%s, like every workflow", (file) => {
       expect({ id, writes: Object.entries(job.permissions).filter(([k, v]) => k !== "id-token" && v === "write") }).toEqual({ id, writes: [] });
     }
   });
+
+  test("every expression refers to what exists: needed jobs' declared outputs, its matrix, its steps, declared inputs and env", () => {
+    for (const [id] of jobs) expect({ id, dangling: danglingReferences(wf, id) }).toEqual({ id, dangling: [] });
+  });
+
+  describeWithTool(SHELLCHECK, "its run blocks under ShellCheck", () => {
+    test("every run block has no finding at any severity, as bash runs it", async () => {
+      const blocks = jobs.flatMap(([id, job]) => steps(job).filter((st) => st.run).map((st, i) => ({ at: `${id}: ${st.name ?? `run ${i}`}`, run: asBash(st.run) })));
+      const findings = await Promise.all(blocks.map(async ({ at, run }) => ({ at, findings: await shellcheck(run) })));
+      expect(findings).toEqual(blocks.map(({ at }) => ({ at, findings: "" })));
+    });
+  });
+});
+
+describe("the checks every workflow gets can fail", () => {
+  test("a dangling reference is named", () => {
+    const wf = {
+      on: { workflow_call: { inputs: { stack: {} } } },
+      env: { TERRAFORM_VERSION: "1" },
+      jobs: {
+        a: { outputs: { id: "${{ steps.up.outputs.id }}" }, steps: [{ id: "up" }] },
+        b: { needs: "a", strategy: { matrix: { include: [{ environment: "dev" }] } }, steps: [{ with: { x: "${{ needs.a.outputs.other }} ${{ needs.c.outputs.id }} ${{ matrix.env }} ${{ steps.nope.outputs.x }} ${{ inputs.stak }} ${{ env.TERRAFORM_VERSON }} ${{ matrix.environment }} ${{ env.TERRAFORM_VERSION }}" } }] },
+      },
+    };
+    expect(danglingReferences(wf, "a")).toEqual([]);
+    expect(danglingReferences(wf, "b")).toEqual([
+      "needs.a.outputs.other: job a has no output other",
+      "needs.c.outputs.id: job b does not need c",
+      "matrix.env: not a key of b's matrix",
+      "steps.nope.outputs.x: no step of b has id nope",
+      "inputs.stak: the workflow declares no input stak",
+      "env.TERRAFORM_VERSON: no env of the workflow, job b or its steps sets TERRAFORM_VERSON",
+    ]);
+  });
+
+  describeWithTool(SHELLCHECK, "ShellCheck", () => {
+    test("reports an unquoted variable in a run block", async () => {
+      expect(await shellcheck(asBash('terraform plan -out=${{ runner.temp }}/plan $RUNNER_TEMP/x'))).toMatch(/SC2086/);
+    });
+  });
 });
 
 describe("plan.yml (pull requests: the pull request's own copy runs)", () => {
@@ -132,7 +218,7 @@ describe("plan.yml (pull requests: the pull request's own copy runs)", () => {
   test("tests first, with terraform and shellcheck required, on the pull request's code without credentials", () => {
     const test = plan.jobs.test;
     expect(runs(test)).toMatch(/npm ci --ignore-scripts[\s\S]*npm test/);
-    expect(test.steps.find((s: any) => s.run === "npm test").env).toEqual({ REQUIRE_TERRAFORM: "1", REQUIRE_SHELLCHECK: "1" });
+    expect(test.steps.find((s: any) => s.run === "npm test").env).toEqual({ REQUIRE_TERRAFORM: "1", REQUIRE_SHELLCHECK: "1", REQUIRE_JQ: "1" });
     expect(uses(test)).toEqual(expect.arrayContaining([expect.stringMatching(/^hashicorp\/setup-terraform@/)]));
   });
 });
@@ -214,6 +300,123 @@ describe("pr-plan.yml (main's copy, called by plan.yml)", () => {
     expect(runs(report)).toMatch(/npm ci --ignore-scripts[\s\S]*plan:summary[^\n]*changes\.json[^\n]*--policy "\$RUNNER_TEMP\/vetted\/policy-report\.md"/);
     expect(uses(report).map((u) => u.split("@")[0])).toContain("actions/github-script");
   });
+
+  /*
+   * The data-loss gate: after the comment (reviewers read the summary either way), plan:check reads the same changes
+   * plan:summary did and fails the job unless the pull request carries the approval label. The label is read from the
+   * API when the step runs, not from the event payload, which a re-run repeats unchanged: adding the label and
+   * re-running the failed job must let it pass.
+   */
+  test("the data-loss gate runs plan:check on the summarized changes and passes --allow only for the approval label", () => {
+    const report = prPlan.jobs.report;
+    const gate = steps(report).filter((st) => /plan:check/.test(st.run ?? ""));
+    expect(gate).toHaveLength(1);
+    const [step] = gate;
+    const order = (pattern: RegExp) => steps(report).findIndex((st) => pattern.test(st.run ?? "") || pattern.test(String(st.uses ?? "")));
+    expect(order(/plan:check/)).toBeGreaterThan(order(/plan:summary/));
+    expect(order(/plan:check/)).toBeGreaterThan(order(/^actions\/github-script@/));
+    expect(order(/plan:check/)).toBe(steps(report).length - 1);
+    const summarized = /plan:summary -- ("[^"]+")/.exec(runs(report))?.[1];
+    expect(summarized).toBe('"$RUNNER_TEMP/changes/changes.json"');
+    const checks = [...step.run.matchAll(/npm run --silent plan:check -- (\S+)(.*)$/gm)].map((m) => [m[1], m[2].trim()]);
+    expect(checks).toEqual([
+      [summarized, "--allow"],
+      [summarized, ""],
+    ]);
+    expect(step.run.split("\n").slice(0, 2)).toEqual([
+      `approved=$(gh api "repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/labels?per_page=100" --jq 'any(.[]; .name == "${APPROVAL_LABEL}")')`,
+      'if [ "$approved" = true ]; then',
+    ]);
+    expect(APPROVAL_LABEL).toBe("approved-data-loss");
+    expect(step.env).toEqual({ GH_TOKEN: "${{ github.token }}", PR_NUMBER: "${{ github.event.pull_request.number }}" });
+    expect(text(PR_PLAN_WORKFLOW)).not.toMatch(/pull_request\.labels|contains\(github\.event/);
+    expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+    expect(report["continue-on-error"]).toBeUndefined();
+    expect(step["continue-on-error"]).toBeUndefined();
+  });
+
+  test("the plan keeps, besides addresses and actions, only why and which attributes force a replacement", () => {
+    const kept = /jq '([^']+)'/.exec(runs(prPlan.jobs.plan))?.[1].replace(/\s+/g, " ");
+    expect(kept).toBe("{resource_changes: [.resource_changes[]? | {address, type, mode, action_reason, change: {actions: .change.actions, replace_paths: .change.replace_paths}}]}");
+  });
+});
+
+describe("drift.yml (scheduled, main)", () => {
+  const drift = workflow(DRIFT_WORKFLOW);
+  const jobs = Object.entries<any>(drift.jobs);
+
+  test("runs daily on a schedule and by hand, on nothing else; one run at a time, never cancelled", () => {
+    expect(Object.keys(drift.on).sort()).toEqual(["schedule", "workflow_dispatch"]);
+    expect(drift.on.workflow_dispatch).toBeNull();
+    expect(drift.on.schedule).toHaveLength(1);
+    // minute hour day-of-month month day-of-week: every day, once.
+    expect(drift.on.schedule[0].cron).toMatch(/^\d{1,2} \d{1,2} \* \* \*$/);
+    expect(drift.concurrency).toEqual({ group: "drift", "cancel-in-progress": false });
+  });
+
+  test("least privilege: synth reads code, plan only mints the plan role's token, report reads code and writes issues", () => {
+    expect(Object.fromEntries(jobs.map(([id, job]) => [id, job.permissions]))).toEqual({
+      synth: { contents: "read" },
+      plan: { "id-token": "write" },
+      report: { contents: "read", issues: "write" },
+    });
+    expect(drift.jobs.plan.environment).toBeUndefined();
+  });
+
+  test("only main plans: a manual run of another branch stops at synth, before any job asks for credentials", () => {
+    expect(drift.jobs.synth.if).toBe("github.ref == 'refs/heads/main'");
+    expect(needsOf(drift.jobs.plan)).toEqual(["synth"]);
+    expect(needsOf(drift.jobs.report)).toEqual(["plan"]);
+    // One environment's failed plan does not hold back the other's report; a skipped plan (not main) skips it.
+    expect(drift.jobs.report.if).toBe("${{ !cancelled() && needs.plan.result != 'skipped' }}");
+    expect(stepsUsing(drift.jobs.report, "actions/download-artifact")[0].with.name).toBe("drift-plan-${{ matrix.environment }}");
+    for (const [id, job] of jobs) for (const step of stepsUsing(job, "actions/checkout")) expect({ id, ref: step.with.ref }).toEqual({ id, ref: undefined });
+  });
+
+  test("plans every environment with its plan role, -detailed-exitcode, failing only on exit codes other than 0 and 2", () => {
+    const plan = drift.jobs.plan;
+    expect(plan.strategy.matrix.include).toEqual([
+      { environment: "dev", "plan-role": "${{ vars.MEDICARE_HUB_DEV_PLAN_ROLE_ARN }}" },
+      { environment: "prod", "plan-role": "${{ vars.MEDICARE_HUB_PROD_PLAN_ROLE_ARN }}" },
+    ]);
+    expect(plan.strategy.matrix.include.map((row: any) => row.environment)).toEqual([...ENVIRONMENT_NAMES]);
+    expect(stepsUsing(plan, "aws-actions/configure-aws-credentials").map((st) => st.with["role-to-assume"])).toEqual(["${{ matrix.plan-role }}"]);
+    expect(stepsUsing(plan, "actions/download-artifact").map((st) => st.with["artifact-ids"])).toEqual(["${{ needs.synth.outputs.artifact-id }}"]);
+    const script = runs(plan);
+    expect(script).toMatch(/^terraform init -input=false$/m);
+    expect(script).toMatch(/^terraform plan -input=false -lock-timeout=10m -detailed-exitcode -out=plan\.tfplan \|\| code=\$\?$/m);
+    expect(script).toMatch(/^if \[ "\$code" -ne 0 \] && \[ "\$code" -ne 2 \]; then exit "\$code"; fi$/m);
+    expect(script).toMatch(/^terraform show -json plan\.tfplan \\\n\s*\| jq '[^']+' \\\n\s*> "\$RUNNER_TEMP\/drift\.json"$/m);
+    expect(script).toMatch(/^set -o pipefail$/m);
+    expect(stepsUsing(plan, "actions/upload-artifact").map((st) => st.with)).toEqual([
+      { name: "drift-plan-${{ matrix.environment }}", path: "${{ runner.temp }}/drift.json", "if-no-files-found": "error", "retention-days": 1 },
+    ]);
+  });
+
+  test("the report job hands the plan to npm run drift:report and does only what its decision says", () => {
+    const report = drift.jobs.report;
+    expect(report.strategy.matrix.environment).toEqual([...ENVIRONMENT_NAMES]);
+    expect(stepsUsing(report, "actions/download-artifact").map((st) => st.with)).toEqual([{ name: "drift-plan-${{ matrix.environment }}", path: "${{ runner.temp }}/drift" }]);
+    const decide = steps(report).find((st) => /drift:report/.test(st.run ?? ""));
+    expect(decide.run.split("\n")[0]).toBe('npm run --silent drift:report -- "$RUNNER_TEMP/drift/drift.json" --env "$ENVIRONMENT" --format json > "$RUNNER_TEMP/decision.json"');
+    expect(decide.env).toEqual({ ENVIRONMENT: "${{ matrix.environment }}" });
+    expect(runs(report)).toMatch(/npm ci --ignore-scripts[\s\S]*drift:report/);
+    const issue = steps(report).find((st) => /gh issue/.test(st.run ?? ""));
+    expect(issue.env).toEqual({ GH_TOKEN: "${{ github.token }}" });
+    expect(issue.run).toMatch(/^action=\$\(jq -r \.action "\$RUNNER_TEMP\/decision\.json"\)$/m);
+    expect(issue.run).toMatch(/^title=\$\(jq -r \.title "\$RUNNER_TEMP\/decision\.json"\)$/m);
+    // Every action the tool can decide is handled, and an unknown one fails the job instead of doing nothing.
+    const handled = [...issue.run.matchAll(/^\s*([\w-]+|\*)\)/gm)].map((m) => m[1]);
+    expect(handled).toEqual([...DRIFT_ACTIONS, "*"]);
+    expect(issue.run).toMatch(/\*\)\n\s*echo "drift:report gave an unknown action: \$action" >&2\n\s*exit 1/);
+    expect(issue.run).toMatch(/gh issue edit "\$number" [^\n]*--body-file "\$RUNNER_TEMP\/body\.md"/);
+    expect(issue.run).toMatch(/gh issue create [^\n]*--title "\$title" --body-file "\$RUNNER_TEMP\/body\.md"/);
+    expect(issue.run).toMatch(/gh issue close "\$number" /);
+    // The open issue is found by its exact title in a listing, not through the lagging search index.
+    expect(issue.run).toMatch(/gh issue list [^\n]*--state open [^\n]*--json number,title/);
+    expect(issue.run).toContain("jq -r --arg title \"$title\" 'map(select(.title == $title)) | first | .number // empty'");
+    expect(issue.run).not.toMatch(/--search/);
+  });
 });
 
 describe("deploy.yml and deploy-environment.yml (main)", () => {
@@ -279,7 +482,8 @@ test("the workflows name the environments and files the roles' trust policies na
   const deploy = workflow("deploy.yml");
   expect(Object.fromEntries(["dev", "prod"].map((env) => [env, deploy.jobs[env].with["github-environment"]]))).toEqual(GITHUB_ENVIRONMENTS);
   for (const env of ["dev", "prod"]) expect(deploy.jobs[env].uses).toBe(`./.github/workflows/${DEPLOY_JOB_WORKFLOW}`);
-  for (const file of FILES.filter((f) => ![PR_PLAN_WORKFLOW, DEPLOY_JOB_WORKFLOW].includes(f))) expect({ file, credentialed: credentialed(file).length }).toEqual({ file, credentialed: 0 });
+  expect(credentialed(DRIFT_WORKFLOW).map((job) => job.environment)).toEqual([undefined]);
+  for (const file of FILES.filter((f) => ![PR_PLAN_WORKFLOW, DEPLOY_JOB_WORKFLOW, DRIFT_WORKFLOW].includes(f))) expect({ file, credentialed: credentialed(file).length }).toEqual({ file, credentialed: 0 });
   // Whoever calls pr-plan.yml calls main's copy; deploy-environment.yml is called only by deploy.yml, which runs on main.
   for (const file of FILES) {
     for (const [id, job] of Object.entries<any>(workflow(file).jobs).filter(([, j]) => String(j.uses ?? "").includes(PR_PLAN_WORKFLOW))) {

@@ -4,9 +4,10 @@
  *
  * - plan role `medicare-hub-<env>-ci-plan`: assumed by the approved pull-request plan job (GitHub environment
  *   `pr-plan`) of main's reusable `pr-plan.yml` (a pull request can edit `plan.yml`, never main's copy of the workflow
- *   it calls), and by the deploy workflow's plan job on `main`. ReadOnlyAccess lets Terraform refresh every resource;
- *   its own statements read this environment's state and take its lock; explicit denials remove what ReadOnlyAccess
- *   (or anything attached later) would otherwise allow: patient data, logs, secrets, and every state write.
+ *   it calls), and by the plan jobs of the deploy workflow and of the scheduled drift check (`drift.yml`) on `main`.
+ *   ReadOnlyAccess lets Terraform refresh every resource; its own statements read this environment's state and take
+ *   its lock; explicit denials remove what ReadOnlyAccess (or anything attached later) would otherwise allow: patient
+ *   data, logs, secrets, and every state write.
  * - deploy role `medicare-hub-<env>-ci-deploy`: assumed only by the apply job in the environment's GitHub environment
  *   (`dev`, `production`: required reviewers, deployment branch `main`). AdministratorAccess, because apply creates
  *   roles, keys and policies; explicit denials keep CI from erasing state history or rewriting its own roles.
@@ -45,6 +46,8 @@ export const PLAN_WORKFLOW = "plan.yml";
 export const PR_PLAN_WORKFLOW = "pr-plan.yml";
 /** The reusable workflow whose plan and apply jobs run on main (deploy.yml calls it once per environment). */
 export const DEPLOY_JOB_WORKFLOW = "deploy-environment.yml";
+/** The scheduled drift check: its plan job runs on main, with main's code, and holds the plan role. */
+export const DRIFT_WORKFLOW = "drift.yml";
 /** GitHub environment of each environment's apply job (the deploy role trusts only its subject). */
 export const GITHUB_ENVIRONMENTS: Readonly<Record<string, string>> = { dev: "dev", prod: "production" };
 /** The repository the committed docs are generated for. */
@@ -127,7 +130,7 @@ export function ciRoles(input: CiRolesInput): CiRole[] {
     {
       name: plan,
       arn: roleArn(plan),
-      description: `Terraform plan of medicare-hub-${input.environment}: approved pull requests (${PR_PLAN_ENVIRONMENT}, ${DEPLOY_BRANCH}'s ${PR_PLAN_WORKFLOW}) and the deploy workflow on ${DEPLOY_BRANCH}`,
+      description: `Terraform plan of medicare-hub-${input.environment}: approved pull requests (${PR_PLAN_ENVIRONMENT}, ${DEPLOY_BRANCH}'s ${PR_PLAN_WORKFLOW}), the deploy workflow and the drift check on ${DEPLOY_BRANCH}`,
       trustPolicy: trustPolicy(input, [
         {
           // The approval (environment subject) and main's copy of the reusable workflow: a pull request edits the
@@ -141,6 +144,13 @@ export function ciRoles(input: CiRolesInput): CiRole[] {
           subject: oidcSubject(input.repository, { ref: main }),
           ref: main,
           workflow: workflowRef(input.repository, DEPLOY_JOB_WORKFLOW, main),
+        },
+        {
+          // Scheduled runs are main's; a manual run of another branch carries that branch's ref and is refused.
+          sid: "DriftCheckPlanOnMain",
+          subject: oidcSubject(input.repository, { ref: main }),
+          ref: main,
+          workflow: workflowRef(input.repository, DRIFT_WORKFLOW, main),
         },
       ]),
       managedPolicyArns: [READ_ONLY_ACCESS],

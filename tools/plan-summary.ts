@@ -1,33 +1,41 @@
 /**
  * `npm run plan:summary -- <plan.json> [--policy FILE] [--title TEXT]`: turns `terraform show -json <planfile>` into
- * PR-ready markdown. Every replacement or deletion of a stateful resource (databases, file systems, buckets, keys,
- * tables, vaults, secrets) is called out at the top; then counts of create / update / replace / delete by resource
- * type; then the guardrail results (a report from `npm run policy`, when given).
+ * PR-ready markdown. Every replacement or deletion of a stateful resource (STATEFUL_RESOURCES: databases, file systems,
+ * buckets, keys, tables, vaults, secrets, zones, log groups) is called out at the top; then counts of create / update /
+ * replace / delete by resource type; then the guardrail results (a report from `npm run policy`, when given).
+ * `npm run plan:check` gates on the same list.
  *
  * Exit code: 0 (the summary informs a reviewer; it does not judge), 2 on unreadable input.
  */
 import { readFileSync } from "node:fs";
 import { flag, runCommand, type CommandLine } from "./cli";
+import { readPlanFile, type PlanJson } from "./plan-json";
 
-/** Resource types whose replacement or deletion loses data or access to it. */
-export const STATEFUL_TYPES = new Set([
-  "aws_db_instance",
-  "aws_rds_cluster",
-  "aws_efs_file_system",
-  "aws_s3_bucket",
-  "aws_kms_key",
-  "aws_dynamodb_table",
-  "aws_backup_vault",
-  "aws_secretsmanager_secret",
-  "aws_route53_zone",
-]);
+/**
+ * Resource types whose replacement or deletion loses data or access to it, and what is lost. The one list behind the
+ * summary's warning and the data-loss gate (`npm run plan:check`). Every type here that the stacks synthesize:
+ * aws_backup_vault, aws_cloudwatch_log_group, aws_db_instance, aws_dynamodb_table, aws_efs_file_system, aws_kms_key,
+ * aws_s3_bucket (`npm run inventory`); the others are the stores a change could add or adopt.
+ */
+export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
+  aws_db_instance: "the database's data (the new instance starts empty: restore from a snapshot or a point in time)",
+  aws_rds_cluster: "the cluster volume's data (the new cluster starts empty: restore from a snapshot)",
+  aws_efs_file_system: "every file on it (restore from an AWS Backup recovery point)",
+  aws_s3_bucket: "every object in it, and its name, which anyone may then take",
+  aws_kms_key: "access to everything encrypted with it once its deletion window ends",
+  aws_dynamodb_table: "every item in it",
+  aws_backup_vault: "its recovery points, the backups of the database and the file system",
+  aws_secretsmanager_secret: "the secret's value once its recovery window ends",
+  aws_route53_zone: "every record in it, and the delegation: a new zone gets new name servers",
+  // Flow, database, session and WAF logs are the audit trail; a deleted group takes every event with it.
+  aws_cloudwatch_log_group: "its log events (the audit trail: flow, database, session and firewall logs)",
+};
+
+/** The types of STATEFUL_RESOURCES. */
+export const STATEFUL_TYPES: ReadonlySet<string> = new Set(Object.keys(STATEFUL_RESOURCES));
 
 export type Action = "create" | "update" | "replace" | "delete" | "read" | "no-op";
 export const ACTIONS_SHOWN: readonly Action[] = ["create", "update", "replace", "delete"];
-
-interface PlanJson {
-  readonly resource_changes?: { address: string; type: string; mode?: string; change: { actions: string[] } }[];
-}
 
 export interface PlanChange {
   readonly address: string;
@@ -41,7 +49,8 @@ export function actionOf(actions: readonly string[]): Action {
   return (["create", "update", "delete", "read"].find((a) => actions.includes(a)) as Action | undefined) ?? "no-op";
 }
 
-export function changesOf(plan: PlanJson): PlanChange[] {
+/** The plan's managed resources (data sources are read, never changed) with one action each. */
+export function changesOf(plan: Pick<PlanJson, "resource_changes">): PlanChange[] {
   return (plan.resource_changes ?? [])
     .filter((c) => c.mode !== "data")
     .map((c) => ({ address: c.address, type: c.type, action: actionOf(c.change.actions) }));
@@ -52,7 +61,7 @@ export function destructiveChanges(changes: readonly PlanChange[]): PlanChange[]
   return changes.filter((c) => STATEFUL_TYPES.has(c.type) && (c.action === "replace" || c.action === "delete"));
 }
 
-export function summarizePlan(plan: PlanJson, options: { title?: string; policy?: string } = {}): string {
+export function summarizePlan(plan: Pick<PlanJson, "resource_changes">, options: { title?: string; policy?: string } = {}): string {
   const changes = changesOf(plan);
   const destructive = destructiveChanges(changes);
   const lines = [`## ${options.title ?? "Terraform plan"}`, ""];
@@ -80,14 +89,7 @@ export function summarizePlan(plan: PlanJson, options: { title?: string; policy?
 const USAGE = "npm run plan:summary -- <plan.json> [--policy policy-report.md] [--title TEXT]  (plan.json: terraform show -json <planfile>)";
 
 function main(line: CommandLine): number {
-  const [file] = line.positionals;
-  let plan: PlanJson;
-  try {
-    plan = JSON.parse(readFileSync(file, "utf8")) as PlanJson;
-  } catch (error) {
-    console.error(`${file} is not the JSON of a plan (terraform show -json <planfile> > plan.json): ${(error as Error).message}`);
-    return 2;
-  }
+  const plan = readPlanFile(line.positionals[0]);
   const policyFile = flag(line, "policy");
   console.log(summarizePlan(plan, { title: flag(line, "title"), policy: policyFile ? readFileSync(policyFile, "utf8") : undefined }));
   return 0;

@@ -9,6 +9,7 @@ import {
   GITHUB_ENVIRONMENTS,
   PR_PLAN_ENVIRONMENT,
   DEPLOY_JOB_WORKFLOW,
+  DRIFT_WORKFLOW,
   PR_PLAN_WORKFLOW,
   ciRoles,
   ciRolesInputFromStack,
@@ -63,7 +64,7 @@ test("the deploy role trusts only its GitHub environment's apply job, from main'
   expect(GITHUB_ENVIRONMENTS).toEqual({ dev: "dev", prod: "production" });
 });
 
-test("the plan role trusts the approved job of main's pr-plan.yml and main's deploy workflow, nothing else", () => {
+test("the plan role trusts the approved job of main's pr-plan.yml, main's deploy workflow and main's drift check, nothing else", () => {
   for (const env of ["dev", "prod"]) {
     expect(conditions(role(`medicare-hub-${env}-ci-plan`))).toEqual([
       {
@@ -83,8 +84,18 @@ test("the plan role trusts the approved job of main's pr-plan.yml and main's dep
           "token.actions.githubusercontent.com:job_workflow_ref": `ORG/REPO/.github/workflows/${DEPLOY_JOB_WORKFLOW}@refs/heads/main`,
         },
       },
+      {
+        // The scheduled drift check: main's drift.yml on main (a manual run of another branch has that branch's ref).
+        StringEquals: {
+          "token.actions.githubusercontent.com:aud": "sts.amazonaws.com",
+          "token.actions.githubusercontent.com:sub": "repo:ORG/REPO:ref:refs/heads/main",
+          "token.actions.githubusercontent.com:ref": "refs/heads/main",
+          "token.actions.githubusercontent.com:job_workflow_ref": `ORG/REPO/.github/workflows/${DRIFT_WORKFLOW}@refs/heads/main`,
+        },
+      },
     ]);
   }
+  expect(DRIFT_WORKFLOW).toBe("drift.yml");
   expect(JSON.stringify(role("medicare-hub-prod-ci-plan").trustPolicy)).not.toMatch(/ForAllValues|StringLike|refs\/pull|pull_request"|\*/);
 });
 

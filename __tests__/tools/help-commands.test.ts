@@ -74,6 +74,16 @@ const SMOKE: Record<string, (help: HelpCommand) => readonly Invocation[]> = {
       stdout: [/^> - `aws_db_instance\.database_instance` \(aws_db_instance\): \*\*replace\*\*$/m, /^Plan: 1 to create, 0 to update, 1 to replace, 0 to delete\.$/m],
     },
   ],
+  // The data-loss gate on the same plan: refused (exit 1) naming the database, approved with --allow (exit 0).
+  "plan:check -- plan.json [--allow]": (help) => [
+    usage(help),
+    { args: [join(__dirname, "fixtures", "plan.json")], code: 1, stdout: [/^ {2}- replace aws_db_instance\.database_instance \(aws_db_instance\): loses /m], stderr: [/^plan:check: refused: the plan loses data/m] },
+    { args: [join(__dirname, "fixtures", "plan.json"), "--allow"], code: 0, stdout: [/^plan:check: data loss approved \(--allow\)/m] },
+  ],
+  "drift:report -- plan.json --env prod [--format json|markdown]": (help) => [
+    usage(help),
+    { args: [join(__dirname, "fixtures", "drift-plan.json"), "--env", "prod"], code: 0, stdout: [/^ {2}"action": "open-or-update",$/m, /^ {2}"title": "Drift: medicare-hub-prod",$/m] },
+  ],
   // Without credentials the dry run reaches AWS's credential chain and must say so, not fail on a module.
   "gameday -- terminate-instance --env prod --dry-run": (help) => [usage(help), { args: ["terminate-instance", "--env", "prod", "--dry-run"], code: 1, stderr: [NO_CREDENTIALS] }],
 };

@@ -4,7 +4,7 @@
  * rows present a job's OIDC token claims to the role's trust policy; the permission rows evaluate the generated
  * policies against the synthesized state, buckets and log groups.
  */
-import { EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, GITHUB_OIDC_HOST, PR_PLAN_ENVIRONMENT, PR_PLAN_WORKFLOW, ciRoles, ciRolesInputFromStack, oidcSubject, workflowRef, type CiRole } from "../../../tools/ci-roles";
+import { DRIFT_WORKFLOW, EXAMPLE_REPOSITORY, GITHUB_ENVIRONMENTS, GITHUB_OIDC_HOST, PR_PLAN_ENVIRONMENT, PR_PLAN_WORKFLOW, ciRoles, ciRolesInputFromStack, oidcSubject, workflowRef, type CiRole } from "../../../tools/ci-roles";
 import { ACCOUNT, sym, via, type AuthorizationRow, type Principal, type Scope, type Source, type Value } from "../row";
 import { accessLogBucket, appLogGroup, originBucket, originObjectKey, stateBucket, stateKey } from "../selectors";
 import { managedPolicies } from "../world";
@@ -138,6 +138,8 @@ const PR_WORKFLOW = `${REPO}/.github/workflows/plan.yml@refs/pull/42/merge`;
 /** main's pr-plan.yml, called by a pull request's plan.yml at main: GitHub names the callee at the ref it was called at. */
 const PR_PLAN_ON_MAIN = workflowRef(REPO, PR_PLAN_WORKFLOW, "refs/heads/main");
 const PR_PLAN_SUBJECT = oidcSubject(REPO, { environment: PR_PLAN_ENVIRONMENT });
+/** main's scheduled drift check (drift.yml), whose plan job runs on main without a GitHub environment. */
+const DRIFT_ON_MAIN = workflowRef(REPO, DRIFT_WORKFLOW, "refs/heads/main");
 
 export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
   trustRow("AZ-CI-1", "The apply job in the stack's GitHub environment, from main's deploy workflow, assumes the deploy role", "deploy", token(applySubject(REPO), "refs/heads/main", DEPLOY_WORKFLOW_ON_MAIN), "Allowed"),
@@ -194,6 +196,16 @@ export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
     token(PR_PLAN_SUBJECT, "refs/pull/42/merge", `${REPO}/.github/workflows/other.yml@refs/heads/main`),
     "Denied",
   ),
+  trustRow("AZ-CI-29", "The drift check's plan job (main's drift.yml, scheduled or run by hand on main) assumes the plan role", "plan", token(oidcSubject(REPO, { ref: "refs/heads/main" }), "refs/heads/main", DRIFT_ON_MAIN), "Allowed"),
+  trustRow(
+    "AZ-CI-30",
+    "The drift check's plan job, run by hand on another branch (that branch's drift.yml), assumes the plan role",
+    "plan",
+    token(oidcSubject(REPO, { ref: "refs/heads/feature" }), "refs/heads/feature", workflowRef(REPO, DRIFT_WORKFLOW, "refs/heads/feature")),
+    "Denied",
+    "workflow_dispatch runs the chosen branch's copy of drift.yml, which anyone who can push a branch can rewrite; only main's copy, on main, may plan.",
+  ),
+  trustRow("AZ-CI-31", "The drift check's plan job assumes the deploy role", "deploy", token(oidcSubject(REPO, { ref: "refs/heads/main" }), "refs/heads/main", DRIFT_ON_MAIN), "Denied"),
   {
     id: "AZ-CI-12",
     request: "The plan role reads the stack's state",
