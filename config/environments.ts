@@ -59,6 +59,8 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       sharedStorage: { transitionToIaDays: 30 },
       // Governance: removable by privileged users while dev's data is disposable.
       backup: { dailyRetentionDays: 7, monthlyRetentionDays: 30, vaultLock: "governance" },
+      // Dev's data is synthetic: nothing is kept outside its region (a flagged cost switch).
+      recovery: { strategy: "off" },
       failureExperiments: { enabled: false, networkDisruptionMinutes: 5 },
       preventDestroy: false,
       loadBalancer: {
@@ -129,6 +131,9 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       },
       sharedStorage: { transitionToIaDays: 30 },
       backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365, vaultLock: "compliance" },
+      // Oregon: far from Ohio, outside us-east-1 (where global control planes live), and a documented destination of
+      // RDS cross-region automated backups from us-east-2 ("Replicating automated backups to another AWS Region").
+      recovery: { strategy: "backup-and-restore", region: "us-west-2" },
       failureExperiments: { enabled: true, networkDisruptionMinutes: 5 },
       preventDestroy: true,
       loadBalancer: {

@@ -259,6 +259,21 @@ function crossFieldIssues(root: unknown): RawIssue[] {
         problem: "must be another region than the environment's: a copy in the same region does not survive its loss",
       });
     }
+    const recovery = isPlainObject(env.recovery) ? env.recovery : {};
+    if (recovery.strategy !== undefined && recovery.strategy !== "off" && recovery.region === undefined) {
+      issues.push({
+        path: at("recovery", "strategy"),
+        value: recovery.strategy,
+        problem: 'needs recovery.region, the region the data is kept in (another region than the environment\'s), e.g. "us-west-2"',
+      });
+    }
+    if (typeof recovery.region === "string" && recovery.region === env.region) {
+      issues.push({
+        path: at("recovery", "region"),
+        value: recovery.region,
+        problem: "must be another region than the environment's: a copy in the same region does not survive its loss",
+      });
+    }
     if (isInt(db.allocatedStorageGib) && isInt(db.maxAllocatedStorageGib) && db.maxAllocatedStorageGib < db.allocatedStorageGib) {
       issues.push({
         path: at("database", "maxAllocatedStorageGib"),

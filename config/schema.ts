@@ -177,7 +177,10 @@ export const EnvironmentSchema = z.strictObject({
     dailyRetentionDays: wholeNumber(1, 35, "daily recovery points"),
     /** Monthly recovery points are kept this long. */
     monthlyRetentionDays: wholeNumber(30, 3650, "monthly recovery points"),
-    /** Copy every recovery point to a vault in this region (survives the loss of the region). @default - no copy */
+    /**
+     * Copy every recovery point to a vault in this region (survives the loss of the region).
+     * @default - the recovery region (`recovery.region`) when `recovery.strategy` is not "off"; else no copy
+     */
     copyToRegion: region.optional(),
     /**
      * AWS Backup Vault Lock on the vault(s): "compliance" makes recovery points undeletable before their retention
@@ -185,6 +188,22 @@ export const EnvironmentSchema = z.strictObject({
      * "off" is warned about on synth.
      */
     vaultLock: z.enum(["compliance", "governance", "off"], { error: 'must be "compliance", "governance" or "off" (warned)' }),
+  }),
+  /**
+   * Surviving the loss of the whole region (docs/reliability.md, "Region lost"), on the ladder of AWS's "Disaster
+   * Recovery of Workloads on AWS" whitepaper. What exists today is its first rung:
+   * - "off": nothing leaves the region but an optional backup copy (`backup.copyToRegion`); the guardrails flag it.
+   * - "backup-and-restore": the data is kept in the recovery region, encrypted with keys of its own there: the
+   *   database's automated backups and transaction logs are replicated (point-in-time restore there), the file system
+   *   is replicated (read-only until failover), and AWS Backup copies every recovery point there. Recovery restores
+   *   into the recovery region (docs/runbooks.md, "region-lost"): hours, not minutes.
+   * The pilot-light and warm-standby rungs (network, load balancer and fleet standing in the recovery region, DNS
+   * failing over to it) build on this one.
+   */
+  recovery: z.strictObject({
+    strategy: z.enum(["off", "backup-and-restore"], { error: 'must be "off" (flagged) or "backup-and-restore"' }),
+    /** The recovery region: not the environment's own. Required unless `strategy` is "off". */
+    region: region.optional(),
   }),
   /** AWS FIS experiment templates that prove the architecture survives what it claims to survive. */
   failureExperiments: z.strictObject({

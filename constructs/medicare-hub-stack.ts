@@ -1,4 +1,4 @@
-import { TerraformOutput, Token } from "cdktf";
+import { Annotations, TerraformOutput, Token } from "cdktf";
 import type { Construct } from "constructs";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { environmentPlaceholders, stateBackendPlaceholders } from "../config/placeholders";
@@ -15,6 +15,7 @@ import { ALB_ACCESS_LOG_PREFIX, DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadB
 import { Monitoring } from "./monitoring";
 import { projectTags, resourceName } from "./naming";
 import { Network } from "./network";
+import { RegionRecovery } from "./recovery";
 import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
 import { SessionManager } from "./session-manager";
@@ -54,6 +55,8 @@ export class MediCareHubStack extends MediCareStack {
   readonly database: Database;
   readonly sharedStorage: SharedStorage;
   readonly backup: Backup;
+  /** The data kept in the recovery region; absent when `recovery.strategy` is "off". */
+  readonly recovery?: RegionRecovery;
   readonly monitoring: Monitoring;
   /** Canaries of the public journey and the maintenance page; absent when `syntheticChecks.enabled` is false. */
   readonly syntheticChecks?: SyntheticChecks;
@@ -176,7 +179,32 @@ export class MediCareHubStack extends MediCareStack {
       performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
     });
 
-    const copyRegion = config.backup.copyToRegion;
+    const recovery = config.recovery;
+    const recoveryProvider =
+      recovery.strategy !== "off" && recovery.region ? this.addAwsProvider(recovery.region, { ...tags }, config.accountId, "recovery") : undefined;
+    if (recoveryProvider && recovery.region) {
+      this.recovery = new RegionRecovery(this, "recovery", {
+        ...context,
+        recoveryRegion: recovery.region,
+        provider: recoveryProvider,
+        database: { arn: this.database.instance.arn, backupRetentionDays: db.backupRetentionDays },
+        fileSystemId: this.sharedStorage.fileSystem.id,
+        preventDestroy: config.preventDestroy,
+      });
+    }
+
+    if (!this.recovery) {
+      Annotations.of(this).addWarning(
+        `recovery.strategy is "off": nothing of this environment's data is kept outside ${config.region}` +
+          `${config.backup.copyToRegion ? ` except a daily backup copy in ${config.backup.copyToRegion}` : ""}, so losing the region loses ` +
+          "it. A cost switch for non-production.",
+      );
+    }
+
+    // Backup copies go to the recovery region unless the configuration names another; one provider per region.
+    const copyRegion = config.backup.copyToRegion ?? (recoveryProvider ? recovery.region : undefined);
+    const copyProvider = () =>
+      copyRegion === recovery.region && recoveryProvider ? recoveryProvider : this.addAwsProvider(copyRegion as string, tags, config.accountId, "backup-copy");
     this.backup = new Backup(this, "backup", {
       environment,
       accountId: config.accountId,
@@ -188,7 +216,7 @@ export class MediCareHubStack extends MediCareStack {
       monthlyRetentionDays: config.backup.monthlyRetentionDays,
       vaultLock: config.backup.vaultLock,
       preventDestroy: config.preventDestroy,
-      copy: copyRegion ? { region: copyRegion, provider: this.addAwsProvider(copyRegion, tags, config.accountId, "backup-copy") } : undefined,
+      copy: copyRegion ? { region: copyRegion, provider: copyProvider() } : undefined,
     });
 
     this.sessionManager = new SessionManager(this, "session-manager", {
@@ -272,6 +300,9 @@ export class MediCareHubStack extends MediCareStack {
         natGatewayIds: this.network.natGatewayIds,
         appLogGroupName: this.appTier.logGroup.name,
         keyArns: [this.encryption.storageKey.arn, this.encryption.databaseKey.arn],
+        fileSystemReplica: this.recovery
+          ? { sourceId: this.sharedStorage.fileSystem.id, destinationId: this.recovery.fileSystemReplication.destination.fileSystemId }
+          : undefined,
       },
       thresholds: config.alarms,
       minCapacity: app.minCapacity,
@@ -323,6 +354,15 @@ export class MediCareHubStack extends MediCareStack {
     this.output("alerts_topic_arn", this.monitoring.topic.arn, "SNS topic every alarm notifies (subscribe the on-call pager here)");
     this.output("backup_vault_name", this.backup.vault.name, "AWS Backup vault holding the database and file-system recovery points");
     this.output("private_data_subnet_ids", this.network.dataSubnetIds, "Private data subnets (database), no route out of the VPC, in AZ order");
+    if (this.recovery && recovery.region) {
+      this.output("recovery_region", recovery.region, "Region the data is kept in for the loss of this one (recovery.region)");
+      this.output(
+        "recovery_database_backups_arn",
+        this.recovery.databaseBackups.id,
+        "Replicated automated backups in the recovery region: restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn (docs/runbooks.md, region-lost)",
+      );
+      this.output("recovery_file_system_id", this.recovery.fileSystemReplication.destination.fileSystemId, "Read-only copy of the shared file system in the recovery region");
+    }
   }
 
   private output(id: string, value: string | readonly string[], description: string): TerraformOutput {

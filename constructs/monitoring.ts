@@ -63,6 +63,12 @@ export interface MonitoredResources {
    * @default - only the alerts key
    */
   readonly keyArns?: readonly string[];
+  /**
+   * The shared file system's replication to the recovery region (constructs/recovery.ts): its copy falling behind
+   * is a ticket.
+   * @default - not replicated
+   */
+  readonly fileSystemReplica?: { readonly sourceId: string; readonly destinationId: string };
 }
 
 export interface AlarmThresholds {
@@ -455,6 +461,18 @@ export class Monitoring extends Construct {
       metric: { namespace: "AWS/EFS", name: "PercentIOLimit", stat: "Maximum", dimensions: { FileSystemId: r.fileSystemId } },
       comparison: "GreaterThanThreshold", threshold: t.efsIoLimitPercent, evaluationPeriods: 5, datapointsToAlarm: 3, treatMissingData: "notBreaching",
     });
+    if (r.fileSystemReplica) {
+      // TimeSinceLastSync (AWS/EFS, dimensions FileSystemId = the source and DestinationFileSystemId, seconds: "CloudWatch
+      // metrics for Amazon EFS"). EFS replicates most file systems within 15 minutes; an hour behind, for two periods of
+      // 15 minutes, is the recovery point slipping. Missing data counts as behind: a copy nobody hears from is not one.
+      const replica = r.fileSystemReplica;
+      this.alarm("efs-replication-behind", {
+        severity: "ticket",
+        description: "The file system's copy in the recovery region is more than an hour behind (or reports nothing): a region loss now would lose that hour of files. Check the replication configuration's status (ENABLED, PAUSED, ERROR) and its destination key.",
+        metric: { namespace: "AWS/EFS", name: "TimeSinceLastSync", stat: "Maximum", dimensions: { FileSystemId: replica.sourceId, DestinationFileSystemId: replica.destinationId }, period: 900 },
+        comparison: "GreaterThanThreshold", threshold: 3600, evaluationPeriods: 2, treatMissingData: "breaching",
+      });
+    }
     // One alarm per WAF rule, never the sum of all: a blocked scanner, a flood and a managed rule blocking clinicians
     // are different stories with different fixes. All tickets: the firewall working is not an outage.
     const webAcl = r.webAclName;

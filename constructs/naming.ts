@@ -64,6 +64,15 @@ export function rdsLogGroupName(environment: string, log: string): string {
   return `/aws/rds/instance/${databaseIdentifier(environment)}/${log}`;
 }
 
+/**
+ * What an environment's resources in its recovery region are named after, `<env>-dr` (`medicare-hub-prod-dr-...`): IAM
+ * names are global and S3 bucket names more so, so the same constructs built in the recovery region must not reuse the
+ * primary region's names. Short on purpose: ALB and target group names allow 32 characters.
+ */
+export function recoverySiteName(environment: string): string {
+  return `${environment}-dr`;
+}
+
 /** Stack id of an environment: `medicare-hub-<env>`. */
 export function environmentStackId(environment: EnvironmentName): string {
   return `${PROJECT}-${environment}`;

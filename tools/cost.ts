@@ -74,7 +74,23 @@ export function estimate(stack: StackView): CostEstimate {
     return runs + (30 * 24 * 60) / minutes;
   }, 0);
   if (canaryRuns > 0) lines.push(line("CloudWatch Synthetics canary runs", canaryRuns, PRICES.syntheticsRun));
-  if (count("aws_backup_vault") > 0) lines.push(line(`AWS Backup storage (assumed ${USAGE_ASSUMPTIONS.backupGb} GB)`, USAGE_ASSUMPTIONS.backupGb, PRICES.backupStorage));
+  const vaults = count("aws_backup_vault");
+  if (vaults > 0) {
+    const where = vaults > 1 ? ` per vault, × ${vaults} (a copy in another region)` : "";
+    lines.push(line(`AWS Backup storage (assumed ${USAGE_ASSUMPTIONS.backupGb} GB${where})`, USAGE_ASSUMPTIONS.backupGb * vaults, PRICES.backupStorage));
+  }
+  // The recovery region (recovery.strategy "backup-and-restore"): the copies' storage, and the data sent there.
+  const replicatedBackups = stack.resources("aws_db_instance_automated_backups_replication");
+  if (replicatedBackups.length > 0) {
+    const storage = stack.resources("aws_db_instance").reduce((gb, db) => gb + (db.values.allocated_storage ?? 0), 0);
+    lines.push(line(`Recovery region: replicated RDS backups (≈ the allocated ${storage} GB)`, storage, PRICES.rdsBackupStorage));
+  }
+  if (count("aws_efs_replication_configuration") > 0) {
+    lines.push(line(`Recovery region: EFS copy (assumed ${USAGE_ASSUMPTIONS.efsGb} GB)`, USAGE_ASSUMPTIONS.efsGb, PRICES.efs));
+  }
+  if (replicatedBackups.length > 0 || count("aws_efs_replication_configuration") > 0) {
+    lines.push(line(`Recovery region: data replicated there (assumed ${USAGE_ASSUMPTIONS.replicatedGbPerMonth} GB)`, USAGE_ASSUMPTIONS.replicatedGbPerMonth, PRICES.interRegionTransfer));
+  }
   const billed = lines.filter((l) => l.quantity > 0);
   return { environment: stack.environment, lines: billed, totalUsd: round(billed.reduce((sum, l) => sum + l.monthlyUsd, 0)) };
 }

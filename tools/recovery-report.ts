@@ -22,6 +22,15 @@ export const RDS_FAILOVER = "60–120 s (AWS documented)";
 /** RDS uploads transaction logs to S3 every 5 minutes: the worst-case loss of a point-in-time restore. */
 export const PITR_RPO = "≤ 5 min";
 
+/**
+ * RDS cross-region automated backups replication is asynchronous: "the underlying RPO is on the slightly higher side,
+ * ranging 5–30 minutes"; restoring from it "can take up to a few hours" (AWS Prescriptive Guidance, "Disaster recovery
+ * for Amazon RDS for SQL Server Standard edition: point-in-time recovery and snapshots").
+ */
+export const REPLICATED_PITR_RPO = "5–30 min (AWS Prescriptive Guidance)";
+/** "The majority of source file systems have their subsequent changes replicated ... within 15 minutes" (EFS User Guide, "Amazon EFS replication"). */
+export const EFS_REPLICATION_RPO = "≈ 15 min (EFS documented, most file systems)";
+
 export interface FailureMode {
   readonly failure: string;
   readonly handledBy: string;
@@ -138,6 +147,7 @@ export function analyse(stack: StackView): EnvironmentReport {
       recovery: failover ? `users see the maintenance page within ${seconds(dnsFailover)} (detection + ${ALB_ALIAS_TTL_SECONDS} s alias TTL)` : "users see errors until the endpoint returns",
       dataLoss: "none",
     },
+    regionLost(stack, told, `${seconds((route53.request_interval ?? 30) * (route53.failure_threshold ?? 3))} (${route53.request_interval ?? 30} s × ${route53.failure_threshold ?? 3})`),
     {
       failure: "data is corrupted or deleted by mistake",
       handledBy: `point-in-time restore (${db.backup_retention_period ?? 0}-day window); AWS Backup ${daily ? `daily points kept ${daily.lifecycle?.delete_after} days` : "(no plan)"}`,
@@ -148,6 +158,36 @@ export function analyse(stack: StackView): EnvironmentReport {
     },
   ];
   return { environment: stack.environment, modes, singlePointsOfFailure: spofs };
+}
+
+/**
+ * The loss of the whole primary region: what is kept elsewhere (replicated database backups, the file system's copy,
+ * AWS Backup's copies: each read from the synthesized resources and their providers' regions) decides what can be
+ * restored, how fast and how much is lost.
+ */
+function regionLost(stack: StackView, told: (id: string) => string, detection: string): FailureMode {
+  const databaseCopy = stack.resources("aws_db_instance_automated_backups_replication")[0];
+  const fileCopy = stack.resources("aws_efs_replication_configuration")[0];
+  const fileRegion = fileCopy ? [fileCopy.values.destination].flat()[0]?.region : undefined;
+  const copyVault = stack.resources("aws_backup_vault").find((v) => stack.regionOf(v) !== stack.region);
+  const kept = [
+    databaseCopy && `the database's automated backups replicated to ${stack.regionOf(databaseCopy)} (point-in-time restore there)`,
+    fileCopy && `the file system replicated to ${fileRegion} (a read-only copy)`,
+    copyVault && `AWS Backup's daily copies in ${stack.regionOf(copyVault)}`,
+  ].filter(Boolean);
+  const base = { failure: "the whole region is lost", detection, notified: told("route53-health-check") };
+  if (kept.length === 0) {
+    return { ...base, handledBy: "NOTHING: no data is kept outside the region (recovery.strategy \"off\")", recovery: "until the region returns", dataLoss: "everything, unless the region's data returns with it" };
+  }
+  return {
+    ...base,
+    handledBy: `backup and restore: ${kept.join("; ")}; no standby stack`,
+    recovery: "hours: restore the database and promote the file system's copy in the recovery region, deploy the environment there, point DNS at it (docs/runbooks.md#region-lost; AWS: a cross-region point-in-time restore \"can take up to a few hours\")",
+    dataLoss: [
+      databaseCopy ? `database ${REPLICATED_PITR_RPO}` : copyVault ? "database ≤ 24 h (daily copy)" : "database: all",
+      fileCopy ? `files ${EFS_REPLICATION_RPO}` : copyVault ? "files ≤ 24 h (daily copy)" : "files: all",
+    ].join("; "),
+  };
 }
 
 export function reportMarkdown(reports: readonly EnvironmentReport[]): string {

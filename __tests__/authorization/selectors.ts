@@ -81,7 +81,11 @@ export function appAccessPoint(s: Scope): Located {
   return follow(s, tags.EfsAccessPointId, "aws_efs_access_point");
 }
 
-export const backupVault = (s: Scope) => only(s, "aws_backup_vault");
+/** The vault backup jobs write to: the one in the stack's own region (a copy vault lives in another). */
+export const backupVault = (s: Scope) => only(s, "aws_backup_vault", (v) => v.region === s.region);
+/** The vault recovery points are copied to, in another region (the recovery region, or backup.copyToRegion). */
+export const backupCopyVault = (s: Scope) => only(s, "aws_backup_vault", (v) => v.region !== s.region);
+export const backupCopyVaultKey = (s: Scope) => follow(s, backupCopyVault(s).values.kms_key_arn, "aws_kms_key");
 export const backupVaultKey = (s: Scope) => follow(s, backupVault(s).values.kms_key_arn, "aws_kms_key");
 export const backupRole = (s: Scope) => follow(s, only(s, "aws_backup_selection").values.iam_role_arn, "aws_iam_role");
 /** The role restore jobs run as: the one the AWS managed restore policy is attached to. */
@@ -89,6 +93,15 @@ export function restoreRole(s: Scope): Located {
   const attachment = only(s, "aws_iam_role_policy_attachment", (a) => String(a.values.policy_arn).endsWith("/AWSBackupServiceRolePolicyForRestores"));
   return follow(s, attachment.values.role, "aws_iam_role");
 }
+
+// --- recovery region -------------------------------------------------------------------------------------------------
+
+/** The database's automated backups replicated to the recovery region (created there). */
+export const replicatedBackups = (s: Scope) => only(s, "aws_db_instance_automated_backups_replication");
+export const replicatedBackupsKey = (s: Scope) => follow(s, replicatedBackups(s).values.kms_key_id, "aws_kms_key");
+/** The file system's replication configuration (in the source region); its destination names the copy's key. */
+export const fileSystemReplication = (s: Scope) => only(s, "aws_efs_replication_configuration");
+export const fileSystemCopyKey = (s: Scope) => follow(s, [fileSystemReplication(s).values.destination].flat()[0]?.kms_key_id, "aws_kms_key");
 
 // --- monitoring ----------------------------------------------------------------------------------------------------
 

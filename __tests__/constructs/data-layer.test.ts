@@ -10,6 +10,13 @@ import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, 
 
 const KEY = { database: "${aws_kms_key.encryption_database-key.arn}", storage: "${aws_kms_key.encryption_storage-key.arn}" };
 
+/** The one resource of `type` in the stack's own region (no provider of another region): the primary vault, its lock, its policy. */
+function home(tf: TerraformJson, type: string): [string, any] {
+  const all = Object.entries(resourcesOf(tf, type)).filter(([, r]) => r.provider === undefined);
+  if (all.length !== 1) throw new Error(`expected exactly one ${type} in the stack's region, found ${all.length}`);
+  return all[0];
+}
+
 describe("data layer", () => {
   let result: SynthResult;
   const stack = (env: EnvironmentName) => readStackJson(result, environmentStackId(env));
@@ -171,7 +178,7 @@ describe("data layer", () => {
     });
 
     test("a vault encrypted with the storage key", () => {
-      const [, vault] = only(tf, "aws_backup_vault");
+      const [, vault] = home(tf, "aws_backup_vault");
       expect(vault).toMatchObject({ kms_key_arn: KEY.storage, force_destroy: false, lifecycle: { prevent_destroy: env === "prod" } });
     });
 
@@ -189,7 +196,7 @@ describe("data layer", () => {
       expect(db.maintenance_window).toBe("sun:04:30-sun:05:30");
       expect(db.backup_window).toBe("03:00-03:30");
       if (env === "prod") expect([config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays]).toEqual([35, 365]);
-      const [vaultName] = only(tf, "aws_backup_vault");
+      const [vaultName] = home(tf, "aws_backup_vault");
       for (const rule of plan.rule) expect(rule.target_vault_name).toBe(`\${aws_backup_vault.${vaultName}.name}`);
     });
 
@@ -214,7 +221,8 @@ describe("data layer", () => {
       const inline = Object.values(resourcesOf(tf, "aws_iam_role_policy")).filter((p) => refName(p.role, "aws_iam_role") === roleName);
       expect(inline).toHaveLength(1);
       const statements: any[] = tf.data?.aws_iam_policy_document[refName(inline[0].policy, "data.aws_iam_policy_document")].statement;
-      const keys = ["${aws_kms_key.encryption_storage-key.arn}", "${aws_kms_key.encryption_database-key.arn}"];
+      // Prod copies to the recovery region (recovery.strategy "backup-and-restore"), under a key there.
+      const keys = ["${aws_kms_key.encryption_storage-key.arn}", "${aws_kms_key.encryption_database-key.arn}", ...(env === "prod" ? ["${aws_kms_key.backup_copy-key.arn}"] : [])];
       expect(statements.find((st) => st.sid === "UseTheBackupKeys").resources).toEqual(keys);
       expect(statements.find((st) => st.sid === "GrantTheKeysToAwsResources")).toMatchObject({
         actions: ["kms:CreateGrant"],
@@ -224,14 +232,14 @@ describe("data layer", () => {
     });
 
     test("recovery points cannot be deleted: Vault Lock (compliance in prod) and a vault policy denying deletion to all but the backup role", () => {
-      const [vaultName] = only(tf, "aws_backup_vault");
-      const [, lock] = only(tf, "aws_backup_vault_lock_configuration");
+      const [vaultName] = home(tf, "aws_backup_vault");
+      const [, lock] = home(tf, "aws_backup_vault_lock_configuration");
       expect(lock.backup_vault_name).toBe(`\${aws_backup_vault.${vaultName}.name}`);
       expect(lock.min_retention_days).toBe(Math.min(config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays));
       expect(lock.max_retention_days).toBe(Math.max(config.backup.dailyRetentionDays, config.backup.monthlyRetentionDays));
       // Compliance mode is a lock with a grace period; after it not even root can delete a recovery point early.
       expect(lock.changeable_for_days).toBe(env === "prod" ? 3 : undefined);
-      const [, vaultPolicy] = only(tf, "aws_backup_vault_policy");
+      const [, vaultPolicy] = home(tf, "aws_backup_vault_policy");
       const [deny] = tf.data?.aws_iam_policy_document[refName(vaultPolicy.policy, "data.aws_iam_policy_document")].statement;
       const [, selection] = only(tf, "aws_backup_selection");
       expect(deny).toMatchObject({ effect: "Deny", actions: ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle"] });
@@ -270,10 +278,22 @@ describe("data layer", () => {
       ]);
     });
 
-    test("no cross-region copy unless configured", () => {
+    test("recovery points are copied to the recovery region when recovery is on (prod), and nowhere when it is off (dev)", () => {
       const [, plan] = only(tf, "aws_backup_plan");
-      for (const rule of plan.rule) expect(rule.copy_action).toBeUndefined();
-      expect((tf.provider?.aws ?? []).map((p) => p.alias)).not.toContain("backup-copy");
+      const providers = tf.provider?.aws ?? [];
+      if (env === "dev") {
+        expect(config.recovery.strategy).toBe("off");
+        for (const rule of plan.rule) expect(rule.copy_action).toBeUndefined();
+        expect(providers.map((p) => p.region)).toEqual(["us-east-2", "us-east-1"]);
+        return;
+      }
+      for (const rule of plan.rule) {
+        const vault = resourcesOf(tf, "aws_backup_vault")[refName(rule.copy_action[0].destination_vault_arn, "aws_backup_vault")];
+        const provider = providers.find((p) => `aws.${p.alias}` === vault.provider);
+        expect(provider?.region).toBe("us-west-2");
+      }
+      // One provider per region: the copy vault is built by the recovery region's provider, not a second one there.
+      expect(providers.filter((p) => p.region === "us-west-2")).toHaveLength(1);
     });
   });
 
@@ -289,27 +309,29 @@ describe("data layer", () => {
   });
 });
 
-describe("cross-region backup copy (config switch)", () => {
+describe("cross-region backup copy (config switch, without a recovery region)", () => {
   const config: ProjectConfig = {
     ...DEFAULT_CONFIG,
     environments: {
       ...DEFAULT_CONFIG.environments,
-      prod: { ...DEFAULT_CONFIG.environments.prod, backup: { ...DEFAULT_CONFIG.environments.prod.backup, copyToRegion: "us-west-2" } },
+      // Dev: recovery "off" (prod refuses it, guardrail MH-DR-1), a backup copy on its own.
+      dev: { ...DEFAULT_CONFIG.environments.dev, backup: { ...DEFAULT_CONFIG.environments.dev.backup, copyToRegion: "us-west-2" } },
     },
   };
   let tf: TerraformJson;
   beforeAll(() => {
-    tf = readStackJson(synthApp({ config }), environmentStackId("prod"));
+    tf = readStackJson(synthApp({ config }), environmentStackId("dev"));
   });
 
   test("copies every rule's recovery points to a vault in the other region, under a key of that region", () => {
     const copyProvider = tf.provider?.aws.find((p) => p.alias === "backup-copy");
-    expect(copyProvider).toMatchObject({ region: "us-west-2", allowed_account_ids: [config.environments.prod.accountId] });
+    expect(copyProvider).toMatchObject({ region: "us-west-2", allowed_account_ids: [config.environments.dev.accountId] });
     const vaults = resourcesOf(tf, "aws_backup_vault");
     const [copyName, copyVault] = Object.entries(vaults).find(([, v]) => v.provider) as [string, any];
     expect(copyVault.provider).toBe(`aws.${copyProvider.alias}`);
     const key = resourcesOf(tf, "aws_kms_key")[refName(copyVault.kms_key_arn, "aws_kms_key")];
-    expect(key).toMatchObject({ provider: `aws.${copyProvider.alias}`, enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    // prevent_destroy follows the environment (dev: false), as for every other key.
+    expect(key).toMatchObject({ provider: `aws.${copyProvider.alias}`, enable_key_rotation: true, lifecycle: { prevent_destroy: false } });
     const [plan] = Object.values(resourcesOf(tf, "aws_backup_plan"));
     for (const rule of plan.rule) {
       expect(rule.copy_action).toEqual([{ destination_vault_arn: `\${aws_backup_vault.${copyName}.arn}`, lifecycle: rule.lifecycle }]);

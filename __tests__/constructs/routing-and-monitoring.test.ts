@@ -246,13 +246,15 @@ describe("DNS routing and monitoring", () => {
       // The key rule's pattern holds references (jsonencode); its own test follows them.
       const patterns = Object.fromEntries(Object.entries(rules).filter(([, rule]) => typeof rule.event_pattern === "string" && rule.event_pattern.startsWith("{")).map(([name, rule]) => [name, JSON.parse(rule.event_pattern)]));
       const sources = Object.values(patterns).map((p: any) => `${p.source[0]} ${p["detail-type"][0]}`).sort();
-      // No copy job failure rule: the committed plans copy nowhere, so no copy job can fail.
+      // A copy job failure rule only where recovery points are copied: prod, to its recovery region (dev copies nowhere).
       expect(config.backup.copyToRegion).toBeUndefined();
+      expect(config.recovery.strategy).toBe(env === "prod" ? "backup-and-restore" : "off");
       expect(sources).toEqual([
         "aws.acm ACM Certificate Approaching Expiration",
         "aws.autoscaling EC2 Auto Scaling Instance Refresh Failed",
         "aws.autoscaling EC2 Instance Launch Unsuccessful",
         "aws.backup Backup Job State Change",
+        ...(env === "prod" ? ["aws.backup Copy Job State Change"] : []),
         "aws.rds RDS DB Instance Event",
         "aws.rds RDS DB Instance Event",
       ]);

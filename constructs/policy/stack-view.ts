@@ -39,6 +39,22 @@ export class StackView {
     return match ? (this.tf.data?.aws_iam_policy_document?.[match[1]]?.statement ?? []) : [];
   }
 
+  /**
+   * The region a resource is created in: its provider's (`"provider": "aws.<alias>"`), or the default provider's.
+   * Undefined when the provider names no literal region.
+   */
+  regionOf(resource: SynthesizedResource): string | undefined {
+    const alias = typeof resource.values.provider === "string" ? /^aws\.(.+)$/.exec(resource.values.provider)?.[1] : undefined;
+    const provider = (this.tf.provider?.aws ?? []).find((p) => (alias ? p.alias === alias : !p.alias));
+    return typeof provider?.region === "string" ? provider.region : undefined;
+  }
+
+  /** The stack's own region: its default provider's. */
+  get region(): string | undefined {
+    const main = (this.tf.provider?.aws ?? []).find((p) => !p.alias);
+    return typeof main?.region === "string" ? main.region : undefined;
+  }
+
   /** The Environment tag of the stack's default provider: `prod`, `dev`, `shared`. */
   get environment(): string {
     const main = (this.tf.provider?.aws ?? []).find((p) => !p.alias) ?? {};

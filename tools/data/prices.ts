@@ -44,6 +44,8 @@ export const PRICES = {
   wafWebAcl: { usd: 5, unit: "web ACL-month", source: "aws.amazon.com/waf/pricing" },
   wafRule: { usd: 1, unit: "rule-month", source: "aws.amazon.com/waf/pricing" },
   backupStorage: { usd: 0.05, unit: "GB-month (warm)", source: "aws.amazon.com/backup/pricing" },
+  rdsBackupStorage: { usd: 0.095, unit: "GB-month (backup storage beyond the free allowance)", source: "aws.amazon.com/rds/postgresql/pricing" },
+  interRegionTransfer: { usd: 0.02, unit: "GB transferred to another region", source: "aws.amazon.com/ec2/pricing/on-demand (data transfer)" },
   syntheticsRun: { usd: 0.0012, unit: "canary run", source: "aws.amazon.com/cloudwatch/pricing" },
 } as const;
 
@@ -54,4 +56,6 @@ export const USAGE_ASSUMPTIONS = {
   efsGb: 50,
   logsGbPerMonth: 20,
   backupGb: 200,
+  /** Changed data the recovery region receives each month (database logs and file changes). */
+  replicatedGbPerMonth: 50,
 } as const;

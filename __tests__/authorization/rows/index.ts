@@ -11,6 +11,7 @@ import { EBS_ROWS } from "./ebs-volumes";
 import { FIS_ROWS } from "./failure-experiments";
 import { DELIVERY_ROWS } from "./log-delivery";
 import { NETWORK_ROWS } from "./network";
+import { RECOVERY_ROWS } from "./recovery";
 import { SHARED_STORAGE_ROWS } from "./shared-storage";
 import { EGRESS_ROWS } from "./egress";
 import { STATE_ROWS } from "./state";
@@ -23,6 +24,7 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...DATABASE_ROWS,
   ...SHARED_STORAGE_ROWS,
   ...BACKUP_ROWS,
+  ...RECOVERY_ROWS,
   ...APP_ROWS,
   ...NETWORK_ROWS,
   ...FIS_ROWS,

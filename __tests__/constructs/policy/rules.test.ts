@@ -15,6 +15,7 @@ import { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group
 import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
+import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
@@ -278,6 +279,13 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
       ],
     });
     new KmsKey(s, "key", { enableKeyRotation: true, policy: policy.json, lifecycle: { preventDestroy: true } });
+  },
+  // Replicated to another region, but under a key of the primary region: lost with it, and RDS cannot use it there.
+  "MH-DR-1": (s) => {
+    const db = database(s, {});
+    const recovery = new AwsProvider(s, "aws-recovery", { region: "us-west-2", alias: "recovery" });
+    const key = new KmsKey(s, "key", { enableKeyRotation: true, lifecycle: { preventDestroy: true } });
+    new DbInstanceAutomatedBackupsReplication(s, "copy", { provider: recovery, sourceDbInstanceArn: db.arn, kmsKeyId: key.arn });
   },
   "MH-KMS-1": (s) => new KmsKey(s, "key", { enableKeyRotation: false, lifecycle: { preventDestroy: true } }),
   "MH-KMS-2": (s) => new KmsKey(s, "key", { enableKeyRotation: true }),
