@@ -49,8 +49,8 @@ const BOUNDARIES = [
     files: ["terraform-state-backend/**/*.ts"],
     patterns: [
       {
-        regex: "^\\.\\./constructs/(?!(base-stack|naming|secure-bucket|placeholder-guard|hcl-fixups|aws-facts|kms|iam|logging)$)",
-        message: "terraform-state-backend/ imports the shared building blocks only (base-stack, naming, secure-bucket, kms, iam, logging, placeholder-guard, hcl-fixups, aws-facts).",
+        regex: "^\\.\\./constructs/(?!(base-stack|naming|secure-bucket|placeholder-guard|hcl-fixups|aws-facts|kms|iam|logging|regions)$)",
+        message: "terraform-state-backend/ imports the shared building blocks only (base-stack, naming, secure-bucket, kms, iam, logging, regions, placeholder-guard, hcl-fixups, aws-facts).",
       },
       { regex: "^\\.\\./(main|synth-output|tools(/.*)?)$", message: "terraform-state-backend/ never imports the App or the tools." },
     ],

@@ -12,6 +12,8 @@ export const DEFAULT_CONFIG: ProjectConfig = {
     // Placeholder: the account that holds the state (the provider refuses any other).
     accountId: PLACEHOLDER_ACCOUNT_ID,
     region: "us-east-2",
+    // The state outlives its region: replicated to prod's recovery region (terraform-state-backend/README.md).
+    replicaRegion: "us-west-2",
     // Placeholder (config/placeholders.ts): S3 bucket names are global, every organisation sets its own through the
     // override file. Synth warns and every plan is refused until it does (docs/first-deploy.md).
     bucketName: PLACEHOLDER_STATE_BUCKET_NAME,

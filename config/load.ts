@@ -188,6 +188,14 @@ function explainZodIssue(issue: z.core.$ZodIssue, root: unknown): RawIssue[] {
 
 function crossFieldIssues(root: unknown): RawIssue[] {
   const issues: RawIssue[] = [];
+  const state = isPlainObject(root) && isPlainObject(root.stateBackend) ? root.stateBackend : {};
+  if (typeof state.replicaRegion === "string" && state.replicaRegion === state.region) {
+    issues.push({
+      path: ["stateBackend", "replicaRegion"],
+      value: state.replicaRegion,
+      problem: "must be another region than stateBackend.region: a replica in the same region does not survive its loss",
+    });
+  }
   const environments = isPlainObject(root) && isPlainObject(root.environments) ? root.environments : {};
   for (const [name, env] of Object.entries(environments)) {
     if (!isPlainObject(env)) continue;

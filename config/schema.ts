@@ -362,10 +362,17 @@ export const StateBackendSchema = z.strictObject({
    */
   accountId: pattern(/^\d{12}$/, 'must be a 12-digit AWS account id such as "123456789012"'),
   region,
+  /**
+   * A replica of the state in another region, so Terraform can still plan and apply (the recovery, above all) when
+   * `region` is lost: the bucket replicated there under a key of that region, the lock table a global table with a
+   * replica there (terraform-state-backend/README.md, "When the state's region is lost").
+   * @default - no replica: losing the region loses the state until it returns
+   */
+  replicaRegion: region.optional(),
   /** Globally unique S3 bucket name for state. */
   bucketName: pattern(
     /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9-]{1,49}[a-z0-9]$/,
-    "must be a 3–51 character S3 bucket name of lower-case letters, digits and hyphens (the log bucket appends -access-logs)",
+    "must be a 3–51 character S3 bucket name of lower-case letters, digits and hyphens (the log bucket appends -access-logs, the replica -replica)",
   ),
   /** DynamoDB lock table name. */
   lockTableName: pattern(/^[A-Za-z0-9_.-]{3,255}$/, "must be a 3–255 character DynamoDB table name ([A-Za-z0-9_.-])"),

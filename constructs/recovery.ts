@@ -1,21 +1,11 @@
 import { Construct } from "constructs";
-import { TerraformDataSource, TerraformResource, type TerraformProvider } from "cdktf";
+import type { TerraformProvider } from "cdktf";
 import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
 import { EfsReplicationConfiguration } from "@cdktf/provider-aws/lib/efs-replication-configuration";
 import { Encryption } from "./encryption";
 import { recoverySiteName } from "./naming";
+import { buildInRegion } from "./regions";
 import type { DeploymentContext } from "./context";
-
-/**
- * Builds everything under `scope` through `provider`: every resource and data source that names no provider of its own
- * gets this one. The same constructs that build the primary region build the recovery region, not a copy of them; a
- * resource that already names a provider (a us-east-1 one, say) keeps it.
- */
-export function buildInRegion(scope: Construct, provider: TerraformProvider): void {
-  for (const node of scope.node.findAll()) {
-    if ((node instanceof TerraformResource || node instanceof TerraformDataSource) && node.provider === undefined) node.provider = provider;
-  }
-}
 
 export interface RegionRecoveryProps extends DeploymentContext {
   /** The recovery region (config: recovery.region), not `region`. */
@@ -32,7 +22,7 @@ export interface RegionRecoveryProps extends DeploymentContext {
   /** The shared file system replicated to the recovery region. */
   readonly fileSystemId: string;
   /**
-   * `prevent_destroy` on the recovery region's keys.
+   * `prevent_destroy` on the recovery region's keys and on both replications.
    * @default true
    */
   readonly preventDestroy?: boolean;
@@ -74,16 +64,22 @@ export class RegionRecovery extends Construct {
     });
     buildInRegion(this.keys, props.provider);
 
+    // Every argument of both resources forces a replacement (provider), and replacing either is not harmless: EFS
+    // deletes the configuration on both sides, leaving the old copy writable and untracked while a new copy starts a
+    // full sync; RDS stops replicating, then starts again. So they refuse destroy like the data they copy.
+    const lifecycle = { preventDestroy: props.preventDestroy ?? true };
     this.databaseBackups = new DbInstanceAutomatedBackupsReplication(this, "database-backups", {
       provider: props.provider,
       sourceDbInstanceArn: props.database.arn,
       kmsKeyId: this.keys.databaseKey.arn,
       retentionPeriod: props.database.backupRetentionDays,
+      lifecycle,
     });
 
     this.fileSystemReplication = new EfsReplicationConfiguration(this, "file-system", {
       sourceFileSystemId: props.fileSystemId,
       destination: { region: props.recoveryRegion, kmsKeyId: this.keys.storageKey.arn },
+      lifecycle,
     });
   }
 }

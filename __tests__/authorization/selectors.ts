@@ -222,8 +222,9 @@ export function originObjectKey(s: Scope): string {
 }
 
 /** Server access logging: the bucket logged, the bucket receiving, and the prefix. */
-export function serverAccessLogging(s: Scope): { source: Located; target: Located; prefix: string } {
-  const logging = only(s, "aws_s3_bucket_logging");
+export function serverAccessLogging(s: Scope, where: "stack" | "replica" = "stack"): { source: Located; target: Located; prefix: string } {
+  // The state bucket's in the stack's region; its replica's in the replica region.
+  const logging = only(s, "aws_s3_bucket_logging", (l) => (where === "stack" ? l.region === s.region : l.region !== s.region));
   return {
     source: follow(s, logging.values.bucket, "aws_s3_bucket"),
     target: follow(s, logging.values.target_bucket, "aws_s3_bucket"),
@@ -241,6 +242,18 @@ export function stateKey(s: Scope): Located {
   const state = s.stack("state");
   return follow(state, state.world.stacks[state.stackId].output?.kms_key_arn?.value, "aws_kms_key");
 }
+
+/** The state's replication to its replica (stateBackend.replicaRegion). */
+export const stateReplication = (s: Scope) => only(s.stack("state"), "aws_s3_bucket_replication_configuration");
+export function stateReplicaBucket(s: Scope): Located {
+  const state = s.stack("state");
+  return follow(state, state.world.stacks[state.stackId].output?.replica_bucket_name?.value, "aws_s3_bucket");
+}
+export function stateReplicaKey(s: Scope): Located {
+  const rule = [stateReplication(s).values.rule].flat()[0];
+  return follow(s.stack("state"), [rule.destination].flat()[0].encryption_configuration.replica_kms_key_id, "aws_kms_key");
+}
+export const stateReplicationRole = (s: Scope) => follow(s.stack("state"), stateReplication(s).values.role, "aws_iam_role");
 
 // --- synthetic checks ------------------------------------------------------------------------------------------------
 

@@ -79,6 +79,12 @@ describe("prod keeps its data in the recovery region", () => {
     expect(topics).toEqual(["medicare-hub-prod-tickets"]);
   });
 
+  test("both copies refuse terraform destroy (every argument forces a replacement, and a replaced EFS copy is left writable and untracked)", () => {
+    for (const type of ["aws_db_instance_automated_backups_replication", "aws_efs_replication_configuration"]) {
+      for (const copy of Object.values(resourcesOf(tf, type))) expect({ type, lifecycle: copy.lifecycle }).toEqual({ type, lifecycle: { prevent_destroy: true } });
+    }
+  });
+
   test("the stack outputs where the data is kept", () => {
     expect(tf.output?.recovery_region?.value).toBe("us-west-2");
     expect(tf.output?.recovery_database_backups_arn?.value).toMatch(/^\$\{aws_db_instance_automated_backups_replication\.[\w-]+\.id\}$/);

@@ -224,3 +224,88 @@ describe("StateBackendStack", () => {
     });
   });
 });
+
+describe("StateBackendStack with a replica region", () => {
+  const config: StateBackendConfig = { ...CONFIG, replicaRegion: "eu-west-1" };
+  let tf: TerraformJson;
+  beforeAll(() => {
+    tf = synthState(config);
+  });
+  const regionOf = (r: { provider?: string }) => (tf.provider?.aws ?? []).find((p) => (r.provider ? `aws.${p.alias}` === r.provider : !p.alias))?.region;
+  const replication = () => Object.values(resourcesOf(tf, "aws_s3_bucket_replication_configuration"))[0];
+  const rule = () => replication().rule[0];
+  const bucketByRef = (reference: string) => resourcesOf(tf, "aws_s3_bucket")[refName(reference, "aws_s3_bucket")];
+  const keyByRef = (reference: string) => resourcesOf(tf, "aws_kms_key")[refName(reference, "aws_kms_key")];
+
+  test("replicates the state bucket, in its own region, to <bucketName>-replica in the replica region", () => {
+    expect(Object.keys(resourcesOf(tf, "aws_s3_bucket_replication_configuration"))).toHaveLength(1);
+    const source = bucketByRef(replication().bucket);
+    expect(source.bucket).toBe("acme-health-tfstate");
+    expect(regionOf(replication())).toBe("eu-central-1");
+    const destination = bucketByRef(rule().destination.bucket);
+    expect(destination).toMatchObject({ bucket: "acme-health-tfstate-replica", force_destroy: false, lifecycle: { prevent_destroy: true } });
+    expect(regionOf(destination)).toBe("eu-west-1");
+  });
+
+  test("every object, delete markers too, under a key of the replica region carrying the state key's alias, within 15 minutes (RTC)", () => {
+    expect(rule()).toMatchObject({
+      status: "Enabled",
+      filter: {},
+      delete_marker_replication: { status: "Enabled" },
+      source_selection_criteria: { sse_kms_encrypted_objects: { status: "Enabled" } },
+    });
+    expect(rule().destination).toMatchObject({ replication_time: { status: "Enabled", time: { minutes: 15 } }, metrics: { status: "Enabled", event_threshold: { minutes: 15 } } });
+    const key = keyByRef(rule().destination.encryption_configuration.replica_kms_key_id);
+    expect(regionOf(key)).toBe("eu-west-1");
+    expect(key).toMatchObject({ enable_key_rotation: true, lifecycle: { prevent_destroy: true } });
+    const aliases = Object.values(resourcesOf(tf, "aws_kms_alias")).filter((a) => a.name === STATE_KEY_ALIAS);
+    expect(aliases.map((a) => regionOf(a)).sort()).toEqual(["eu-central-1", "eu-west-1"]);
+    // The replica region's alias points at the replica key: the backend's kms_key_id resolves to it there.
+    const replicaAlias = aliases.find((a) => regionOf(a) === "eu-west-1");
+    expect(refName(replicaAlias?.target_key_id, "aws_kms_key")).toBe(refName(rule().destination.encryption_configuration.replica_kms_key_id, "aws_kms_key"));
+    // Both buckets are versioned before replication is configured.
+    expect(replication().depends_on.sort()).toEqual(["aws_s3_bucket_versioning.replica_site_bucket_versioning", "aws_s3_bucket_versioning.state-bucket_versioning"]);
+  });
+
+  test("the replica bucket's policy refuses other accounts, deleting versions, and writes under any key but the replica's", () => {
+    const policy = Object.values(resourcesOf(tf, "aws_s3_bucket_policy")).find((p) => refName(p.bucket, "aws_s3_bucket") === refName(rule().destination.bucket, "aws_s3_bucket"));
+    const statements: any[] = tf.data?.aws_iam_policy_document[refName(policy?.policy, "data.aws_iam_policy_document")].statement;
+    expect(statements.map((st) => st.sid)).toEqual(expect.arrayContaining(["OnlyThisAccountsPrincipals", "NobodyDeletesStateVersions", "OnlyTheStateKeyEncryptsState", "OnlyTheStateKeyIsNamed"]));
+    const named = statements.find((st) => st.sid === "OnlyTheStateKeyIsNamed").condition[1].values;
+    expect(named).toContain(`arn:\${data.aws_partition.partition.partition}:kms:eu-west-1:${config.accountId}:${STATE_KEY_ALIAS}`);
+    expect(named).toContain(rule().destination.encryption_configuration.replica_kms_key_id);
+  });
+
+  test("the lock table becomes a global table with a replica in the replica region, under the replica key", () => {
+    const table = resource(tf, "aws_dynamodb_table", "lock-table");
+    expect(table).toMatchObject({ name: "acme-health-locks", stream_enabled: true, stream_view_type: "NEW_AND_OLD_IMAGES" });
+    expect(table.replica).toEqual([
+      { region_name: "eu-west-1", kms_key_arn: rule().destination.encryption_configuration.replica_kms_key_id, point_in_time_recovery: true, propagate_tags: true },
+    ]);
+  });
+
+  test("S3 assumes the replication role; it decrypts with the state key and encrypts with the replica key only through S3, for each bucket", () => {
+    const role = resourcesOf(tf, "aws_iam_role")[refName(replication().role, "aws_iam_role")];
+    const trust = tf.data?.aws_iam_policy_document[refName(role.assume_role_policy, "data.aws_iam_policy_document")].statement[0];
+    expect(trust.principals).toEqual([{ type: "Service", identifiers: ["s3.amazonaws.com"] }]);
+    const inline = Object.values(resourcesOf(tf, "aws_iam_role_policy")).find((p) => refName(p.role, "aws_iam_role") === refName(replication().role, "aws_iam_role"));
+    const statements: any[] = tf.data?.aws_iam_policy_document[refName(inline?.policy, "data.aws_iam_policy_document")].statement;
+    const bySid = Object.fromEntries(statements.map((st) => [st.sid, st]));
+    expect(bySid.DecryptWithTheSourceKey).toMatchObject({ actions: ["kms:Decrypt"], resources: ["${aws_kms_key.state-key.arn}"] });
+    expect(bySid.DecryptWithTheSourceKey.condition).toEqual([
+      { test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-central-1.amazonaws.com"] },
+      { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: ["${aws_s3_bucket.state-bucket.arn}"] },
+    ]);
+    expect(bySid.EncryptWithTheReplicaKey.condition[0]).toEqual({ test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-west-1.amazonaws.com"] });
+    expect(bySid.WriteTheReplica.actions).toEqual(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]);
+  });
+
+  test("outputs the replica's bucket and region; without replicaRegion there is no replica at all", () => {
+    expect(tf.output?.replica_bucket_name?.value).toBe("${aws_s3_bucket.replica_site_bucket.bucket}");
+    expect(tf.output?.replica_region?.value).toBe("eu-west-1");
+    const without = synthState({ ...CONFIG, replicaRegion: undefined });
+    expect(resourcesOf(without, "aws_s3_bucket_replication_configuration")).toEqual({});
+    expect(resource(without, "aws_dynamodb_table", "lock-table").replica).toBeUndefined();
+    expect((without.provider?.aws ?? []).map((p) => p.region)).toEqual(["eu-central-1"]);
+  });
+});

@@ -76,6 +76,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   aws_backup_vault_policy: "denies deleting recovery points to all but the backup role",
   aws_db_instance_automated_backups_replication: "the database's automated backups and transaction logs, replicated to the recovery region (point-in-time restore there)",
   aws_efs_replication_configuration: "replicates the file system to a read-only copy in the recovery region",
+  aws_s3_bucket_replication_configuration: "replicates the Terraform state bucket to its replica in another region (S3 RTC: 15 minutes)",
   aws_ssm_document: "Session Manager preferences: logged sessions, not as root",
   aws_wafv2_ip_set: "shared egress ranges the WAF rate limit does not count",
   aws_wafv2_web_acl_association: "puts the firewall in front of the load balancer",

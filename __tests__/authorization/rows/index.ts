@@ -15,6 +15,7 @@ import { RECOVERY_ROWS } from "./recovery";
 import { SHARED_STORAGE_ROWS } from "./shared-storage";
 import { EGRESS_ROWS } from "./egress";
 import { STATE_ROWS } from "./state";
+import { STATE_REPLICA_ROWS } from "./state-replica";
 import { SYNTHETIC_CHECK_ROWS } from "./synthetic-checks";
 
 export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
@@ -32,6 +33,7 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...DELIVERY_ROWS,
   ...ACCESS_LOG_QUERY_ROWS,
   ...STATE_ROWS,
+  ...STATE_REPLICA_ROWS,
   ...EGRESS_ROWS,
   ...CI_ROLE_ROWS,
 ];

@@ -45,6 +45,8 @@ export const SOURCES = {
   ssmCorePolicy: page("AmazonSSMManagedInstanceCore - AWS Managed Policy", "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AmazonSSMManagedInstanceCore.html"),
   flowLogsRole: page("IAM role for publishing flow logs to CloudWatch Logs (Amazon VPC)", "https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html"),
   albLogs: page("Enable access logs for your Application Load Balancer", "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html"),
+  s3ReplicationPermissions: page("Setting up permissions for live replication (Amazon S3 User Guide)", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/setting-repl-config-perm-overview.html"),
+  s3ReplicationKms: page("Replicating objects created with server-side encryption (SSE-C, SSE-S3, SSE-KMS, DSSE-KMS) (Amazon S3 User Guide)", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html"),
   s3ServerLogs: page("Enabling Amazon S3 server access logging", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html"),
   s3Tls: page("Security best practices for Amazon S3 (enforce encryption of data in transit)", "https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html"),
   cloudFrontOac: page("Restrict access to an Amazon S3 origin (CloudFront origin access control)", "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-s3.html"),
