@@ -26,15 +26,28 @@ export function finalizeSynthOutput(outdir: string, hcl: boolean, terraformBinar
   const dirs = stackDirectories(outdir);
   for (const dir of dirs) rmSync(join(dir, hcl ? JSON_FILE : HCL_FILE), { force: true });
   if (!hcl || dirs.length === 0) return undefined;
+  return formatHclFiles(
+    dirs.map((dir) => join(dir, HCL_FILE)),
+    outdir,
+    terraformBinary,
+  );
+}
+
+/**
+ * `terraform fmt` of HCL files, in one process. Returns (and prints) a warning naming `where` when it cannot run: the
+ * HCL is still valid, only not formatted.
+ */
+export function formatHclFiles(files: readonly string[], where: string, terraformBinary = terraformCommand()): string | undefined {
+  if (files.length === 0) return undefined;
   try {
-    execFileSync(terraformBinary, ["fmt", "-list=false", ...dirs.map((dir) => join(dir, HCL_FILE))], {
+    execFileSync(terraformBinary, ["fmt", "-list=false", ...files], {
       stdio: ["ignore", "ignore", "pipe"],
       env: { ...process.env, CHECKPOINT_DISABLE: "1" },
     });
     return undefined;
   } catch (error) {
     const warning =
-      `warning: the HCL in ${outdir} is valid but not formatted: running "${terraformBinary} fmt" failed ` +
+      `warning: the HCL in ${where} is valid but not formatted: running "${terraformBinary} fmt" failed ` +
       `(${(error as Error).message.split("\n")[0]}). Install Terraform >= 1.10 or set TERRAFORM_BINARY.`;
     console.error(warning);
     return warning;

@@ -302,6 +302,46 @@ describe("pr-plan.yml (main's copy, called by plan.yml)", () => {
   });
 
   /*
+   * The guardrail and cost changes compare the pull request's vetted stacks with its base commit. The base is
+   * synthesized in the report job by the base commit's own code (the job's only checkout), from the override file the
+   * pull request's synth used, before anything of the pull request is downloaded; downloads land beside it, never in
+   * it, and nothing downloaded is run: the pull request's tools never write where the base is read.
+   */
+  test("the summary compares the vetted stacks with the base commit, synthesized in the report job by its own code", () => {
+    const report = prPlan.jobs.report;
+    const all = steps(report);
+    const synth = all.filter((st) => /\bnpm run synth\b/.test(st.run ?? ""));
+    expect(synth).toHaveLength(1);
+    expect(synth[0].run).toBe('npm run synth -- --outdir "$RUNNER_TEMP/base"');
+    expect(synth[0].env).toEqual({ MEDICARE_HUB_CONFIG_OVERRIDES: "${{ runner.temp }}/overrides.json" });
+    // The same override file as the pull request's synth (plan.yml) and vet: the two sides differ by their code only.
+    const writeOverrides = (job: any) => steps(job).find((st) => /overrides\.json/.test(st.run ?? "") && !/npm run/.test(st.run ?? ""));
+    expect(writeOverrides(report)).toEqual(writeOverrides(prPlan.jobs.vet));
+    expect(writeOverrides(report)).toEqual(writeOverrides(workflow("plan.yml").jobs.synth));
+    const index = (step: any) => all.indexOf(step);
+    expect(index(synth[0])).toBeGreaterThan(all.findIndex((st) => st.run === "npm ci --ignore-scripts"));
+    expect(index(synth[0])).toBeGreaterThan(index(writeOverrides(report)));
+    const downloads = stepsUsing(report, "actions/download-artifact");
+    for (const download of downloads) expect(index(download)).toBeGreaterThan(index(synth[0]));
+    expect(downloads.map((d) => d.with.path).sort()).toEqual(["${{ runner.temp }}/changes", "${{ runner.temp }}/vetted"]);
+    // The head is the vet job's artifact, by id; the base is the directory the synth step wrote.
+    expect(downloads.find((d) => d.with.path.endsWith("/vetted")).with["artifact-ids"]).toBe("${{ needs.vet.outputs.artifact-id }}");
+    const summary = all.find((st) => /plan:summary/.test(st.run ?? ""));
+    const flags = (name: string) => new RegExp(`--${name} ("[^"]+")`).exec(summary.run)?.[1];
+    expect([flags("base"), flags("head"), flags("env")]).toEqual(['"$RUNNER_TEMP/base"', '"$RUNNER_TEMP/vetted"', '"$ENVIRONMENT"']);
+    expect(summary.env).toEqual({ ENVIRONMENT: "${{ matrix.environment }}" });
+    // Nothing downloaded is run: every command of the job is npm ci, the base synth, the two review tools, gh and the shell's own.
+    const commands = runs(report)
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l && !/^(if|then|else|fi)\b/.test(l) && !l.startsWith("--"))
+      .map((l) => l.replace(/^approved=\$\(/, "").split(/\s+/).slice(0, 3).join(" "));
+    expect([...new Set(commands)].sort()).toEqual(["cat \"$RUNNER_TEMP/summary.md\" >>", "gh api \"repos/$GITHUB_REPOSITORY/issues/$PR_NUMBER/labels?per_page=100\"", "npm ci --ignore-scripts", "npm run --silent", "npm run synth", "printf '%s' \"${OVERRIDES:-{\\}}\""]);
+    expect(runs(report).match(/npm run --silent ([\w:]+)/g)?.map((m) => m.split(" ").pop()).sort()).toEqual(["plan:check", "plan:check", "plan:summary"]);
+    expect(report.permissions).toEqual({ contents: "read", "pull-requests": "write" });
+  });
+
+  /*
    * The data-loss gate: after the comment (reviewers read the summary either way), plan:check reads the same changes
    * plan:summary did and fails the job unless the pull request carries the approval label. The label is read from the
    * API when the step runs, not from the event payload, which a re-run repeats unchanged: adding the label and

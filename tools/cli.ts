@@ -50,6 +50,16 @@ export function flag(line: CommandLine, name: string, fallback?: string): string
   return typeof value === "string" ? value : fallback;
 }
 
+/** The formats of the report commands (`--format`): markdown for people (the default), json for programs. */
+export const OUTPUT_FORMATS = ["markdown", "json"] as const;
+
+/** The `--format` flag's value; anything but markdown or json is a UsageError naming it. */
+export function outputFormat(line: CommandLine, usage: string): (typeof OUTPUT_FORMATS)[number] {
+  const format = flag(line, "format", "markdown") as string;
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) throw new UsageError(`--format takes ${OUTPUT_FORMATS.join(" or ")}; got "${format}"\nusage: ${usage}`);
+  return format as (typeof OUTPUT_FORMATS)[number];
+}
+
 /**
  * Runs a command as the process with its command line: `--help` prints the usage (exit 0); a usage error prints it
  * with the problem (exit 2); otherwise `main`'s result is the exit code.

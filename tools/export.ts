@@ -1,19 +1,30 @@
 /**
  * `npm run export -- [--env dev|prod|state|all] [--out DIR]`: a self-contained plain-Terraform folder per stack, for
- * teams that never run Node: `main.tf` (the HCL synth, `terraform fmt`-clean), a README (what it is, how to init it
- * with its backend, its outputs) and, where Terraform can make one offline (TF_PLUGIN_MIRROR), `.terraform.lock.hcl`.
+ * teams that never run Node, laid out by concern like a terraform-aws-modules root module (export-layout.ts):
+ * `versions.tf`, `providers.tf`, one file per layer (`network.tf`, `database.tf`, ...; `main.tf` for what the stack
+ * declares outside any layer), `outputs.tf`, each headed by what it holds and which document explains it and
+ * `terraform fmt`-clean; a generated README (files, inputs, use, outputs, resources per layer); and, where Terraform can
+ * make one offline (TF_PLUGIN_MIRROR), `.terraform.lock.hcl`. `npm run synth:hcl` keeps writing one cdk.tf per stack,
+ * which the cdktf CLI reads.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { loadConfig } from "../config/load";
 import { ENVIRONMENT_NAMES, type ProjectConfig } from "../config/schema";
-import { environmentStackId } from "../constructs/naming";
+import { AUDIT_STACK_ID, environmentStackId } from "../constructs/naming";
+import { StackView } from "../constructs/policy/stack-view";
 import { BOOTSTRAP_STATE_PATH, STATE_STACK_ID } from "../terraform-state-backend/state-backend-stack";
 import { buildApp } from "../main";
 import { UsageError, exitOnConfigError, flag, runCommand, type CommandLine } from "./cli";
-import { HCL_FILE, JSON_FILE, finalizeSynthOutput, terraformCommand } from "../synth-output";
+import { layoutStack, type StackJson } from "./export-layout";
+import { exportReadme } from "./export-readme";
+import { inventory } from "./inventory";
+import { HCL_FILE, JSON_FILE, finalizeSynthOutput, formatHclFiles, terraformCommand } from "../synth-output";
+
+/** Where an exported folder with a local backend (the state stack before migration) keeps its state: beside its files. */
+export const EXPORTED_STATE_PATH = "terraform.tfstate";
 
 /** The platforms the lock file records hashes for (CI runners and most workstations). */
 export const LOCK_PLATFORMS = ["linux_amd64"];
@@ -31,10 +42,38 @@ export interface ExportOptions {
 export interface ExportedStack {
   readonly stack: string;
   readonly dir: string;
+  /** The .tf files written, in reading order: versions.tf, providers.tf, main.tf (if any), the layers, outputs.tf. */
+  readonly files: readonly string[];
   readonly lockFile: boolean;
 }
 
+/** An --out that cannot be written: said before anything is synthesized. */
+export class OutputDirectoryError extends Error {}
+
+/**
+ * Creates `out` (and its missing parents) and checks it can be written, one directory at a time: Node's recursive
+ * mkdir never returns for some unwritable paths (under /proc, for one).
+ */
+export function prepareOutputDirectory(out: string): void {
+  const missing: string[] = [];
+  let dir = resolve(out);
+  while (!existsSync(dir)) {
+    missing.unshift(dir);
+    if (dirname(dir) === dir) break;
+    dir = dirname(dir);
+  }
+  try {
+    for (const path of missing) mkdirSync(path);
+    const target = resolve(out);
+    if (!statSync(target).isDirectory()) throw new Error(`${target} is not a directory`);
+    accessSync(target, constants.W_OK);
+  } catch (error) {
+    throw new OutputDirectoryError(`cannot export into ${resolve(out)}: ${(error as Error).message}. Choose a writable --out directory.`);
+  }
+}
+
 export function exportStacks(options: ExportOptions): ExportedStack[] {
+  prepareOutputDirectory(options.out);
   const temp = mkdtempSync(join(tmpdir(), "medicare-hub-export-"));
   try {
     let hclOut = options.synthesized?.hclOutdir;
@@ -49,15 +88,21 @@ export function exportStacks(options: ExportOptions): ExportedStack[] {
     // Every stack pins the same provider, so one lock file (hashing the provider once) serves them all.
     let lock: string | undefined;
     return options.stacks.map((stack) => {
+      let hcl = readFileSync(join(hclOut, "stacks", stack, HCL_FILE), "utf8");
+      // The bootstrap state path points out of cdktf.out/stacks/<stack>; in a folder of its own it lives beside its files.
+      hcl = hcl.split(JSON.stringify(BOOTSTRAP_STATE_PATH)).join(JSON.stringify(EXPORTED_STATE_PATH));
+      const tf = JSON.parse(readFileSync(join(jsonOut, "stacks", stack, JSON_FILE), "utf8")) as StackJson;
+      const local = tf.terraform?.backend?.local;
+      if (local?.path === BOOTSTRAP_STATE_PATH) local.path = EXPORTED_STATE_PATH;
+      // Laid out before the previous export is removed: a layout that fails leaves that export as it was.
+      const files = layoutStack(stack, hcl, tf);
       const dir = join(options.out, stack);
       rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      let hcl = readFileSync(join(hclOut, "stacks", stack, HCL_FILE), "utf8");
-      // The bootstrap state path points out of cdktf.out/stacks/<stack>; in a folder of its own it lives beside main.tf.
-      hcl = hcl.split(JSON.stringify(BOOTSTRAP_STATE_PATH)).join(JSON.stringify("terraform.tfstate"));
-      writeFileSync(join(dir, "main.tf"), hcl);
-      const tf = JSON.parse(readFileSync(join(jsonOut, "stacks", stack, JSON_FILE), "utf8"));
-      writeFileSync(join(dir, "README.md"), readme(stack, tf));
+      mkdirSync(dir);
+      for (const file of files) writeFileSync(join(dir, file.name), file.content);
+      // The blocks are cdktf's formatted rendering, unchanged; a local moved beside its layer may need realigning.
+      formatHclFiles(files.map((file) => join(dir, file.name)), dir);
+      writeFileSync(join(dir, "README.md"), exportReadme({ stack, tf, files, inventory: inventory(new StackView(stack, tf)) }));
       const lockPath = join(dir, ".terraform.lock.hcl");
       if (lock) {
         writeFileSync(lockPath, lock);
@@ -69,66 +114,37 @@ export function exportStacks(options: ExportOptions): ExportedStack[] {
         });
         if (existsSync(lockPath)) lock = readFileSync(lockPath, "utf8");
       }
-      return { stack, dir, lockFile: existsSync(lockPath) };
+      return { stack, dir, files: files.map((file) => file.name), lockFile: existsSync(lockPath) };
     });
   } finally {
     rmSync(temp, { recursive: true, force: true });
   }
 }
 
-function readme(stack: string, tf: { terraform: { backend?: Record<string, Record<string, unknown>> }; output?: Record<string, { description?: string }> }): string {
-  const [backendType, backend] = Object.entries(tf.terraform.backend ?? { local: {} })[0];
-  const outputs = Object.entries(tf.output ?? {}).map(([name, o]) => `| \`${name}\` | ${o.description ?? ""} |`);
-  const init =
-    backendType === "s3"
-      ? [
-          `State is kept in the S3 backend: bucket \`${backend.bucket}\`, key \`${backend.key}\`, region \`${backend.region}\`,`,
-          `locked with DynamoDB table \`${backend.dynamodb_table}\` and S3 lock files, encrypted with \`${backend.kms_key_id}\`.`,
-          "The state backend (`medicare-hub-state`) must exist first. With AWS credentials for the account:",
-        ]
-      : ["State is kept in a local file, `terraform.tfstate`, beside this file: back it up. With AWS credentials for the account:"];
-  return [
-    `# ${stack}`,
-    "",
-    `Plain Terraform for the MediCare Hub stack \`${stack}\`, exported from the cdktf project by \`npm run export\`.`,
-    "Everything is in `main.tf`; nothing here needs Node.js or cdktf. Values are fixed at export time (there are no",
-    "input variables): change them in the project's configuration and export again, rather than editing `main.tf`.",
-    "",
-    "## Use",
-    "",
-    ...init,
-    "",
-    "```bash",
-    "terraform init        # installs hashicorp/aws as pinned in main.tf (and .terraform.lock.hcl, when present)",
-    "terraform plan",
-    "terraform apply",
-    "```",
-    "",
-    "Requires Terraform >= 1.10.",
-    "",
-    "## Outputs",
-    "",
-    "| output | description |",
-    "|---|---|",
-    ...outputs,
-    "",
-  ].join("\n");
-}
-
-const USAGE = "npm run export -- [--env all|state|dev|prod] [--out DIR]   (default: every stack, into export/)";
+const USAGE = "npm run export -- [--env all|state|dev|prod|audit] [--out DIR]   (default: every stack, into export/)";
 
 function main(line: CommandLine): number | Promise<number> {
   const env = flag(line, "env", "all") as string;
   const choices: Record<string, string[]> = {
-    all: [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)],
+    all: [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId), AUDIT_STACK_ID],
     state: [STATE_STACK_ID],
     ...Object.fromEntries(ENVIRONMENT_NAMES.map((e) => [e, [environmentStackId(e)]])),
+    audit: [AUDIT_STACK_ID],
   };
   if (!Object.hasOwn(choices, env)) throw new UsageError(`--env takes one of ${Object.keys(choices).join(", ")}, got "${env}"\nusage: ${USAGE}`);
   return exitOnConfigError(() => {
     const out = resolve(flag(line, "out") ?? "export");
-    const exported = exportStacks({ config: loadConfig(), stacks: choices[env], out, mirror: process.env.TF_PLUGIN_MIRROR });
-    for (const e of exported) console.log(`${e.dir}: main.tf, README.md${e.lockFile ? ", .terraform.lock.hcl" : " (no lock file: set TF_PLUGIN_MIRROR, or run terraform providers lock online)"}`);
+    // Before the configuration is loaded and synthesized: a wrong --out is said at once.
+    prepareOutputDirectory(out);
+    const config = loadConfig();
+    if (env === "audit" && !config.audit.enabled) throw new UsageError('--env audit: the configuration has no audit stack (audit.enabled is false: a landing zone provides it)');
+    // "all" is every stack the configuration builds: the audit stack only while audit.enabled.
+    const stacks = choices[env].filter((stack) => stack !== AUDIT_STACK_ID || config.audit.enabled);
+    const exported = exportStacks({ config, stacks, out, mirror: process.env.TF_PLUGIN_MIRROR });
+    for (const e of exported) {
+      const lock = e.lockFile ? ", .terraform.lock.hcl" : " (no lock file: set TF_PLUGIN_MIRROR, or run terraform providers lock online)";
+      console.log(`${e.dir}: ${e.files.join(", ")}, README.md${lock}`);
+    }
     return 0;
   });
 }

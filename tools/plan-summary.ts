@@ -1,15 +1,28 @@
 /**
- * `npm run plan:summary -- <plan.json> [--policy FILE] [--title TEXT]`: turns `terraform show -json <planfile>` into
- * PR-ready markdown. Every replacement or deletion of a stateful resource (STATEFUL_RESOURCES: databases, file systems,
- * buckets, keys, tables, vaults, secrets, zones, log groups) is called out at the top; then counts of create / update /
- * replace / delete by resource type; then the guardrail results (a report from `npm run policy`, when given).
+ * `npm run plan:summary -- <plan.json> [--policy FILE] [--base <base> [--head <head>] [--env ENV]] [--title TEXT]`:
+ * turns `terraform show -json <planfile>` into PR-ready markdown. Every replacement or deletion of a stateful resource
+ * (STATEFUL_RESOURCES: databases, file systems, buckets, keys, tables, vaults, secrets, zones, log groups) is called
+ * out at the top; then counts of create / update / replace / delete by resource type; then, with --base, what the
+ * change does to the guardrails (newly failing and newly suppressed results called out first) and to the estimated
+ * monthly cost, per layer; then the guardrail results (a report from `npm run policy`, when given).
  * `npm run plan:check` gates on the same list.
+ *
+ *   --base BASE  the synth output the change starts from: a directory (`npm run synth -- --outdir DIR`) or a git ref
+ *   --head DIR   the synth output of the change (default: the current configuration); in CI the vetted stacks
+ *   --env ENV    only this environment's cost and stack (the pull request comment is per environment)
  *
  * Exit code: 0 (the summary informs a reviewer; it does not judge), 2 on unreadable input.
  */
 import { readFileSync } from "node:fs";
-import { flag, runCommand, type CommandLine } from "./cli";
+import type { EnvironmentName } from "../config/schema";
+import { environmentStackId } from "../constructs/naming";
+import type { Suppression } from "../constructs/policy/suppressions";
+import { readComparison } from "./base-output";
+import { UsageError, exitOnConfigError, flag, runCommand, type CommandLine } from "./cli";
+import { compareCost } from "./cost";
+import { environmentCostMarkdown, type CostDelta } from "./cost-delta";
 import { readPlanFile, type PlanJson } from "./plan-json";
+import { comparePolicy, forStacks, policyDeltaMarkdown, type PolicyDelta } from "./policy-delta";
 
 /**
  * Resource types whose replacement or deletion loses data or access to it, and what is lost. The one list behind the
@@ -61,7 +74,22 @@ export function destructiveChanges(changes: readonly PlanChange[]): PlanChange[]
   return changes.filter((c) => STATEFUL_TYPES.has(c.type) && (c.action === "replace" || c.action === "delete"));
 }
 
-export function summarizePlan(plan: Pick<PlanJson, "resource_changes">, options: { title?: string; policy?: string } = {}): string {
+/** What the summary says about a change besides its plan. */
+export interface SummaryOptions {
+  /** The heading. @default "Terraform plan" */
+  readonly title?: string;
+  /** A guardrail report (`npm run policy`'s markdown), shown last. @default - none */
+  readonly policy?: string;
+  /** The change's guardrail delta (tools/policy-delta.ts), already narrowed to the stacks shown. @default - none */
+  readonly guardrailChanges?: PolicyDelta;
+  /**
+   * The change's cost delta (tools/cost-delta.ts), already narrowed to the environments shown, or why it could not be
+   * estimated (a resource the price table has no price for). @default - none
+   */
+  readonly costChanges?: CostDelta | { readonly error: string };
+}
+
+export function summarizePlan(plan: Pick<PlanJson, "resource_changes">, options: SummaryOptions = {}): string {
   const changes = changesOf(plan);
   const destructive = destructiveChanges(changes);
   const lines = [`## ${options.title ?? "Terraform plan"}`, ""];
@@ -82,17 +110,65 @@ export function summarizePlan(plan: Pick<PlanJson, "resource_changes">, options:
   } else {
     lines.push("No changes.", "");
   }
+  if (options.guardrailChanges) lines.push(policyDeltaMarkdown(options.guardrailChanges, "###", { labels: false }));
+  if (options.costChanges) {
+    lines.push("### Estimated monthly cost: base → head", "");
+    if ("error" in options.costChanges) lines.push(`Not estimated: ${options.costChanges.error}`, "");
+    else {
+      lines.push(`Unit prices as of ${options.costChanges.pricesAsOf} (tools/data/prices.ts), the same for both sides; \`npm run cost\` lists every line and assumption.`, "");
+      for (const env of options.costChanges.environments) lines.push(...environmentCostMarkdown(env, "####", { changedLayersOnly: true }));
+    }
+  }
   if (options.policy) lines.push("### Guardrails", "", options.policy.replace(/^# .*\n+/, ""), "");
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-const USAGE = "npm run plan:summary -- <plan.json> [--policy policy-report.md] [--title TEXT]  (plan.json: terraform show -json <planfile>)";
-
-function main(line: CommandLine): number {
-  const plan = readPlanFile(line.positionals[0]);
-  const policyFile = flag(line, "policy");
-  console.log(summarizePlan(plan, { title: flag(line, "title"), policy: policyFile ? readFileSync(policyFile, "utf8") : undefined }));
-  return 0;
+/**
+ * The guardrail and cost deltas from `base` to `head` (directories, or a ref for the base; the current configuration
+ * without --head), narrowed to `environment` when given: an environment neither side has is a UsageError. Both sides
+ * are judged with `suppressions` (default: this checkout's).
+ */
+export async function reviewDeltas(
+  base: string,
+  head: string | undefined,
+  environment?: string,
+  suppressions?: Readonly<Record<string, readonly Suppression[]>>,
+): Promise<Pick<SummaryOptions, "guardrailChanges" | "costChanges">> {
+  const { baseOutput, headOutput } = await readComparison(base, "--base", head, "--head");
+  const { delta } = comparePolicy(baseOutput, headOutput, suppressions);
+  let cost: CostDelta | { error: string };
+  try {
+    cost = compareCost(baseOutput, headOutput);
+  } catch (error) {
+    // The head may deploy what this checkout's price table does not know (a new instance type): the rest of the
+    // summary still informs.
+    cost = { error: (error as Error).message };
+  }
+  if (environment === undefined) return { guardrailChanges: delta, costChanges: cost };
+  const stackId = environmentStackId(environment as EnvironmentName);
+  const known = [...baseOutput.stacks, ...headOutput.stacks].map((s) => s.stackId);
+  if (!known.includes(stackId)) throw new UsageError(`--env ${environment}: neither the base nor the head has a stack ${stackId}; they have ${[...new Set(known)].join(", ")}`);
+  return { guardrailChanges: forStacks(delta, [stackId]), costChanges: "error" in cost ? cost : { ...cost, environments: cost.environments.filter((e) => e.stackId === stackId) } };
 }
 
-if (require.main === module) runCommand({ usage: USAGE, options: { policy: { type: "string" }, title: { type: "string" } }, positionals: { min: 1, max: 1 } }, main);
+export const USAGE =
+  "npm run plan:summary -- <plan.json> [--policy policy-report.md] [--base <base> [--head <head>] [--env prod]] [--title TEXT]  (plan.json: terraform show -json <planfile>; " +
+  "<base>: a synth output directory or a git ref, <head>: a synth output directory, default the current configuration: adds the guardrail and cost changes)";
+
+function main(line: CommandLine): Promise<number> {
+  const plan = readPlanFile(line.positionals[0]);
+  const policyFile = flag(line, "policy");
+  const policy = policyFile ? readFileSync(policyFile, "utf8") : undefined;
+  const [base, head, environment] = [flag(line, "base"), flag(line, "head"), flag(line, "env")];
+  if (base === undefined && (head !== undefined || environment !== undefined)) throw new UsageError(`--head and --env go with --base <base>\nusage: ${USAGE}`);
+  return exitOnConfigError(async () => {
+    const deltas = base === undefined ? {} : await reviewDeltas(base, head, environment);
+    console.log(summarizePlan(plan, { title: flag(line, "title"), policy, ...deltas }));
+    return 0;
+  });
+}
+
+if (require.main === module) {
+  const options = { policy: { type: "string" }, title: { type: "string" }, base: { type: "string" }, head: { type: "string" }, env: { type: "string" } } as const;
+  runCommand({ usage: USAGE, options, positionals: { min: 1, max: 1 } }, main);
+}

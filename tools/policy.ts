@@ -3,38 +3,31 @@
  * printed and written as markdown for pull requests. Exits 1 on any unsuppressed failure of error severity, and on
  * an invalid suppression.
  *
- * Usage: tsx tools/policy.ts [--markdown FILE] [--readme]
+ * Usage: tsx tools/policy.ts [--markdown FILE] [--readme] | --compare <base> [--from <head>] [--format markdown|json]
  *   --markdown FILE  where the markdown report goes (default policy-report.md)
  *   --readme         rewrite the README's rule list from the pack (between the policy-rules markers)
+ *   --compare BASE   print the results that changed from BASE (a synth output directory or a git ref) to the head
+ *                    (--from DIR, default the current configuration): tools/policy-delta.ts. Writes no file; exits like
+ *                    the report, on the head's results
+ *
+ * Loads cdktf only to build the current configuration: comparing two directories reads JSON only.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { TerraformStack } from "cdktf";
-import { loadConfig } from "../config/load";
-import { evaluateStack, type PolicyResult } from "../constructs/policy/evaluate";
+import type { PolicyResult } from "../constructs/policy/evaluate";
 import { POLICY_RULES } from "../constructs/policy/pack";
-import { StackView, type PolicyRule } from "../constructs/policy/rule";
-import { SUPPRESSIONS } from "../constructs/policy/suppressions";
-import { buildApp } from "../main";
-import { exitOnConfigError, flag, runCommand, type CommandLine } from "./cli";
+import type { PolicyRule } from "../constructs/policy/rule";
+import { readComparison } from "./base-output";
+import { UsageError, exitOnConfigError, flag, outputFormat, runCommand, type CommandLine } from "./cli";
+import { comparePolicy, evaluateOutput, policyDeltaMarkdown } from "./policy-delta";
+import { configuredOutput } from "./synthesized";
 
 const ROOT = resolve(__dirname, "..");
 export const README_MARKERS = ["<!-- policy-rules -->", "<!-- /policy-rules -->"] as const;
 
-/** Evaluates every stack of the App built from the current configuration. */
+/** Evaluates every stack of the App built from the current configuration, with the committed suppressions. */
 export function evaluateApp(): PolicyResult[] {
-  const outdir = mkdtempSync(join(tmpdir(), "medicare-hub-policy-"));
-  try {
-    const app = buildApp(loadConfig(), { outdir });
-    return app.node.children.map((child) => {
-      const stack = child as TerraformStack;
-      const view = new StackView(stack.node.id, stack.toTerraform());
-      return evaluateStack(view, SUPPRESSIONS[view.environment] ?? []);
-    });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return evaluateOutput(configuredOutput());
 }
 
 /** 1 on any unsuppressed failure of an error rule, or an invalid suppression; else 0. */
@@ -90,9 +83,25 @@ export function replaceBetweenMarkers(text: string, content: string): string {
   return `${text.slice(0, start + open.length)}\n${content}\n${text.slice(end)}`;
 }
 
-const USAGE = "npm run policy -- [--markdown FILE]   (report; default policy-report.md)   |   npm run policy -- --readme (rewrite README's rule list)";
+export const USAGE = [
+  "npm run policy -- [--markdown FILE]   (report; default policy-report.md)   |   npm run policy -- --readme (rewrite README's rule list)",
+  "npm run policy -- --compare <base> [--from <head>] [--format markdown|json]   (results that changed: newly failing and newly suppressed first; <base>: a synth output directory or a git ref, synthesized by its own code; head: --from DIR, default the current configuration)",
+].join("\n       ");
 
 function main(line: CommandLine): number | Promise<number> {
+  const base = flag(line, "compare");
+  const format = outputFormat(line, USAGE);
+  if (base === undefined && (line.values.format !== undefined || line.values.from !== undefined)) {
+    throw new UsageError(`--format and --from go with --compare <base>\nusage: ${USAGE}`);
+  }
+  if (base !== undefined) {
+    return exitOnConfigError(async () => {
+      const { baseOutput, headOutput } = await readComparison(base, "--compare", flag(line, "from"), "--from");
+      const { delta, headResults } = comparePolicy(baseOutput, headOutput);
+      console.log(format === "json" ? JSON.stringify(delta, null, 2) : policyDeltaMarkdown(delta));
+      return exitCode(headResults);
+    });
+  }
   if (line.values.readme) {
     const path = join(ROOT, "README.md");
     writeFileSync(path, replaceBetweenMarkers(readFileSync(path, "utf8"), rulesMarkdown()));
@@ -110,4 +119,6 @@ function main(line: CommandLine): number | Promise<number> {
   });
 }
 
-if (require.main === module) runCommand({ usage: USAGE, options: { readme: { type: "boolean" }, markdown: { type: "string" } } }, main);
+if (require.main === module) {
+  runCommand({ usage: USAGE, options: { readme: { type: "boolean" }, markdown: { type: "string" }, compare: { type: "string" }, from: { type: "string" }, format: { type: "string" } } }, main);
+}

@@ -14,14 +14,17 @@ import { findPlaceholders } from "../../config/placeholders";
 import { ENVIRONMENT_NAMES } from "../../config/schema";
 import { planSubnets } from "../../config/subnet-plan";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
+import { AUDIT_STACK_ID } from "../../constructs/naming";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
 import { exportStacks, type ExportedStack } from "../../tools/export";
 import { summarizePlan } from "../../tools/plan-summary";
 import { completeConfig } from "../support/complete-config";
+import { declaredElements, expectedPlacement } from "../support/exported-folder";
 import { mapLimit } from "../support/concurrency";
 import { synthApp, readStackJson, type SynthResult } from "../support/synth";
 import {
   FAKE_CREDENTIALS,
+  OFFLINE_OVERRIDE_FILE,
   copyStack,
   describeWithTerraform,
   fmtCheck,
@@ -33,7 +36,7 @@ import {
   type ValidateResult,
 } from "./harness";
 
-const STACKS = [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)];
+const STACKS = [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId), AUDIT_STACK_ID];
 /** Every placeholder replaced: what the stacks are planned with. */
 const CONFIG = completeConfig();
 const FORMATS = ["json", "hcl"] as const;
@@ -61,13 +64,16 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   };
 
   let exported: ExportedStack[];
+  /** The committed defaults exported (their placeholder guard's local value moved beside the guard): fmt-checked only. */
+  let exportedCommitted: { stack: string; unformatted: string[] }[];
   /** Plans of the committed defaults (placeholders left), by stack and format. */
   const refusals: { stack: string; format: Format; dir: string; result: RunResult }[] = [];
 
   beforeAll(async () => {
     json = synthApp({ config: CONFIG });
     const work = mkdtempSync(join(tmpdir(), "medicare-hub-terraform-"));
-    // The HCL runs use the folders `npm run export` hands to ops teams: main.tf, README.md, the lock file.
+    // The HCL runs use the folders `npm run export` hands to ops teams: versions.tf, providers.tf, a file per layer,
+    // outputs.tf, README.md, the lock file.
     exported = exportStacks({
       config: CONFIG,
       stacks: STACKS,
@@ -88,6 +94,13 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     // The committed defaults (the shared synth), planned with the providers and backend the runs above initialised:
     // every stack in JSON, and the state stack's HCL, whose guard goes through cdktf's HCL renderer and its repair.
     const committed = { json: synthApp(), hcl: synthApp({ hcl: true }) };
+    const committedFolders = exportStacks({
+      config: DEFAULT_CONFIG,
+      stacks: STACKS,
+      out: join(work, "export-committed"),
+      synthesized: { hclOutdir: committed.hcl.outdir, jsonOutdir: committed.json.outdir },
+    });
+    exportedCommitted = await mapLimit(committedFolders, 2, async (e) => ({ stack: e.stack, unformatted: await fmtCheck(e.dir) }));
     const planned: [string, Format][] = [...STACKS.map((stack): [string, Format] => [stack, "json"]), [STATE_STACK_ID, "hcl"]];
     refusals.push(
       ...(await mapLimit(planned, 2, async ([stack, format]) => {
@@ -102,16 +115,29 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       expect(run(stack, "hcl").unformatted).toEqual([]);
     });
 
-    test("is exported as a self-contained folder: main.tf, a README on init and outputs, a lock file from the mirror", () => {
+    test("is exported as a self-contained root module by concern: versions.tf, providers.tf, a file per layer, outputs.tf, a README, a lock file from the mirror", () => {
       const folder = exported.find((e) => e.stack === stack) as ExportedStack;
+      const tf = readStackJson(json, stack);
+      const tfFiles = readdirSync(folder.dir).filter((f) => f.endsWith(".tf"));
+      // The files the construct paths call for, each element in exactly one of them: main.tf only when the stack
+      // declares elements outside its layers.
+      const placement = expectedPlacement(stack, tf);
+      expect(declaredElements(folder.dir)).toEqual(placement);
+      expect(tfFiles.sort()).toEqual([...new Set(Object.values(placement).flat())].sort());
+      expect(tfFiles).toEqual(expect.arrayContaining(["versions.tf", "providers.tf", "outputs.tf"]));
+      expect(tfFiles.length).toBeGreaterThan(4);
       const files = readdirSync(folder.dir);
-      expect(files).toEqual(expect.arrayContaining(["main.tf", "README.md"]));
-      expect(files.filter((f) => /\.json$|^cdk\./.test(f) && f !== "zz_offline_override.tf.json")).toEqual([]);
+      expect(files).toContain("README.md");
+      expect(files.filter((f) => /\.json$|^cdk\./.test(f) && f !== OFFLINE_OVERRIDE_FILE)).toEqual([]);
       const readme = readFileSync(join(folder.dir, "README.md"), "utf8");
       expect(readme).toMatch(/terraform init/);
-      for (const output of Object.keys(readStackJson(json, stack).output ?? {})) expect(readme).toContain(`| \`${output}\` |`);
+      for (const output of Object.keys(tf.output ?? {})) expect(readme).toContain(`| \`${output}\` |`);
       if (process.env.TF_PLUGIN_MIRROR) expect(folder.lockFile).toBe(true);
-      expect(readFileSync(join(folder.dir, "main.tf"), "utf8")).not.toContain("../");
+      for (const file of tfFiles) expect(readFileSync(join(folder.dir, file), "utf8")).not.toContain("../");
+    });
+
+    test("the committed configuration's export, its placeholder guard's local beside the guard, passes terraform fmt -check too", () => {
+      expect(exportedCommitted.find((e) => e.stack === stack)).toEqual({ stack, unformatted: [] });
     });
 
     // Planning validates the configuration; its diagnostics are what `terraform validate` reports (harness.ts).
@@ -138,7 +164,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     test("the synthesized files carry no credentials (the harness's fake keys live only in its override)", () => {
       for (const format of FORMATS) {
         const dir = run(stack, format).dir;
-        for (const file of readdirSync(dir).filter((f) => /^(cdk\.tf(\.json)?|main\.tf|README\.md)$/.test(f))) {
+        for (const file of readdirSync(dir).filter((f) => /^(cdk\.tf\.json|[\w-]+\.tf|README\.md)$/.test(f))) {
           const text = readFileSync(join(dir, file), "utf8");
           for (const secret of Object.values(FAKE_CREDENTIALS)) expect(text).not.toContain(secret);
           expect(text).not.toMatch(/access_key|secret_key|skip_credentials_validation/);
@@ -157,7 +183,10 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       committed.filter((p) =>
         stack === STATE_STACK_ID
           ? p.path.startsWith("stateBackend.")
-          : p.path === "stateBackend.bucketName" || ENVIRONMENT_NAMES.some((env) => stack === environmentStackId(env) && p.path.startsWith(`environments.${env}.`)),
+          : stack === AUDIT_STACK_ID
+            ? // The audit stack lives in prod's account, alerts prod's on-call and keeps its state in the state bucket.
+              ["stateBackend.bucketName", "environments.prod.accountId", "environments.prod.alerts.email"].includes(p.path)
+            : p.path === "stateBackend.bucketName" || ENVIRONMENT_NAMES.some((env) => stack === environmentStackId(env) && p.path.startsWith(`environments.${env}.`)),
       );
     const cases: [string, Format][] = [...STACKS.map((stack): [string, Format] => [stack, "json"]), [STATE_STACK_ID, "hcl"]];
 

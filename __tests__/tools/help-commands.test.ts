@@ -74,6 +74,19 @@ const SMOKE: Record<string, (help: HelpCommand) => readonly Invocation[]> = {
       stdout: [/^> - `aws_db_instance\.database_instance` \(aws_db_instance\): \*\*replace\*\*$/m, /^Plan: 1 to create, 0 to update, 1 to replace, 0 to delete\.$/m],
     },
   ],
+  // The comparisons refuse a base that is neither a synth output nor a git ref (exit 2), before synthesizing anything.
+  "policy -- --compare <base> [--from <head>] [--format json]": (help) => [
+    usage(help),
+    { args: ["--compare", "/nonexistent/cdktf.out"], code: 2, stderr: [/^--compare \/nonexistent\/cdktf\.out: no such directory, and not a git ref of this repository/m] },
+  ],
+  "cost -- --compare <base> [--from <head>] [--format json]": (help) => [
+    usage(help),
+    { args: ["--compare", "/nonexistent/cdktf.out"], code: 2, stderr: [/^--compare \/nonexistent\/cdktf\.out: no such directory, and not a git ref of this repository/m] },
+  ],
+  "plan:summary -- plan.json --base <base> [--head <head>] [--env prod]": (help) => [
+    usage(help),
+    { args: [join(__dirname, "fixtures", "plan.json"), "--base", "/nonexistent/cdktf.out"], code: 2, stderr: [/^--base \/nonexistent\/cdktf\.out: no such directory, and not a git ref of this repository/m] },
+  ],
   // The data-loss gate on the same plan: refused (exit 1) naming the database, approved with --allow (exit 0).
   "plan:check -- plan.json [--allow]": (help) => [
     usage(help),

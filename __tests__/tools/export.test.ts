@@ -1,0 +1,243 @@
+/**
+ * `npm run export`: each stack becomes a root module laid out by concern (versions.tf, providers.tf, a file per layer,
+ * main.tf for the stack's own elements, outputs.tf), every file headed, with a generated README. Exported here from
+ * the committed configuration (its placeholder guard brings a local value); no terraform runs in this file: the
+ * Terraform suite (__tests__/terraform/stacks.tf.test.ts) formats, validates and plans the exported folders.
+ */
+import { AUDIT_STACK_ID } from "../../constructs/naming";
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DEFAULT_CONFIG } from "../../config/environments";
+import { ENVIRONMENT_NAMES } from "../../config/schema";
+import { environmentStackId } from "../../constructs/naming";
+import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
+import { EXPORT_FILES, EXPORT_LAYERS, type ExportFileEntry } from "../../tools/data/export-layers";
+import { RESOURCE_PURPOSES } from "../../tools/data/resource-purposes";
+import { OutputDirectoryError, exportStacks, prepareOutputDirectory, type ExportedStack } from "../../tools/export";
+import { ROOT_LAYER, layerOfName, layerOfPath, layoutStack, type StackJson } from "../../tools/export-layout";
+import { splitHcl, type HclBlock } from "../../tools/hcl-blocks";
+import { HCL_FILE } from "../../synth-output";
+import { declaredElements, expectedPlacement, layersOf, type Placement } from "../support/exported-folder";
+import { readStackJson, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+
+const ROOT = join(__dirname, "../..");
+const STACKS = [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId), AUDIT_STACK_ID];
+const PROD = environmentStackId("prod");
+const entryOf = (id: string): ExportFileEntry | undefined => (Object.hasOwn(EXPORT_FILES, id) ? EXPORT_FILES[id as keyof typeof EXPORT_FILES] : EXPORT_LAYERS[id]);
+const isResource = (address: string) => !/^(data|local|output|provider)\.|^terraform$/.test(address);
+
+describe("npm run export of the committed configuration", () => {
+  let json: SynthResult;
+  let hclOutdir: string;
+  let exported: ExportedStack[];
+  const folder = (stack: string) => exported.find((e) => e.stack === stack) as ExportedStack;
+  const tfOf = (stack: string): TerraformJson & { locals?: Record<string, unknown> } => readStackJson(json, stack);
+  const tfFiles = (stack: string) => readdirSync(folder(stack).dir).filter((name) => name.endsWith(".tf"));
+  const read = (stack: string, file: string) => readFileSync(join(folder(stack).dir, file), "utf8");
+
+  beforeAll(() => {
+    json = synthApp();
+    hclOutdir = synthApp({ hcl: true }).outdir;
+    const out = join(mkdtempSync(join(tmpdir(), "medicare-hub-export-test-")), "handoff");
+    exported = exportStacks({ config: DEFAULT_CONFIG, stacks: STACKS, out, synthesized: { hclOutdir, jsonOutdir: json.outdir } });
+  });
+
+  describe.each(STACKS)("%s", (stack) => {
+    test("every resource, data source, local, output and provider, and the terraform block, lands in exactly one file: the one its construct path names", () => {
+      // The placeholder guard's local value: locals, which carry no construct path, are covered.
+      expect(Object.keys(tfOf(stack).locals ?? {}).length).toBeGreaterThan(0);
+      expect(declaredElements(folder(stack).dir)).toEqual(expectedPlacement(stack, tfOf(stack)));
+    });
+
+    test("holds versions.tf, providers.tf, outputs.tf and a file per layer, and main.tf only for elements of the stack itself", () => {
+      const expected = [...new Set(Object.values(expectedPlacement(stack, tfOf(stack))).flat())];
+      expect(tfFiles(stack).sort()).toEqual(expected.sort());
+      expect(expected).toEqual(expect.arrayContaining(["versions.tf", "providers.tf", "outputs.tf", ...layersOf(stack, tfOf(stack)).map((l) => `${l}.tf`)]));
+      expect([...folder(stack).files].sort()).toEqual(tfFiles(stack).sort());
+      expect(folder(stack).files.slice(0, 2)).toEqual(["versions.tf", "providers.tf"]);
+      expect(folder(stack).files.at(-1)).toBe("outputs.tf");
+    });
+
+    test("every file starts with its header: what it holds, which document explains it, where it was generated from", () => {
+      for (const file of tfFiles(stack)) {
+        const id = file.replace(/\.tf$/, "");
+        const entry = entryOf(id);
+        expect({ file, entry }).toEqual({ file, entry: expect.objectContaining({ title: expect.any(String) }) });
+        const from = Object.hasOwn(EXPORT_FILES, id) ? `the stack ${stack}` : `the constructs under ${stack}/${id}`;
+        expect(read(stack, file).split("\n").slice(0, 4)).toEqual([
+          `# ${entry?.title}: ${entry?.summary}.`,
+          `# Explained in ${entry?.doc} (MediCare Hub repository).`,
+          `# Generated by \`npm run export\` from ${from}: change the project and export again, not this file.`,
+          "",
+        ]);
+      }
+    });
+
+    test("the README lists every resource under its file with what it is for", () => {
+      const readme = read(stack, "README.md");
+      const listed: Placement = {};
+      let file = "";
+      for (const line of readme.slice(readme.indexOf("## Resources by layer")).split("\n")) {
+        const section = /^### `([\w-]+\.tf)`: /.exec(line);
+        if (section) file = section[1];
+        const row = /^\| `([^`]+)` \| (.+) \|$/.exec(line);
+        if (!row) continue;
+        (listed[row[1]] ??= []).push(file);
+        const type = row[1].split(".")[0];
+        expect({ address: row[1], purpose: row[2].startsWith(RESOURCE_PURPOSES[type]) }).toEqual({ address: row[1], purpose: true });
+      }
+      const expected = Object.fromEntries(Object.entries(expectedPlacement(stack, tfOf(stack))).filter(([address]) => isResource(address)));
+      expect(Object.keys(expected).length).toBeGreaterThan(10);
+      expect(listed).toEqual(expected);
+    });
+
+    test("the README says which inputs a run needs (backend, credentials, the pinned account, regions), how to run it and every output", () => {
+      const readme = read(stack, "README.md");
+      const tf = tfOf(stack);
+      const [backendType, backend] = Object.entries(tf.terraform.backend as Record<string, Record<string, string>>)[0];
+      if (backendType === "s3") {
+        for (const key of ["bucket", "key", "region", "dynamodb_table", "kms_key_id"]) expect(readme).toContain(`\`${backend[key]}\``);
+      } else {
+        expect(readme).toContain("- **Backend**: state in a local file, `terraform.tfstate`, beside these files");
+      }
+      expect(readme).toMatch(/- \*\*Credentials\*\*: the AWS provider's default chain/);
+      for (const provider of tf.provider?.aws ?? []) {
+        expect(readme).toContain(`only account \`${provider.allowed_account_ids[0]}\``);
+        expect(readme).toContain(provider.alias ? `\`aws.${provider.alias}\` in \`${provider.region}\`` : `\`aws\` in \`${provider.region}\` (the default)`);
+      }
+      for (const command of ["terraform init", "terraform plan -out=plan.tfplan", "terraform apply plan.tfplan"]) expect(readme).toContain(command);
+      for (const [name, output] of Object.entries(tf.output ?? {})) expect(readme).toContain(`| \`${name}\` | ${output.description} |`);
+      for (const file of tfFiles(stack)) expect(readme).toContain(`| \`${file}\` |`);
+      expect(readme).not.toContain("../");
+    });
+  });
+
+  test("the state stack's local backend keeps its state beside the exported files", () => {
+    expect(read(STATE_STACK_ID, "versions.tf")).toMatch(/backend "local" \{\n\s+path = "terraform\.tfstate"\n\s+\}/);
+    for (const stack of STACKS) for (const file of tfFiles(stack)) expect(read(stack, file)).not.toContain("../");
+  });
+
+  test("every layer any stack synthesizes has a header entry, and every entry is a layer some stack synthesizes", () => {
+    const layers = new Set(STACKS.flatMap((stack) => layersOf(stack, tfOf(stack))));
+    expect([...layers].filter((layer) => !Object.hasOwn(EXPORT_LAYERS, layer))).toEqual([]);
+    expect(Object.keys(EXPORT_LAYERS).filter((layer) => !layers.has(layer))).toEqual([]);
+  });
+
+  test("every header names a document of this repository, and its #anchor is one of that document's headings", () => {
+    for (const { doc } of [...Object.values(EXPORT_FILES), ...Object.values(EXPORT_LAYERS)]) {
+      const [path, anchor] = doc.split("#");
+      expect({ doc, exists: existsSync(join(ROOT, path)) }).toEqual({ doc, exists: true });
+      if (anchor) expect({ doc, headings: headingAnchors(readFileSync(join(ROOT, path), "utf8")) }).toEqual({ doc, headings: expect.arrayContaining([anchor]) });
+    }
+  });
+
+  test("a name without a construct path (a local's) gives the layer its path would: checked on every resource and data source", () => {
+    let checked = 0;
+    for (const stack of STACKS) {
+      const tf = tfOf(stack);
+      const elements = [tf.resource, tf.data].flatMap((kind) => Object.values(kind ?? {}).flatMap((byName) => Object.entries(byName as Record<string, any>)));
+      const layers = new Set(elements.map(([, element]) => layerOfPath(stack, element["//"].metadata.path)));
+      for (const [name, element] of elements) {
+        expect({ name, layer: layerOfName(name, layers) }).toEqual({ name, layer: layerOfPath(stack, element["//"].metadata.path) });
+        checked++;
+      }
+      // Both kinds of name without `_` occur: a layer's default child, and an element of the stack itself.
+      expect(layerOfName("placeholder-guard", layers)).toBe("placeholder-guard");
+      expect(layerOfName("partition", layers)).toBe(ROOT_LAYER);
+    }
+    expect(checked).toBeGreaterThan(300);
+  });
+
+  describe("layoutStack refuses HCL that is not the stack", () => {
+    const prod = () => ({ hcl: readFileSync(join(hclOutdir, "stacks", PROD, HCL_FILE), "utf8"), tf: structuredClone(tfOf(PROD)) as StackJson & TerraformJson });
+    const vpcBlock = (hcl: string) => (splitHcl(hcl).find((item) => item.kind === "block" && item.labels.join(".") === "aws_vpc.network_vpc") as HclBlock).text;
+
+    test("an element of the JSON missing from the HCL", () => {
+      const { hcl, tf } = prod();
+      expect(() => layoutStack(PROD, hcl.replace(vpcBlock(hcl), ""), tf)).toThrow(`${PROD}: the HCL lacks 1 element(s) of the synthesized JSON: aws_vpc.network_vpc`);
+    });
+
+    test("a block the JSON does not declare, or one declared twice", () => {
+      const { hcl, tf } = prod();
+      delete tf.resource?.aws_vpc.network_vpc;
+      expect(() => layoutStack(PROD, hcl, tf)).toThrow(`${PROD}: the HCL declares aws_vpc.network_vpc, which the synthesized JSON does not`);
+      const again = prod();
+      expect(() => layoutStack(PROD, `${again.hcl}\n${vpcBlock(again.hcl)}\n`, again.tf)).toThrow(`${PROD}: the HCL declares aws_vpc.network_vpc twice`);
+    });
+
+    test("a kind of block it does not know where to put", () => {
+      const { hcl, tf } = prod();
+      expect(() => layoutStack(PROD, `${hcl}\nmoved {\n  from = aws_vpc.a\n  to   = aws_vpc.b\n}\n`, tf)).toThrow(/does not place moved blocks/);
+    });
+
+    test.each(["outputs", "main"])("a layer named like a file every folder has: %s", (id) => {
+      const { hcl, tf } = prod();
+      (tf.resource as any).aws_vpc.network_vpc["//"].metadata.path = `${PROD}/${id}/vpc`;
+      expect(() => layoutStack(PROD, hcl, tf)).toThrow(`${PROD}: a layer named "${id}" would share ${id}.tf with the stack's own ${id}: rename the construct`);
+    });
+
+    test("a layer without an entry is still exported, under a header that asks for one (and the entry test above fails)", () => {
+      const { hcl, tf } = prod();
+      (tf.resource as any).aws_vpc.network_vpc["//"].metadata.path = `${PROD}/brand-new/vpc`;
+      const file = layoutStack(PROD, hcl, tf).find((f) => f.id === "brand-new");
+      expect(file).toMatchObject({ name: "brand-new.tf", entry: undefined, addresses: ["aws_vpc.network_vpc"] });
+      expect(file?.content.split("\n")[0]).toBe(`# brand-new: the constructs under ${PROD}/brand-new (undocumented layer: describe it in tools/data/export-layers.ts)`);
+    });
+  });
+});
+
+describe("npm run export's output directory", () => {
+  const temp = () => mkdtempSync(join(tmpdir(), "medicare-hub-export-out-"));
+
+  test("is created with its missing parents", () => {
+    const out = join(temp(), "a", "b", "handoff");
+    prepareOutputDirectory(out);
+    expect(statSync(out).isDirectory()).toBe(true);
+  });
+
+  test.each([
+    ["under /proc, where Node's recursive mkdir never returns", () => "/proc/medicare-hub-export", /ENOENT/],
+    ["inside a file", () => join(writeFile(temp(), "a-file"), "handoff"), /ENOTDIR/],
+    ["a file", () => writeFile(temp(), "a-file"), /is not a directory/],
+  ])("is refused %s, naming it", (_, path, reason) => {
+    const out = path();
+    expect(() => prepareOutputDirectory(out)).toThrow(OutputDirectoryError);
+    expect(() => prepareOutputDirectory(out)).toThrow(`cannot export into ${out}: `);
+    expect(() => prepareOutputDirectory(out)).toThrow(reason);
+  });
+
+  test("as a process: an unknown --env exits 2 listing the choices; an unwritable --out exits 1 naming it", async () => {
+    const run = (args: string[]) =>
+      new Promise<{ code: number; stderr: string }>((done) => {
+        const env = { ...process.env };
+        delete env.MEDICARE_HUB_CONFIG_OVERRIDES;
+        execFile(process.execPath, ["--require", "tsx/cjs", "tools/export.ts", ...args], { cwd: ROOT, env, timeout: 60_000 }, (error, _stdout, stderr) =>
+          done({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stderr }),
+        );
+      });
+    const [env, out] = await Promise.all([run(["--env", "staging"]), run(["--env", "prod", "--out", "/proc/medicare-hub-export"])]);
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('--env takes one of all, state, dev, prod, audit, got "staging"');
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(/^cannot export into \/proc\/medicare-hub-export: ENOENT: .*Choose a writable --out directory\.\n$/);
+  }, 60_000);
+});
+
+function writeFile(dir: string, name: string): string {
+  writeFileSync(join(dir, name), "");
+  return join(dir, name);
+}
+
+/** GitHub's anchors of a markdown file's headings (outside code blocks): lower case, punctuation dropped, spaces to `-`. */
+function headingAnchors(markdown: string): string[] {
+  let fenced = false;
+  const anchors: string[] = [];
+  for (const line of markdown.split("\n")) {
+    if (line.startsWith("```")) fenced = !fenced;
+    const heading = fenced ? null : /^#{1,6} (.+)$/.exec(line);
+    if (heading) anchors.push(heading[1].toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, "").trim().replace(/\s/g, "-"));
+  }
+  return anchors;
+}
