@@ -13,6 +13,8 @@ import { ENVIRONMENT_NAMES, type EnvironmentConfig, type EnvironmentName, type P
 import { MediCareHubStack, environmentStackId } from "./constructs/medicare-hub-stack";
 import { useStateBackend } from "./terraform-state-backend/backend";
 import { STATE_STACK_ID, StateBackendStack } from "./terraform-state-backend/state-backend-stack";
+import { AUDIT_STACK_ID, AuditStack } from "./constructs/audit/audit-stack";
+import { environmentPlaceholders, stateBackendPlaceholders } from "./config/placeholders";
 import { PolicyAspect } from "./constructs/policy/aspect";
 import type { ConfigHint } from "./constructs/policy/evaluate";
 import type { Suppression } from "./constructs/policy/suppressions";
@@ -47,6 +49,7 @@ export function buildApp(config: ProjectConfig, options: BuildAppOptions = {}): 
       const stack = addEnvironmentStack(app, environment, config.environments[environment], config.stateBackend);
       for (const warning of configWarnings(config).filter((w) => w.environment === environment)) Annotations.of(stack).addWarning(warning.message);
     }
+    if (config.audit.enabled) addAuditStack(app, config);
     // Guardrails: every stack is checked against the rule pack when it is synthesized (constructs/policy). cdktf
     // invokes aspects from each stack down, so the aspect goes on the stacks, not on the App.
     const guardrails = new PolicyAspect(options.suppressions, undefined, configHint(config, options.configSource));
@@ -68,6 +71,23 @@ const HCL_ENV = "SYNTH_HCL_OUTPUT";
 export function addEnvironmentStack(app: App, environment: EnvironmentName, config: EnvironmentConfig, stateBackend: StateBackendConfig): MediCareHubStack {
   const stack = new MediCareHubStack(app, environmentStackId(environment), { environment, config, stateBackend });
   useStateBackend(stack, stateBackend, environment);
+  return stack;
+}
+
+/**
+ * The audit stack of the account `config.audit.environment` deploys to, its state in the shared backend. Its plans are
+ * refused while that environment's account id or alert addresses, or the state bucket's name, are placeholders (the
+ * environment's own stack warns about them).
+ */
+export function addAuditStack(app: App, config: ProjectConfig): AuditStack {
+  const audited = config.audit.environment;
+  const environment = config.environments[audited];
+  const placeholders = [
+    ...stateBackendPlaceholders(config.stateBackend).filter((p) => p.path === "stateBackend.bucketName"),
+    ...environmentPlaceholders(audited, environment).filter((p) => /\.(accountId|alerts\.[\w]+)$/.test(p.path) && !p.path.endsWith("heartbeatUrl")),
+  ];
+  const stack = new AuditStack(app, AUDIT_STACK_ID, { audit: config.audit, environment, stateBucketName: config.stateBackend.bucketName, placeholders });
+  useStateBackend(stack, config.stateBackend, "audit");
   return stack;
 }
 

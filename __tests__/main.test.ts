@@ -27,13 +27,24 @@ describe("the MediCare Hub App", () => {
     state = readStackJson(result, STATE_STACK_ID);
   });
 
-  test("synthesizes the state stack and one stack per environment, each with cdk.tf.json only", () => {
-    expect(Object.keys(result.stackDirs).sort()).toEqual([STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)].sort());
+  test("synthesizes the state stack, one stack per environment and the audit stack, each with cdk.tf.json only", () => {
+    expect(Object.keys(result.stackDirs).sort()).toEqual([STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId), "medicare-hub-audit"].sort());
     for (const dir of Object.values(result.stackDirs)) {
       expect(readdirSync(dir).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);
     }
     const manifest = JSON.parse(readFileSync(join(result.outdir, "manifest.json"), "utf8"));
     expect(Object.keys(manifest.stacks).sort()).toEqual(Object.keys(result.stackDirs).sort());
+  });
+
+  test("the audit stack stores its state in the state stack's bucket too, under its own key, and audits prod's account and region", () => {
+    const audit = readStackJson(result, "medicare-hub-audit");
+    expect(audit.terraform.backend.s3).toMatchObject({ bucket: resource(state, "aws_s3_bucket", "state-bucket").bucket, key: "medicare-hub/audit/terraform.tfstate" });
+    expect(audit.provider?.aws[0]).toMatchObject({ region: "us-east-2", allowed_account_ids: [DEFAULT_CONFIG.environments.prod.accountId] });
+  });
+
+  test("without the audit stack (audit.enabled false, a landing zone provides it) the App has the other stacks only", () => {
+    const without = synthApp({ config: { ...DEFAULT_CONFIG, audit: { ...DEFAULT_CONFIG.audit, enabled: false } } });
+    expect(Object.keys(without.stackDirs).sort()).toEqual([STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)].sort());
   });
 
   test.each(ENVIRONMENT_NAMES)("the %s stack stores its state in the state stack's bucket, locked by its table", (env) => {

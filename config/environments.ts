@@ -23,6 +23,9 @@ export const DEFAULT_CONFIG: ProjectConfig = {
     selfManaged: false,
     costCenter: "platform",
   },
+  // The account that holds patient data records and examines its activity (HIPAA 164.312(b)); set enabled to false
+  // where a landing zone already runs a trail, GuardDuty, Config and Security Hub (constructs/audit/).
+  audit: { enabled: true, environment: "prod", logRetentionDays: 2190, s3DataEvents: true, costCenter: "security" },
   environments: {
     dev: {
       // Placeholders here: accountId, dns.domainName, dns.hostedZoneId and alerts.email. Every organisation sets its

@@ -386,9 +386,32 @@ export const StateBackendSchema = z.strictObject({
 });
 export type StateBackendConfig = z.infer<typeof StateBackendSchema>;
 
+/**
+ * The audit and detection baseline of the account that holds patient data (stack `medicare-hub-audit`,
+ * constructs/audit/): CloudTrail into an Object Lock bucket, the CIS benchmark's metric-filter alarms, GuardDuty,
+ * IAM Access Analyzer, AWS Config and Security Hub. Off where a landing zone (AWS Control Tower, Landing Zone
+ * Accelerator) already provides them: two trails and two Config recorders cost twice and the second recorder fails.
+ */
+export const AuditSchema = z.strictObject({
+  /** Build the audit stack. */
+  enabled: z.boolean({ error: "must be true or false (false where a landing zone already provides trail, GuardDuty, Config and Security Hub)" }),
+  /** The environment whose account and region the stack covers; its alerts e-mail gets the alarms. */
+  environment: z.enum(ENVIRONMENT_NAMES, { error: `must be one of ${ENVIRONMENT_NAMES.join(", ")}` }),
+  /**
+   * Days every CloudTrail log file is locked (S3 Object Lock, compliance mode: nobody can delete it sooner, root
+   * included). HIPAA keeps required documentation six years (164.316(b)(2)(i)): 2190 days.
+   */
+  logRetentionDays: wholeNumber(365, 3650, "one to ten years; HIPAA's six are 2190"),
+  /** Also record S3 object reads and writes (data events) of the project's buckets and the state bucket. */
+  s3DataEvents: z.boolean({ error: "must be true or false" }),
+  costCenter: pattern(/^[\w .:/=+@-]{1,256}$/, "must be 1–256 characters allowed in an AWS tag value"),
+});
+export type AuditConfig = z.infer<typeof AuditSchema>;
+
 /** The whole project configuration. */
 export const ProjectConfigSchema = z.strictObject({
   stateBackend: StateBackendSchema,
   environments: z.strictObject({ dev: EnvironmentSchema, prod: EnvironmentSchema }),
+  audit: AuditSchema,
 });
 export type ProjectConfig = z.infer<typeof ProjectConfigSchema>;

@@ -73,6 +73,9 @@ export function recoverySiteName(environment: string): string {
   return `${environment}-dr`;
 }
 
+/** Stack id of the account's audit stack (constructs/audit/): `medicare-hub-audit`. */
+export const AUDIT_STACK_ID = `${PROJECT}-audit`;
+
 /** Stack id of an environment: `medicare-hub-<env>`. */
 export function environmentStackId(environment: EnvironmentName): string {
   return `${PROJECT}-${environment}`;

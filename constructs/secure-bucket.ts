@@ -4,6 +4,7 @@ import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketLifecycleConfiguration, type S3BucketLifecycleConfigurationRule } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
 import { S3BucketLoggingA as S3BucketLogging } from "@cdktf/provider-aws/lib/s3-bucket-logging";
 import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketObjectLockConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration";
 import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA as S3BucketServerSideEncryptionConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
@@ -79,6 +80,18 @@ export interface SecureBucketProps {
    * @default true
    */
   readonly preventDestroy?: boolean;
+  /**
+   * S3 Object Lock with a default retention on every new object version: in COMPLIANCE mode nobody, root included,
+   * can delete or shorten it before it ends ("Locking objects with Object Lock", S3 User Guide). Object Lock can only
+   * be enabled when the bucket is created.
+   * @default - no Object Lock
+   */
+  readonly objectLock?: {
+    /** COMPLIANCE (nobody can delete a version early) or GOVERNANCE (privileged users can). */
+    readonly mode: "COMPLIANCE" | "GOVERNANCE";
+    /** Days each new version is retained. */
+    readonly days: number;
+  };
 }
 
 /**
@@ -119,6 +132,8 @@ export class SecureBucket extends Construct {
   readonly versioning: S3BucketVersioning;
   /** The policy resource: anything that must only run once the policy is in place can depend on it. */
   readonly policy: S3BucketPolicy;
+  /** The default retention of new versions, when `objectLock` is set. */
+  readonly objectLock?: S3BucketObjectLockConfigurationA;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -127,9 +142,11 @@ export class SecureBucket extends Construct {
     validateDays("noncurrentVersionRetentionDays", noncurrentDays);
     if (props.expireCurrentAfterDays !== undefined) validateDays("expireCurrentAfterDays", props.expireCurrentAfterDays);
 
+    if (props.objectLock) validateDays("objectLock.days", props.objectLock.days);
     this.bucket = new S3Bucket(this, DEFAULT_CHILD_ID, {
       bucket: props.bucketName,
       forceDestroy: false,
+      objectLockEnabled: props.objectLock ? true : undefined,
       tags: props.tags,
       lifecycle: { preventDestroy: props.preventDestroy ?? true },
     });
@@ -139,6 +156,14 @@ export class SecureBucket extends Construct {
       bucket,
       versioningConfiguration: { status: "Enabled" },
     }));
+
+    if (props.objectLock) {
+      this.objectLock = new S3BucketObjectLockConfigurationA(this, "object-lock", {
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+        dependsOn: [versioning],
+      });
+    }
 
     new S3BucketServerSideEncryptionConfiguration(this, "encryption", {
       bucket,

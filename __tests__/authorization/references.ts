@@ -73,6 +73,8 @@ export const RESOLVERS: Readonly<Record<string, Readonly<Record<string, Resolver
     name: (c) => attribute(c, "name"),
   },
   aws_s3_bucket: { arn: (c) => `arn:aws:s3:::${bucketName(c)}`, bucket: bucketName, id: bucketName },
+  // "arn:aws:cloudtrail:<region>:<account>:trail/<name>" (CloudTrail API Reference, Trail.TrailARN).
+  aws_cloudtrail: { arn: (c) => `arn:aws:cloudtrail:${c.region}:${c.account}:trail/${attribute(c, "name")}`, name: (c) => attribute(c, "name") },
   aws_sns_topic: {
     arn: (c) => `arn:aws:sns:${c.region}:${c.account}:${attribute(c, "name")}`,
     id: (c) => `arn:aws:sns:${c.region}:${c.account}:${attribute(c, "name")}`,

@@ -7,8 +7,8 @@
 import type { ConcreteRequest, Outcome } from "./engine";
 import { managedPolicies, type Located, type NamedPolicy, type PolicyDocument, type World } from "./world";
 
-export type StackKind = "dev" | "prod" | "state";
-export const STACK_KINDS: readonly StackKind[] = ["dev", "prod", "state"];
+export type StackKind = "dev" | "prod" | "state" | "audit";
+export const STACK_KINDS: readonly StackKind[] = ["dev", "prod", "state", "audit"];
 
 /** `Denied` accepts either kind of denial; use the exact outcome when which one matters. */
 export type Expected = Outcome | "Denied";

@@ -255,6 +255,27 @@ export function stateReplicaKey(s: Scope): Located {
 }
 export const stateReplicationRole = (s: Scope) => follow(s.stack("state"), stateReplication(s).values.role, "aws_iam_role");
 
+// --- audit stack ----------------------------------------------------------------------------------------------------
+
+export const trail = (s: Scope) => only(s, "aws_cloudtrail");
+export const trailBucket = (s: Scope) => follow(s, trail(s).values.s3_bucket_name, "aws_s3_bucket");
+export const trailKey = (s: Scope) => follow(s, trail(s).values.kms_key_id, "aws_kms_key");
+export const trailLogGroup = (s: Scope) => follow(s, String(trail(s).values.cloud_watch_logs_group_arn).replace(/:\*$/, ""), "aws_cloudwatch_log_group");
+export const trailLogsRole = (s: Scope) => follow(s, trail(s).values.cloud_watch_logs_role_arn, "aws_iam_role");
+/** The bucket the AWS Config delivery channel writes to. */
+export const configBucket = (s: Scope) => follow(s, only(s, "aws_config_delivery_channel").values.s3_bucket_name, "aws_s3_bucket");
+/** The topic an audit event rule (`guardduty-finding`, ...) targets, and the rule. */
+export function auditRule(s: Scope, id: string): { rule: Located; topic: Located } {
+  const rule = only(s, "aws_cloudwatch_event_rule", (r) => String(r.values.name).endsWith(`-${id}`));
+  const target = only(s, "aws_cloudwatch_event_target", (t) => s.world.referenced(s.stackId, t.values.rule, "aws_cloudwatch_event_rule")?.name === rule.name);
+  return { rule, topic: follow(s, target.values.arn, "aws_sns_topic") };
+}
+/** The topic a CIS alarm notifies, and the alarm. */
+export function auditAlarm(s: Scope, id: string): { alarm: Located; topic: Located } {
+  const alarm = only(s, "aws_cloudwatch_metric_alarm", (a) => String(a.values.alarm_name).endsWith(`-${id}`));
+  return { alarm, topic: follow(s, alarm.values.alarm_actions[0], "aws_sns_topic") };
+}
+
 // --- synthetic checks ------------------------------------------------------------------------------------------------
 
 /** The log group made for a canary's Lambda function: the one named after the canary's engine_arn. */

@@ -1,4 +1,5 @@
 import { ENVIRONMENT_NAMES } from "../../config/schema";
+import { AUDIT_STACK_ID } from "../../constructs/audit/audit-stack";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { StackView } from "../../constructs/policy/rule";
 import { STATE_STACK_ID } from "../../terraform-state-backend/state-backend-stack";
@@ -6,7 +7,7 @@ import { RESOURCE_PURPOSES } from "../../tools/data/resource-purposes";
 import { inventory, inventoryMarkdown } from "../../tools/inventory";
 import { readStackJson, synthApp } from "../support/synth";
 
-const views = () => [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId)].map((id) => new StackView(id, readStackJson(synthApp(), id)));
+const views = () => [STATE_STACK_ID, ...ENVIRONMENT_NAMES.map(environmentStackId), AUDIT_STACK_ID].map((id) => new StackView(id, readStackJson(synthApp(), id)));
 
 describe("inventory", () => {
   test("lists every resource of every stack exactly once", () => {

@@ -164,9 +164,9 @@ describe("synth with valid configuration", () => {
     const run = await runScript("tools/synth.ts", ["--outdir", outdir], { PATH: bin });
     expect(run.stderr).not.toMatch(/terraform version|Could not determine version/);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("medicare-hub-state, medicare-hub-dev, medicare-hub-prod");
+    expect(run.stdout).toContain("medicare-hub-state, medicare-hub-dev, medicare-hub-prod, medicare-hub-audit");
     const stacks = readdirSync(join(outdir, "stacks")).sort();
-    expect(stacks).toEqual(["medicare-hub-dev", "medicare-hub-prod", "medicare-hub-state"]);
+    expect(stacks).toEqual(["medicare-hub-audit", "medicare-hub-dev", "medicare-hub-prod", "medicare-hub-state"]);
     for (const stack of stacks) {
       expect(readdirSync(join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf.json"]);
     }
@@ -196,7 +196,7 @@ describeWithTerraform("synth --hcl with terraform", () => {
     const run = await runScript("tools/synth.ts", ["--hcl", "--outdir", outdir], {});
     expect(run.code).toBe(0);
     const stacks = readdirSync(join(outdir, "stacks"));
-    expect(stacks).toHaveLength(3);
+    expect(stacks).toHaveLength(4);
     for (const stack of stacks) {
       expect(readdirSync(join(outdir, "stacks", stack)).filter((f) => f.startsWith("cdk.tf"))).toEqual(["cdk.tf"]);
     }

@@ -45,6 +45,11 @@ export const PRICES = {
   wafRule: { usd: 1, unit: "rule-month", source: "aws.amazon.com/waf/pricing" },
   backupStorage: { usd: 0.05, unit: "GB-month (warm)", source: "aws.amazon.com/backup/pricing" },
   rdsBackupStorage: { usd: 0.095, unit: "GB-month (backup storage beyond the free allowance)", source: "aws.amazon.com/rds/postgresql/pricing" },
+  cloudtrailDataEvents: { usd: 0.000001, unit: "data event recorded ($0.10 per 100,000)", source: "aws.amazon.com/cloudtrail/pricing" },
+  guardDutyEvents: { usd: 0.000004, unit: "CloudTrail management event analyzed ($4.00 per million)", source: "aws.amazon.com/guardduty/pricing" },
+  guardDutyLogs: { usd: 1, unit: "GB of VPC flow and DNS logs analyzed (first 500 GB)", source: "aws.amazon.com/guardduty/pricing" },
+  configItems: { usd: 0.003, unit: "configuration item recorded", source: "aws.amazon.com/config/pricing" },
+  securityHubChecks: { usd: 0.001, unit: "security check (first 100,000 a month)", source: "aws.amazon.com/security-hub/pricing" },
   interRegionTransfer: { usd: 0.02, unit: "GB transferred to another region", source: "aws.amazon.com/ec2/pricing/on-demand (data transfer)" },
   syntheticsRun: { usd: 0.0012, unit: "canary run", source: "aws.amazon.com/cloudwatch/pricing" },
 } as const;
@@ -56,6 +61,12 @@ export const USAGE_ASSUMPTIONS = {
   efsGb: 50,
   logsGbPerMonth: 20,
   backupGb: 200,
+  /** The audit stack's month (constructs/audit/): S3 object calls recorded, management events, logs GuardDuty reads. */
+  s3DataEventsPerMonth: 1_000_000,
+  managementEventsPerMonth: 500_000,
+  guardDutyLogGbPerMonth: 20,
+  configItemsPerMonth: 5_000,
+  securityHubChecksPerMonth: 20_000,
   /** Changed data the recovery region receives each month (database logs and file changes). */
   replicatedGbPerMonth: 50,
 } as const;

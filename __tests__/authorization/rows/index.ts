@@ -3,6 +3,7 @@ import type { AuthorizationRow } from "../row";
 import { ACCESS_LOG_QUERY_ROWS } from "./access-log-queries";
 import { ALERT_ROWS } from "./alerts";
 import { APP_ROWS } from "./app-instances";
+import { AUDIT_ROWS } from "./audit";
 import { BACKUP_ROWS } from "./backup";
 import { CI_ROLE_ROWS } from "./ci-roles";
 import { LOGS_ROWS } from "./cloudwatch-logs";
@@ -36,4 +37,5 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...STATE_REPLICA_ROWS,
   ...EGRESS_ROWS,
   ...CI_ROLE_ROWS,
+  ...AUDIT_ROWS,
 ];

@@ -16,6 +16,9 @@ import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-p
 import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric-alarm";
 import { DbInstance, type DbInstanceConfig } from "@cdktf/provider-aws/lib/db-instance";
 import { DbInstanceAutomatedBackupsReplication } from "@cdktf/provider-aws/lib/db-instance-automated-backups-replication";
+import { Cloudtrail } from "@cdktf/provider-aws/lib/cloudtrail";
+import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
+import { AUDIT_STACK_ID } from "../../../constructs/audit/audit-stack";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { DynamodbTable } from "@cdktf/provider-aws/lib/dynamodb-table";
 import { EfsFileSystem } from "@cdktf/provider-aws/lib/efs-file-system";
@@ -287,6 +290,18 @@ const BREAKERS: Record<string, (stack: TerraformStack) => void> = {
     const key = new KmsKey(s, "key", { enableKeyRotation: true, lifecycle: { preventDestroy: true } });
     new DbInstanceAutomatedBackupsReplication(s, "copy", { provider: recovery, sourceDbInstanceArn: db.arn, kmsKeyId: key.arn });
   },
+  // A single-region trail without log file validation.
+  "MH-AUD-1": (s) => {
+    const key = new KmsKey(s, "key", { enableKeyRotation: true, lifecycle: { preventDestroy: true } });
+    new Cloudtrail(s, "trail", { name: "t", s3BucketName: "b", isMultiRegionTrail: false, enableLogFileValidation: false, kmsKeyId: key.arn });
+  },
+  // The trail's bucket has no Object Lock: whoever the log files incriminate can delete them.
+  "MH-AUD-2": (s) => {
+    const bucket = new S3Bucket(s, "bucket", { bucket: "trail-bucket" });
+    new Cloudtrail(s, "trail", { name: "t", s3BucketName: bucket.id, isMultiRegionTrail: true, enableLogFileValidation: true });
+  },
+  // A detector whose findings go nowhere.
+  "MH-AUD-3": (s) => new GuarddutyDetector(s, "detector", { enable: true }),
   "MH-KMS-1": (s) => new KmsKey(s, "key", { enableKeyRotation: false, lifecycle: { preventDestroy: true } }),
   "MH-KMS-2": (s) => new KmsKey(s, "key", { enableKeyRotation: true }),
 };
@@ -309,9 +324,9 @@ describe("the rule pack", () => {
 });
 
 describe.each(POLICY_RULES.map((rule) => [rule.id, rule] as const))("%s", (id, rule) => {
-  test("is satisfied by the committed configuration (prod, or the state stack for its resources)", () => {
+  test("is satisfied by the committed configuration (prod, or the state or audit stack for its resources)", () => {
     const result = synthApp();
-    const views = [environmentStackId("prod"), STATE_STACK_ID].map((stack) => new StackView(stack, readStackJson(result, stack)));
+    const views = [environmentStackId("prod"), STATE_STACK_ID, AUDIT_STACK_ID].map((stack) => new StackView(stack, readStackJson(result, stack)));
     const findings = views.flatMap((view) => rule.evaluate(view));
     expect(findings.filter((f) => f.status === "non-compliant")).toEqual([]);
     expect(findings.some((f) => f.status === "compliant")).toBe(true);
