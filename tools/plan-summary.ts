@@ -42,6 +42,9 @@ export const STATEFUL_RESOURCES: Readonly<Record<string, string>> = {
   aws_route53_zone: "every record in it, and the delegation: a new zone gets new name servers",
   // Flow, database, session and WAF logs are the audit trail; a deleted group takes every event with it.
   aws_cloudwatch_log_group: "its log events (the audit trail: flow, database, session and firewall logs)",
+  // The copies in the recovery region (constructs/recovery.ts): every argument forces a replacement.
+  aws_db_instance_automated_backups_replication: "the database's point-in-time copy in the recovery region until it is rebuilt (replication stops; a region loss meanwhile loses the database)",
+  aws_efs_replication_configuration: "the file system's copy in the recovery region: EFS deletes the replication on both sides, the old copy is left writable and untracked, and a new copy starts a full sync",
 };
 
 /** The types of STATEFUL_RESOURCES. */
