@@ -54,6 +54,11 @@ export const ALLOWED_FUNCTIONS = new Set(
 
 export interface ExpectedStack {
   readonly stackId: string;
+  /**
+   * The environment the base branch deploys this stack as. The guardrails choose suppressions and production-only
+   * rules by the provider's Environment tag, which the pull request writes: it must be this.
+   */
+  readonly environment: string;
   /** The `terraform.backend` object the base branch writes for this stack. */
   readonly backend: unknown;
   /** The `terraform.required_providers` object the base branch writes. */
@@ -182,6 +187,14 @@ export function vetStackJson(text: string, expected: ExpectedStack): string[] {
       for (const key of Object.keys(isObject(config) ? config : {})) if (!ALLOWED_PROVIDER_ARGUMENTS.has(key)) problems.push(`/provider/${name}/${i}/${key}: provider argument not allowed`);
     }
   }
+  const defaultProvider = (Array.isArray(providers.aws) ? providers.aws : [providers.aws]).find((config) => isObject(config) && config.alias === undefined);
+  const tags = isObject(defaultProvider) && Array.isArray(defaultProvider.default_tags) && isObject(defaultProvider.default_tags[0]) ? defaultProvider.default_tags[0].tags : undefined;
+  const tagged = isObject(tags) ? tags.Environment : undefined;
+  if (tagged !== expected.environment) {
+    problems.push(
+      `/provider/aws/default_tags/Environment: must be "${expected.environment}", got ${JSON.stringify(tagged)} (the guardrails choose suppressions and production-only rules by it)`,
+    );
+  }
   for (const type of Object.keys(isObject(tf.resource) ? tf.resource : {})) {
     if (!type.startsWith("aws_") && type !== "terraform_data") problems.push(`/resource/${type}: only aws_* resources and terraform_data (another provider would be downloaded and run)`);
   }
@@ -210,7 +223,7 @@ export function expectedStacks(): ExpectedStack[] {
       const terraform = (stack.toTerraform() as { terraform: Record<string, unknown> }).terraform;
       // MediCareStack spells the registry address out; the version is the base branch's provider package's.
       const aws = (terraform.required_providers as { aws: { version: string } }).aws;
-      return { stackId: `medicare-hub-${environment}`, backend: terraform.backend, requiredProviders: { aws: { source: "hashicorp/aws", version: aws.version } } };
+      return { stackId: `medicare-hub-${environment}`, environment, backend: terraform.backend, requiredProviders: { aws: { source: "hashicorp/aws", version: aws.version } } };
     });
   } finally {
     rmSync(outdir, { recursive: true, force: true });

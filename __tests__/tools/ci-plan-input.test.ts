@@ -50,6 +50,9 @@ test.each([
   ["a backend endpoint", (tf: any) => (tf.terraform.backend.s3.endpoints = { s3: "https://example.com" }), /\/terraform\/backend: must be the base branch's/],
   ["another provider version", (tf: any) => (tf.terraform.required_providers.aws.version = "5.0.0"), /\/terraform\/required_providers: must be the base branch's/],
   ["Terraform Cloud settings", (tf: any) => (tf.terraform.cloud = { organization: "x" }), /\/terraform\/cloud: setting not allowed/],
+  // Tagged dev, prod would be judged with dev's suppressions (cost switches accepted) and without production-only rules.
+  ["prod's provider tagged as another environment", (tf: any) => (tf.provider.aws[0].default_tags[0].tags.Environment = "dev"), /\/provider\/aws\/default_tags\/Environment: must be "prod", got "dev"/],
+  ["prod's provider without its Environment tag", (tf: any) => delete tf.provider.aws[0].default_tags, /\/provider\/aws\/default_tags\/Environment: must be "prod", got undefined/],
 ])("refuses %s", (_, change, problem) => {
   expect(vetChanged(change)).toEqual(expect.arrayContaining([expect.stringMatching(problem)]));
 });
