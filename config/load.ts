@@ -186,9 +186,21 @@ function explainZodIssue(issue: z.core.$ZodIssue, root: unknown): RawIssue[] {
   return [{ path: issue.path, value: given, problem }];
 }
 
+/** The AWS partition a region belongs to: replication, keys and roles never cross partitions. */
+function partitionOf(region: string): string {
+  return region.includes("-gov-") ? "aws-us-gov" : region.startsWith("cn-") ? "aws-cn" : "aws";
+}
+
 function crossFieldIssues(root: unknown): RawIssue[] {
   const issues: RawIssue[] = [];
   const state = isPlainObject(root) && isPlainObject(root.stateBackend) ? root.stateBackend : {};
+  if (typeof state.replicaRegion === "string" && typeof state.region === "string" && REGION.test(state.replicaRegion) && partitionOf(state.replicaRegion) !== partitionOf(state.region)) {
+    issues.push({
+      path: ["stateBackend", "replicaRegion"],
+      value: state.replicaRegion,
+      problem: `must be a region of the same AWS partition as stateBackend.region (${partitionOf(state.region)}): S3 replication does not cross partitions`,
+    });
+  }
   if (typeof state.replicaRegion === "string" && state.replicaRegion === state.region) {
     issues.push({
       path: ["stateBackend", "replicaRegion"],
@@ -260,6 +272,13 @@ function crossFieldIssues(root: unknown): RawIssue[] {
       });
     }
     const backup = isPlainObject(env.backup) ? env.backup : {};
+    if (typeof backup.copyToRegion === "string" && region && REGION.test(backup.copyToRegion) && partitionOf(backup.copyToRegion) !== partitionOf(region)) {
+      issues.push({
+        path: at("backup", "copyToRegion"),
+        value: backup.copyToRegion,
+        problem: `must be a region of the same AWS partition as the environment's region (${partitionOf(region)}): AWS Backup copies within a partition only`,
+      });
+    }
     if (typeof backup.copyToRegion === "string" && backup.copyToRegion === env.region) {
       issues.push({
         path: at("backup", "copyToRegion"),
@@ -273,6 +292,13 @@ function crossFieldIssues(root: unknown): RawIssue[] {
         path: at("recovery", "strategy"),
         value: recovery.strategy,
         problem: 'needs recovery.region, the region the data is kept in (another region than the environment\'s), e.g. "us-west-2"',
+      });
+    }
+    if (typeof recovery.region === "string" && region && REGION.test(recovery.region) && partitionOf(recovery.region) !== partitionOf(region)) {
+      issues.push({
+        path: at("recovery", "region"),
+        value: recovery.region,
+        problem: `must be a region of the same AWS partition as the environment's region (${partitionOf(region)}): backups and file systems replicate within a partition only`,
       });
     }
     if (typeof recovery.region === "string" && recovery.region === env.region) {
