@@ -99,6 +99,10 @@ const SMOKE: Record<string, (help: HelpCommand) => readonly Invocation[]> = {
   ],
   // Without credentials the dry run reaches AWS's credential chain and must say so, not fail on a module.
   "gameday -- terminate-instance --env prod --dry-run": (help) => [usage(help), { args: ["terminate-instance", "--env", "prod", "--dry-run"], code: 1, stderr: [NO_CREDENTIALS] }],
+  "failover -- --env prod --dry-run": (help) => [
+    usage(help),
+    { args: ["--env", "prod", "--dry-run"], code: 1, stderr: [/^No AWS credentials: the failover reads RDS and EFS in us-west-2 even with --dry-run/m] },
+  ],
 };
 
 /** The environment of every run: no AWS credentials or instance metadata, the committed configuration, no colours. */
