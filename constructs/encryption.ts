@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
+import { denyInsecureTransport } from "./iam";
 import { USE_ACTIONS, customerKey } from "./kms";
 import { PHI_TAGS, PROJECT, canaryLogGroupPrefix, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
 import type { DeploymentContext } from "./context";
@@ -73,6 +74,36 @@ export function alarmSource(scope: Omit<KeyScope, "region"> & { readonly environ
   return [
     { test: "StringEquals", variable: "aws:SourceAccount", values: [scope.accountId] },
     { test: "ArnLike", variable: "aws:SourceArn", values: [`arn:${scope.partition}:cloudwatch:*:${scope.accountId}:alarm:${PROJECT}-${scope.environment}-*`] },
+  ];
+}
+
+/**
+ * The policy statements of an alerts topic: CloudWatch publishes for the alarms of this account and environment (or
+ * stack) only, EventBridge for the given rules only (by ARN), and nothing reaches it without TLS.
+ */
+export function alertsTopicStatements(topicArn: string, alarms: Omit<KeyScope, "region"> & { readonly environment: string }, ruleArns: readonly string[]): DataAwsIamPolicyDocumentStatement[] {
+  return [
+    {
+      sid: "CloudWatchAlarmsOfThisAccountPublish",
+      effect: "Allow",
+      principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
+      actions: ["sns:Publish"],
+      resources: [topicArn],
+      condition: alarmSource(alarms),
+    },
+    ...(ruleArns.length > 0
+      ? [
+          {
+            sid: "EventRulesOfThisEnvironmentPublish",
+            effect: "Allow",
+            principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
+            actions: ["sns:Publish"],
+            resources: [topicArn],
+            condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: [...ruleArns] }],
+          },
+        ]
+      : []),
+    denyInsecureTransport({ actions: ["sns:Publish"], resources: [topicArn] }),
   ];
 }
 

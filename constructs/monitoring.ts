@@ -10,11 +10,10 @@ import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
 import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscription";
-import { alarmSource, alarmsPublishToEncryptedTopics, eventsPublishToEncryptedTopics } from "./encryption";
+import { alarmsPublishToEncryptedTopics, alertsTopicStatements, eventsPublishToEncryptedTopics } from "./encryption";
 import { customerKey } from "./kms";
 import { databaseIdentifier, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
-import { denyInsecureTransport } from "./iam";
 import type { DeploymentContext } from "./context";
 
 /** What each layer's alarms watch, by construct-independent identifiers (dimensions). */
@@ -697,29 +696,7 @@ export class Monitoring extends Construct {
     const topic = new SnsTopic(this, id, { provider, name: resourceName(props.environment, id), kmsMasterKeyId: key.arn });
     const policy = new DataAwsIamPolicyDocument(this, `${id}-policy-document`, {
       provider,
-      statement: [
-        {
-          sid: "CloudWatchAlarmsOfThisAccountPublish",
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          actions: ["sns:Publish"],
-          resources: [topic.arn],
-          condition: alarmSource(props),
-        },
-        ...(rules.length > 0
-          ? [
-              {
-                sid: "EventRulesOfThisEnvironmentPublish",
-                effect: "Allow",
-                principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-                actions: ["sns:Publish"],
-                resources: [topic.arn],
-                condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: rules.map((rule) => rule.arn) }],
-              },
-            ]
-          : []),
-        denyInsecureTransport({ actions: ["sns:Publish"], resources: [topic.arn] }),
-      ],
+      statement: alertsTopicStatements(topic.arn, props, rules.map((rule) => rule.arn)),
     });
     new SnsTopicPolicy(this, `${id}-policy`, { provider, arn: topic.arn, policy: policy.json });
     subscriptions.forEach(({ protocol, endpoint }, i) => {

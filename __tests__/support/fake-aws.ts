@@ -98,6 +98,26 @@ export async function startFakeDynamo(): Promise<FakeDynamo> {
   };
 }
 
+/**
+ * The `terraform init` arguments that point the project's S3 backend at one loopback "region" (an s3rver and a
+ * dynalite) with their fake credentials: added by the backend tests only. S3-native lock files are off (s3rver has no
+ * conditional writes); one retry, so a dead endpoint fails fast.
+ */
+export function loopbackBackendConfig(s3: FakeS3, dynamo: FakeDynamo): string[] {
+  return [
+    `-backend-config=endpoints={s3="${s3.endpoint}",dynamodb="${dynamo.endpoint}"}`,
+    `-backend-config=access_key=${FAKE_ACCESS_KEY}`,
+    `-backend-config=secret_key=${FAKE_ACCESS_KEY}`,
+    "-backend-config=skip_credentials_validation=true",
+    "-backend-config=skip_requesting_account_id=true",
+    "-backend-config=skip_metadata_api_check=true",
+    "-backend-config=skip_region_validation=true",
+    "-backend-config=use_path_style=true",
+    "-backend-config=use_lockfile=false",
+    "-backend-config=max_retries=1",
+  ];
+}
+
 /** Polls `condition` every 100 ms until it holds or `timeoutMs` passes. */
 export async function waitFor(what: string, condition: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { failoverInitArgs, replicaBucketName, stateKeyFor, useStateBackend } from "../../terraform-state-backend/backend";
-import { FAKE_ACCESS_KEY, startFakeDynamo, startFakeS3, type FakeDynamo, type FakeS3 } from "../support/fake-aws";
+import { loopbackBackendConfig, startFakeDynamo, startFakeS3, type FakeDynamo, type FakeS3 } from "../support/fake-aws";
 import { describeWithTerraform, terraform } from "./harness";
 
 const STATE = DEFAULT_CONFIG.stateBackend;
@@ -31,20 +31,6 @@ function writeConfig(dir: string, input: string): void {
   app.synth();
   writeFileSync(join(dir, "cdk.tf.json"), readFileSync(join(outdir, "stacks", "probe", "cdk.tf.json")));
 }
-
-/** What only this test adds to init: the loopback endpoints and fake credentials of one "region". */
-const loopback = (s3: FakeS3, dynamo: FakeDynamo) => [
-  `-backend-config=endpoints={s3="${s3.endpoint}",dynamodb="${dynamo.endpoint}"}`,
-  `-backend-config=access_key=${FAKE_ACCESS_KEY}`,
-  `-backend-config=secret_key=${FAKE_ACCESS_KEY}`,
-  "-backend-config=skip_credentials_validation=true",
-  "-backend-config=skip_requesting_account_id=true",
-  "-backend-config=skip_metadata_api_check=true",
-  "-backend-config=skip_region_validation=true",
-  "-backend-config=use_path_style=true",
-  "-backend-config=use_lockfile=false",
-  "-backend-config=max_retries=1",
-];
 
 describeWithTerraform("the state's replica takes over when the state's region is lost", () => {
   const primary: { s3?: FakeS3; dynamo?: FakeDynamo; directory: string } = { directory: "" };
@@ -65,7 +51,7 @@ describeWithTerraform("the state's replica takes over when the state's region is
     await replica.dynamo.createLockTable(STATE.lockTableName);
     dir = mkdtempSync(join(tmpdir(), "medicare-hub-failover-"));
     writeConfig(dir, "v1");
-    expect((await tf("init", ...loopback(primary.s3, primary.dynamo))).code).toBe(0);
+    expect((await tf("init", ...loopbackBackendConfig(primary.s3, primary.dynamo))).code).toBe(0);
   }, 60_000);
 
   afterAll(async () => {
@@ -96,7 +82,7 @@ describeWithTerraform("the state's replica takes over when the state's region is
     await primary.dynamo?.stop();
     primary.dynamo = undefined;
 
-    const init = await tf("init", ...failoverInitArgs(STATE), ...loopback(replica.s3 as FakeS3, replica.dynamo as FakeDynamo));
+    const init = await tf("init", ...failoverInitArgs(STATE), ...loopbackBackendConfig(replica.s3 as FakeS3, replica.dynamo as FakeDynamo));
     expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: "" });
     expect(await serial()).toBe(written);
     // The code is what was last applied: nothing to change.

@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { stateKeyFor, useStateBackend } from "../../terraform-state-backend/backend";
-import { FAKE_ACCESS_KEY, startFakeDynamo, startFakeS3, waitFor, type FakeDynamo, type FakeS3 } from "../support/fake-aws";
+import { loopbackBackendConfig, startFakeDynamo, startFakeS3, waitFor, type FakeDynamo, type FakeS3 } from "../support/fake-aws";
 import { describeWithTerraform, terraform, terraformStreaming, type RunResult } from "./harness";
 
 const STATE = DEFAULT_CONFIG.stateBackend;
@@ -57,16 +57,7 @@ describeWithTerraform("the generated S3 backend against S3 and DynamoDB on loopb
       "init",
       "-input=false",
       "-no-color",
-      `-backend-config=endpoints={s3="${s3.endpoint}",dynamodb="${dynamo.endpoint}"}`,
-      `-backend-config=access_key=${FAKE_ACCESS_KEY}`,
-      `-backend-config=secret_key=${FAKE_ACCESS_KEY}`,
-      "-backend-config=skip_credentials_validation=true",
-      "-backend-config=skip_requesting_account_id=true",
-      "-backend-config=skip_metadata_api_check=true",
-      "-backend-config=skip_region_validation=true",
-      "-backend-config=use_path_style=true",
-      "-backend-config=use_lockfile=false",
-      "-backend-config=max_retries=1",
+      ...loopbackBackendConfig(s3, dynamo),
     ]);
     expect(init.code).toBe(0);
   }, 60_000);

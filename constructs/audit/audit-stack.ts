@@ -9,7 +9,7 @@ import { CloudwatchMetricAlarm } from "@cdktf/provider-aws/lib/cloudwatch-metric
 import { ConfigConfigurationRecorder } from "@cdktf/provider-aws/lib/config-configuration-recorder";
 import { ConfigConfigurationRecorderStatus } from "@cdktf/provider-aws/lib/config-configuration-recorder-status";
 import { ConfigDeliveryChannel } from "@cdktf/provider-aws/lib/config-delivery-channel";
-import { DataAwsIamPolicyDocument, type DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
+import { DataAwsIamPolicyDocument } from "@cdktf/provider-aws/lib/data-aws-iam-policy-document";
 import { DataAwsPartition } from "@cdktf/provider-aws/lib/data-aws-partition";
 import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
@@ -25,8 +25,8 @@ import { SnsTopicSubscription } from "@cdktf/provider-aws/lib/sns-topic-subscrip
 import type { Placeholder } from "../../config/placeholders";
 import type { AuditConfig, EnvironmentConfig } from "../../config/schema";
 import { DEFAULT_CHILD_ID, MediCareStack } from "../base-stack";
-import { alarmSource, eventsPublishToEncryptedTopics } from "../encryption";
-import { denyInsecureTransport, serviceTrustPolicy } from "../iam";
+import { alarmSource, alertsTopicStatements, eventsPublishToEncryptedTopics } from "../encryption";
+import { serviceTrustPolicy } from "../iam";
 import { customerKey } from "../kms";
 import { encryptedLogGroup } from "../logging";
 import { PHI_TAGS, PROJECT, bucketName, projectTags } from "../naming";
@@ -394,29 +394,7 @@ export class AuditStack extends MediCareStack {
   private finishTopics(accountId: string, partition: string): void {
     for (const { topic, id } of this.topicPolicies) {
       const rules = this.eventRules.filter((rule) => this.ruleTopic.get(rule) === topic);
-      const statements: DataAwsIamPolicyDocumentStatement[] = [
-        {
-          sid: "CloudWatchAlarmsOfThisAccountPublish",
-          effect: "Allow",
-          principals: [{ type: "Service", identifiers: ["cloudwatch.amazonaws.com"] }],
-          actions: ["sns:Publish"],
-          resources: [topic.arn],
-          condition: alarmSource({ accountId, partition, environment: AUDIT_NAME }),
-        },
-        ...(rules.length > 0
-          ? [
-              {
-                sid: "TheAuditRulesPublish",
-                effect: "Allow",
-                principals: [{ type: "Service", identifiers: ["events.amazonaws.com"] }],
-                actions: ["sns:Publish"],
-                resources: [topic.arn],
-                condition: [{ test: "ArnEquals", variable: "aws:SourceArn", values: rules.map((rule) => rule.arn) }],
-              },
-            ]
-          : []),
-        denyInsecureTransport({ actions: ["sns:Publish"], resources: [topic.arn] }),
-      ];
+      const statements = alertsTopicStatements(topic.arn, { accountId, partition, environment: AUDIT_NAME }, rules.map((rule) => rule.arn));
       const document = new DataAwsIamPolicyDocument(this.alertsScope, `${id}-policy-document`, { statement: statements });
       new SnsTopicPolicy(this.alertsScope, `${id}-policy`, { arn: topic.arn, policy: document.json });
     }
