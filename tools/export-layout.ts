@@ -9,6 +9,7 @@
  * hcl-blocks.ts and placed block by block, unchanged. Every element of the JSON must land in exactly one file and
  * nothing else may: anything else is an error, never a silently smaller folder.
  */
+import { STACK_LAYER, layerOfConstructPath } from "../constructs/policy/stack-view";
 import { EXPORT_FILES, EXPORT_LAYERS, type ExportFileEntry } from "./data/export-layers";
 import { blockBody, literalString, splitHcl, type HclBlock } from "./hcl-blocks";
 
@@ -55,9 +56,9 @@ export interface ExportFile {
 
 /** The layer of a construct path: its top-level construct below the stack, or {@link ROOT_LAYER} for the stack's own. */
 export function layerOfPath(stack: string, path: string): string {
-  const parts = path.split("/");
-  if (parts[0] !== stack || parts.length < 2) throw new Error(`construct path "${path}" is not below the stack ${stack}`);
-  return parts.length > 2 ? ownLayer(parts[1], stack) : ROOT_LAYER;
+  const layer = path.split("/")[0] === stack ? layerOfConstructPath(path) : undefined;
+  if (layer === undefined) throw new Error(`construct path "${path}" is not below the stack ${stack}`);
+  return layer === STACK_LAYER ? ROOT_LAYER : ownLayer(layer, stack);
 }
 
 /**

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { OVERRIDE_FILE_ENV, loadConfig } from "../config/load";
 import type { EnvironmentName } from "../config/schema";
 import { environmentStackId } from "../constructs/naming";
-import { StackView, type SynthesizedResource } from "../constructs/policy/stack-view";
+import { StackView, layerOfConstructPath, type SynthesizedResource } from "../constructs/policy/stack-view";
 import { UsageError, exitOnConfigError } from "./cli";
 import { HCL_FILE, JSON_FILE } from "../synth-output";
 
@@ -127,18 +127,16 @@ export function environmentStacks(output: SynthOutput): StackView[] {
 
 /** Layer of resources cdktf wrote without a construct path (none of ours; hand-added JSON could be). */
 export const UNKNOWN_LAYER = "(no construct path)";
-/** Layer of a resource the stack declares itself, outside any layer (the export's `main.tf` holds the same). */
-export const STACK_LAYER = "main";
+// Layer of a resource the stack declares itself: the same rule as the export's files (constructs/policy/stack-view.ts).
+export { STACK_LAYER } from "../constructs/policy/stack-view";
 
 /**
- * The layer a resource belongs to: the construct below its stack in the path cdktf records (`//.metadata.path`),
- * `medicare-hub-prod/network/nat-gateway-us-east-2a` → `network`; STACK_LAYER for a resource directly in the stack.
+ * The layer a resource belongs to: the construct below its stack in the path cdktf records (`//.metadata.path`,
+ * layerOfConstructPath), or UNKNOWN_LAYER when it has none.
  */
 export function layerOf(resource: SynthesizedResource): string {
   const path: unknown = resource.values["//"]?.metadata?.path;
-  if (typeof path !== "string" || path.split("/").length < 2) return UNKNOWN_LAYER;
-  const parts = path.split("/");
-  return parts.length > 2 ? parts[1] : STACK_LAYER;
+  return (typeof path === "string" ? layerOfConstructPath(path) : undefined) ?? UNKNOWN_LAYER;
 }
 
 export { runMain } from "./cli";

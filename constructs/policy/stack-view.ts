@@ -4,6 +4,20 @@
  * read with it; it loads nothing of cdktf or the constructs, so a tool that only reads `cdktf.out` stays light.
  */
 
+/** The layer of an element declared by the stack itself, outside any layer (the export's main.tf holds it). */
+export const STACK_LAYER = "main";
+
+/**
+ * The layer a construct path names: the construct right below the stack (`medicare-hub-prod/network/nat-...` ->
+ * `network`), STACK_LAYER for an element of the stack itself, undefined for a path that is not below a stack. Cost
+ * lines, the export's files and their READMEs are grouped by it.
+ */
+export function layerOfConstructPath(path: string): string | undefined {
+  const parts = path.split("/");
+  if (parts.length < 2) return undefined;
+  return parts.length > 2 ? parts[1] : STACK_LAYER;
+}
+
 /** A resource as synthesized. */
 export interface SynthesizedResource {
   readonly type: string;
