@@ -9,7 +9,7 @@
  * hcl-blocks.ts and placed block by block, unchanged. Every element of the JSON must land in exactly one file and
  * nothing else may: anything else is an error, never a silently smaller folder.
  */
-import { STACK_LAYER, layerOfConstructPath } from "../constructs/policy/stack-view";
+import { layerOfConstructPath } from "../constructs/policy/stack-view";
 import { EXPORT_FILES, EXPORT_LAYERS, type ExportFileEntry } from "./data/export-layers";
 import { blockBody, literalString, splitHcl, type HclBlock } from "./hcl-blocks";
 
@@ -58,7 +58,9 @@ export interface ExportFile {
 export function layerOfPath(stack: string, path: string): string {
   const layer = path.split("/")[0] === stack ? layerOfConstructPath(path) : undefined;
   if (layer === undefined) throw new Error(`construct path "${path}" is not below the stack ${stack}`);
-  return layer === STACK_LAYER ? ROOT_LAYER : ownLayer(layer, stack);
+  // By depth, not by name: a construct named like a reserved file ("main", "outputs") is refused by ownLayer, not
+  // mistaken for the stack's own elements.
+  return path.split("/").length === 2 ? ROOT_LAYER : ownLayer(layer, stack);
 }
 
 /**
