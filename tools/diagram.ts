@@ -1,7 +1,8 @@
 /**
  * `npm run diagram`: the architecture picture, drawn from the synthesized prod stack (not a static file): the VPC
  * with a column per AZ and its subnet tiers, the load balancer, the app instances, the database primary and standby,
- * the file system's mount targets, Route 53 with its failover, and the alarms. Graphviz (compiled to WebAssembly)
+ * the file system's mount targets, Route 53 with its failover, the alarms, and the recovery region with what is kept
+ * there. Graphviz (compiled to WebAssembly)
  * lays it out; resvg (WebAssembly) renders the PNG with a bundled DejaVu font. Nothing to install on the system.
  *
  * Usage: tsx tools/diagram.ts [--env prod] [--out docs]  → <out>/architecture.svg and <out>/architecture.png
@@ -72,6 +73,20 @@ export function architectureDot(stack: StackView): string {
   }
   if (db?.multi_az && azs.length > 1) {
     lines.push(`  ${id(`private-data_${azs[0]}`)} -> ${id(`private-data_${azs[1]}`)} [label="synchronous\\nreplication", dir=both, constraint=false];`);
+  }
+  // The recovery region (recovery.strategy): what is kept there, read from the replications and their providers.
+  const backupsCopy = stack.resources("aws_db_instance_automated_backups_replication")[0];
+  const filesCopy = stack.resources("aws_efs_replication_configuration")[0];
+  const copyVault = stack.resources("aws_backup_vault").find((v) => stack.regionOf(v) !== stack.region);
+  const recoveryRegion = (backupsCopy && stack.regionOf(backupsCopy)) ?? [filesCopy?.values.destination].flat()[0]?.region ?? (copyVault && stack.regionOf(copyVault));
+  if (recoveryRegion) {
+    lines.push(`  subgraph cluster_recovery {`, `    label=${quote(`${recoveryRegion}: recovery region (data kept, nothing running)`)}; style="rounded,dashed"; color="#b36b00";`);
+    if (backupsCopy) lines.push(`    recovery_backups [label="RDS automated backups\n(point-in-time restore)", fillcolor="#fdf0e6"];`);
+    if (filesCopy) lines.push(`    recovery_files [label="EFS copy\n(read-only until failover)", fillcolor="#e6f4f1"];`);
+    if (copyVault) lines.push(`    recovery_vault [label="AWS Backup copy vault", fillcolor="#fff6d6"];`);
+    lines.push("  }");
+    if (backupsCopy && db) lines.push(`  ${id(`private-data_${azs[0]}`)} -> recovery_backups [label="replicated", style=dashed, constraint=false];`);
+    if (filesCopy) lines.push(`  efs -> recovery_files [label="replicated", style=dashed];`);
   }
   lines.push("  alb -> alarms [style=invis];", "}");
   return `${lines.join("\n")}\n`;

@@ -26,6 +26,16 @@ describe("architecture diagram", () => {
     expect(dot).toContain("RDS primary");
     expect(dot).toContain("RDS standby");
     expect(dot).toMatch(/route53 -> maintenance \[label=secondary/);
+    // Prod's recovery region, with what is kept there and where it comes from.
+    expect(dot).toContain('label="us-west-2: recovery region (data kept, nothing running)"');
+    expect(dot).toMatch(/"private-data_us-east-2a" -> recovery_backups \[label="replicated"/);
+    expect(dot).toMatch(/efs -> recovery_files \[label="replicated"/);
+    expect(dot).toContain('recovery_vault [label="AWS Backup copy vault"');
+  });
+
+  test("dev, which keeps nothing in another region, has no recovery region in its picture", () => {
+    const dot = architectureDot(new StackView(environmentStackId("dev"), readStackJson(synthApp(), environmentStackId("dev"))));
+    expect(dot).not.toContain("cluster_recovery");
   });
 
   test("npm run diagram renders the committed SVG and a PNG from synth, naming every tier and AZ of prod", async () => {
