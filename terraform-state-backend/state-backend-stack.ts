@@ -284,9 +284,11 @@ export class StateReplica extends Construct {
       description: "Lets S3 replicate the Terraform state bucket to its replica in another region",
       assumeRolePolicy: trust.json,
     });
+    // With S3 Bucket Keys the encryption context is the bucket's ARN; an object written without one carries its own
+    // ARN: both, for this bucket only.
     const through = (region: string, bucketArn: string) => [
       { test: "StringEquals", variable: "kms:ViaService", values: [`s3.${region}.amazonaws.com`] },
-      { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: [bucketArn] },
+      { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: [bucketArn, `${bucketArn}/*`] },
     ];
     const policy = new DataAwsIamPolicyDocument(this, "role-policy-document", {
       statement: [

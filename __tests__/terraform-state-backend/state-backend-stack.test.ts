@@ -294,7 +294,7 @@ describe("StateBackendStack with a replica region", () => {
     expect(bySid.DecryptWithTheSourceKey).toMatchObject({ actions: ["kms:Decrypt"], resources: ["${aws_kms_key.state-key.arn}"] });
     expect(bySid.DecryptWithTheSourceKey.condition).toEqual([
       { test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-central-1.amazonaws.com"] },
-      { test: "StringEquals", variable: "kms:EncryptionContext:aws:s3:arn", values: ["${aws_s3_bucket.state-bucket.arn}"] },
+      { test: "StringLike", variable: "kms:EncryptionContext:aws:s3:arn", values: ["${aws_s3_bucket.state-bucket.arn}", "${aws_s3_bucket.state-bucket.arn}/*"] },
     ]);
     expect(bySid.EncryptWithTheReplicaKey.condition[0]).toEqual({ test: "StringEquals", variable: "kms:ViaService", values: ["s3.eu-west-1.amazonaws.com"] });
     expect(bySid.WriteTheReplica.actions).toEqual(["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"]);

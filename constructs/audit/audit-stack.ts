@@ -15,7 +15,7 @@ import { GuarddutyDetector } from "@cdktf/provider-aws/lib/guardduty-detector";
 import { GuarddutyDetectorFeature } from "@cdktf/provider-aws/lib/guardduty-detector-feature";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
@@ -214,7 +214,7 @@ export class AuditStack extends MediCareStack {
     const logsPolicy = new DataAwsIamPolicyDocument(record, "logs-role-policy-document", {
       statement: [{ sid: "DeliverToTheTrailsLogGroup", effect: "Allow", actions: ["logs:CreateLogStream", "logs:PutLogEvents"], resources: [`${logGroup.arn}:log-stream:*`] }],
     });
-    new IamRolePolicy(record, "logs-role-policy", { role: logsRole.name, policy: logsPolicy.json });
+    const logsRolePolicy = new IamRolePolicy(record, "logs-role-policy", { role: logsRole.name, policy: logsPolicy.json });
 
     const dataEvents = audit.s3DataEvents
       ? [
@@ -240,8 +240,8 @@ export class AuditStack extends MediCareStack {
       cloudWatchLogsGroupArn: `${logGroup.arn}:*`,
       cloudWatchLogsRoleArn: logsRole.arn,
       advancedEventSelector: [{ name: "Every management event", fieldSelector: [{ field: "eventCategory", equalTo: ["Management"] }] }, ...dataEvents],
-      // CloudTrail checks the bucket policy when the trail is created.
-      dependsOn: [this.trailBucket.policy],
+      // CloudTrail checks the bucket policy, and that it can use the logs role, when the trail is created.
+      dependsOn: [this.trailBucket.policy, logsRolePolicy],
     });
 
     // Alerts: pages and tickets, each topic encrypted with a key of its own that only this account's audit alarms
@@ -323,25 +323,14 @@ export class AuditStack extends MediCareStack {
         },
       ],
     });
-    const configTrust = serviceTrustPolicy(evaluation, "config-role-trust", "config.amazonaws.com", {
-      accountId,
-      sourceArn: `arn:${partition}:config:${region}:${accountId}:*`,
-      ifExists: true,
+    // Config records as its service-linked role, AWSServiceRoleForConfig: Security Hub's Config.1 (in both FSBP and CIS)
+    // fails for a recorder using any other role ("Security Hub controls for AWS Config"). Delivery to the bucket is
+    // then by the service principal, which the bucket and key policies above name. An account where the role already
+    // exists imports it (docs/audit.md).
+    const configRole = new IamServiceLinkedRole(evaluation, "config-service-linked-role", {
+      awsServiceName: "config.amazonaws.com",
+      description: "AWS Config records this account's resources (MediCare Hub audit)",
     });
-    const configRole = new IamRole(evaluation, "config-role", {
-      name: `${PROJECT}-${AUDIT_NAME}-config`,
-      description: "Lets AWS Config record resource configurations and deliver them to the audit bucket",
-      assumeRolePolicy: configTrust.json,
-    });
-    new IamRolePolicyAttachment(evaluation, "config-role-policy-attachment", { role: configRole.name, policyArn: `arn:${partition}:iam::aws:policy/service-role/AWS_ConfigRole` });
-    const configDelivery = new DataAwsIamPolicyDocument(evaluation, "config-role-policy-document", {
-      statement: [
-        { sid: "DeliverToTheConfigBucket", effect: "Allow", actions: ["s3:PutObject"], resources: [`${this.configBucket.bucket.arn}/AWSLogs/${accountId}/Config/*`] },
-        { sid: "CheckTheConfigBucket", effect: "Allow", actions: ["s3:GetBucketAcl", "s3:ListBucket"], resources: [this.configBucket.bucket.arn] },
-        { sid: "EncryptDeliveries", effect: "Allow", actions: ["kms:GenerateDataKey", "kms:Decrypt"], resources: [this.key.arn] },
-      ],
-    });
-    new IamRolePolicy(evaluation, "config-role-policy", { role: configRole.name, policy: configDelivery.json });
     const recorder = new ConfigConfigurationRecorder(evaluation, "config-recorder", {
       name: `${PROJECT}-${AUDIT_NAME}`,
       roleArn: configRole.arn,

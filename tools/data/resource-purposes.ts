@@ -82,6 +82,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   aws_guardduty_detector: "GuardDuty threat detection of the account's region",
   aws_guardduty_detector_feature: "one GuardDuty protection plan (S3, EBS malware, RDS logins, Lambda, runtime)",
   aws_accessanalyzer_analyzer: "IAM Access Analyzer: resources shared outside the account",
+  aws_iam_service_linked_role: "the role an AWS service acts as in this account (AWS Config's recorder)",
   aws_config_configuration_recorder: "AWS Config: records every resource's configuration and its changes",
   aws_config_configuration_recorder_status: "turns AWS Config recording on",
   aws_config_delivery_channel: "where AWS Config delivers its history and snapshots (the encrypted config bucket)",
