@@ -4,15 +4,15 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
-import { PHI_TAGS, databaseIdentifier, rdsLogGroupName, resourceName } from "./naming";
+import { DATABASE_LOG_EXPORTS, PHI_TAGS, databaseIdentifier, rdsLogGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { POSTGRES_PORT } from "./security-groups";
 import { serviceTrustPolicy } from "./iam";
 import { encryptedLogGroup } from "./logging";
 import type { DeploymentContext } from "./context";
 
-/** Logs RDS exports to CloudWatch. */
-export const EXPORTED_LOGS = ["postgresql", "upgrade"] as const;
+/** Logs RDS exports to CloudWatch (the list lives in naming.ts, where tools read it without cdktf). */
+export const EXPORTED_LOGS = DATABASE_LOG_EXPORTS;
 /** The application database and its administrative user (whose password only Secrets Manager knows). */
 export const DATABASE_NAME = "medicarehub";
 export const MASTER_USERNAME = "medicare_admin";

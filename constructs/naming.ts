@@ -59,6 +59,9 @@ export function databaseIdentifier(environment: string): string {
   return resourceName(environment, "db");
 }
 
+/** Logs the database exports to CloudWatch (constructs/database.ts); a restore in the recovery region exports them too. */
+export const DATABASE_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
+
 /** RDS writes exported logs to `/aws/rds/instance/<identifier>/<log>`; we create those groups first, encrypted. */
 export function rdsLogGroupName(environment: string, log: string): string {
   return `/aws/rds/instance/${databaseIdentifier(environment)}/${log}`;

@@ -12,7 +12,7 @@ import { join, resolve } from "node:path";
 import { SUBNET_TIERS } from "../config/subnet-plan";
 import { ENVIRONMENT_NAMES, type EnvironmentName } from "../config/schema";
 import { environmentStackId } from "../constructs/naming";
-import type { StackView } from "../constructs/policy/stack-view";
+import { block, type StackView } from "../constructs/policy/stack-view";
 import { UsageError, flag, runCommand, type CommandLine } from "./cli";
 import { readStackView, withSynthesizedOutput } from "./synthesized";
 
@@ -78,7 +78,7 @@ export function architectureDot(stack: StackView): string {
   const backupsCopy = stack.resources("aws_db_instance_automated_backups_replication")[0];
   const filesCopy = stack.resources("aws_efs_replication_configuration")[0];
   const copyVault = stack.resources("aws_backup_vault").find((v) => stack.regionOf(v) !== stack.region);
-  const recoveryRegion = (backupsCopy && stack.regionOf(backupsCopy)) ?? [filesCopy?.values.destination].flat()[0]?.region ?? (copyVault && stack.regionOf(copyVault));
+  const recoveryRegion = (backupsCopy && stack.regionOf(backupsCopy)) ?? block(filesCopy?.values.destination)?.region ?? (copyVault && stack.regionOf(copyVault));
   if (recoveryRegion) {
     lines.push(`  subgraph cluster_recovery {`, `    label=${quote(`${recoveryRegion}: recovery region (data kept, nothing running)`)}; style="rounded,dashed"; color="#b36b00";`);
     if (backupsCopy) lines.push(`    recovery_backups [label="RDS automated backups\n(point-in-time restore)", fillcolor="#fdf0e6"];`);

@@ -25,14 +25,12 @@ import {
 } from "@aws-sdk/client-rds";
 import { DeleteReplicationConfigurationCommand, DescribeFileSystemsCommand, DescribeReplicationConfigurationsCommand, EFSClient } from "@aws-sdk/client-efs";
 import { loadConfig } from "../config/load";
-import { databaseIdentifier, recoverySiteName } from "../constructs/naming";
+import { DATABASE_LOG_EXPORTS, databaseIdentifier, recoverySiteName } from "../constructs/naming";
 import { UsageError, flag, parseCommandLine, runMain } from "./cli";
 
 export const FAILOVER_STEPS = ["check-database-copy", "check-file-copy", "restore-database", "wait-for-database", "promote-file-copy", "wait-for-file-copy"] as const;
 export type FailoverStep = (typeof FAILOVER_STEPS)[number];
 
-/** Database logs RDS exports, as the primary does (constructs/database.ts). */
-const EXPORTED_LOGS = ["postgresql", "upgrade"];
 
 export interface FailoverOptions {
   readonly environment: string;
@@ -98,7 +96,7 @@ export async function runFailover(options: FailoverOptions, clients: FailoverCli
     EnableIAMDatabaseAuthentication: true,
     DeletionProtection: true,
     CopyTagsToSnapshot: true,
-    EnableCloudwatchLogsExports: EXPORTED_LOGS,
+    EnableCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
   });
   const deletionMode = options.primaryUnreachable ? "LOCAL_CONFIGURATION_ONLY" : "ALL_CONFIGURATIONS";
   const ago = (time: Date | undefined) => (time ? `${Math.max(0, Math.round((world.now() - time.getTime()) / 1000))} s ago` : "never");

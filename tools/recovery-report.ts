@@ -13,7 +13,7 @@ import { ENVIRONMENT_NAMES } from "../config/schema";
 import { ALB_ALIAS_TTL_SECONDS } from "../constructs/aws-facts";
 import { environmentStackId } from "../constructs/naming";
 import { SUBNET_TIERS } from "../config/subnet-plan";
-import { TARGET_HEALTH_CHECK_DEFAULTS, targetDetectionSeconds, type StackView } from "../constructs/policy/stack-view";
+import { TARGET_HEALTH_CHECK_DEFAULTS, block, targetDetectionSeconds, type StackView } from "../constructs/policy/stack-view";
 import { flag, runCommand, type CommandLine } from "./cli";
 import { readStackView, withSynthesizedOutput } from "./synthesized";
 
@@ -168,7 +168,7 @@ export function analyse(stack: StackView): EnvironmentReport {
 function regionLost(stack: StackView, told: (id: string) => string, detection: string): FailureMode {
   const databaseCopy = stack.resources("aws_db_instance_automated_backups_replication")[0];
   const fileCopy = stack.resources("aws_efs_replication_configuration")[0];
-  const fileRegion = fileCopy ? [fileCopy.values.destination].flat()[0]?.region : undefined;
+  const fileRegion = block(fileCopy?.values.destination)?.region;
   const copyVault = stack.resources("aws_backup_vault").find((v) => stack.regionOf(v) !== stack.region);
   const kept = [
     databaseCopy && `the database's automated backups replicated to ${stack.regionOf(databaseCopy)} (point-in-time restore there)`,

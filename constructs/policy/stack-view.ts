@@ -18,6 +18,14 @@ export function layerOfConstructPath(path: string): string | undefined {
   return parts.length > 2 ? parts[1] : STACK_LAYER;
 }
 
+/**
+ * A nested block as synthesized: cdktf writes a single block as an object, Terraform JSON also accepts a list of
+ * one. The block, or undefined when absent.
+ */
+export function block<T = Record<string, any>>(value: unknown): T | undefined {
+  return (Array.isArray(value) ? value[0] : value) ?? undefined;
+}
+
 /** A resource as synthesized. */
 export interface SynthesizedResource {
   readonly type: string;

@@ -1,4 +1,5 @@
 import { StackView, resourceRule } from "../../rule";
+import { block } from "../../stack-view";
 
 /**
  * A trail's log files cannot be erased by whoever they incriminate: its bucket keeps every version under S3 Object Lock
@@ -15,12 +16,11 @@ export const rule = resourceRule({
     if (!bucket) return "its bucket is not in this stack: its protection cannot be checked";
     if (bucket.values.object_lock_enabled !== true) return `${bucket.address} has no Object Lock`;
     const [lock] = stack.attached("aws_s3_bucket_object_lock_configuration", "bucket", bucket);
-    const retention = [lock?.values.rule].flat()[0]?.default_retention;
-    const defaults = [retention].flat()[0];
+    const defaults = block<{ mode?: string }>(block(lock?.values.rule)?.default_retention);
     if (!defaults) return `${bucket.address} has no default retention`;
     if (defaults.mode !== "COMPLIANCE") return `${bucket.address} locks in ${defaults.mode} mode: privileged users can remove it`;
     const [versioning] = stack.attached("aws_s3_bucket_versioning", "bucket", bucket);
-    if ([versioning?.values.versioning_configuration].flat()[0]?.status !== "Enabled") return `${bucket.address} is not versioned`;
+    if (block(versioning?.values.versioning_configuration)?.status !== "Enabled") return `${bucket.address} is not versioned`;
     return undefined;
   },
 });

@@ -1,4 +1,5 @@
 import { finding, notApplicable, stackRule, type SynthesizedResource } from "../../rule";
+import { block } from "../../stack-view";
 
 /**
  * The environment's data survives the loss of its region: each database's automated backups are replicated to another
@@ -46,17 +47,11 @@ export const rule = stackRule({
         judge(
           fs,
           stack.attached("aws_efs_replication_configuration", "source_file_system_id", fs),
-          (copy) => destination(copy)?.region,
-          (copy) => destination(copy)?.kms_key_id,
+          (copy) => block(copy.values.destination)?.region,
+          (copy) => block(copy.values.destination)?.kms_key_id,
         ),
       ),
     ];
   },
 });
-
-/** The replication configuration's one `destination` block, as synthesized (an object, or a list of one). */
-function destination(copy: SynthesizedResource): { region?: string; kms_key_id?: string } | undefined {
-  const value = copy.values.destination;
-  return Array.isArray(value) ? value[0] : value;
-}
 
