@@ -67,7 +67,8 @@ describe("the MediCare Hub App", () => {
     const tags = [{ tags: { Project: "medicare-hub", Environment: env, ManagedBy: "cdktf", CostCenter: config.costCenter } }];
     const providers = envStack(env).provider?.aws ?? [];
     expect(providers.find((p) => !p.alias)).toEqual({ region: config.region, allowed_account_ids: [config.accountId], default_tags: tags });
-    // Every alias (us-east-1 for CloudFront and Route 53 metrics) carries the same guard and tags.
+    // Every alias (us-east-1 for CloudFront and Route 53 metrics; prod's recovery region, where its standby is) carries
+    // the same guard and tags.
     for (const alias of providers.filter((p) => p.alias)) {
       expect(alias).toMatchObject({ allowed_account_ids: [config.accountId], default_tags: tags });
     }

@@ -138,7 +138,16 @@ export const DEFAULT_CONFIG: ProjectConfig = {
       backup: { dailyRetentionDays: 35, monthlyRetentionDays: 365, vaultLock: "compliance" },
       // Oregon: far from Ohio, outside us-east-1 (where global control planes live), and a documented destination of
       // RDS cross-region automated backups from us-east-2 ("Replicating automated backups to another AWS Region").
-      recovery: { strategy: "backup-and-restore", region: "us-west-2" },
+      // Warm standby: the environment stands in Oregon too, one instance per AZ serving health checks, its own range;
+      // DNS fails over to it. Its database is restored from the replicated backups at failover ("restore"): a
+      // cross-region read replica is not supported while RDS manages the master password (guardrail MH-DR-2).
+      recovery: {
+        strategy: "warm-standby",
+        region: "us-west-2",
+        availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"],
+        vpcCidr: "10.21.0.0/16",
+        database: "restore",
+      },
       failureExperiments: { enabled: true, networkDisruptionMinutes: 5 },
       preventDestroy: true,
       loadBalancer: {

@@ -7,9 +7,9 @@ import { readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
 import { z } from "zod";
 import { DEFAULT_CONFIG } from "./environments";
-import { cidrContains, parseIpv4Cidr } from "./cidr";
+import { cidrContains, parseIpv4Cidr, type CidrParseResult } from "./cidr";
 import { OVERRIDE_LIMITS, OverrideFileProblems, PROTOTYPE_KEYS, parseOverrideText } from "./override-file";
-import { ENVIRONMENT_NAMES, EnvironmentSchema, ProjectConfigSchema, REGION, type ProjectConfig } from "./schema";
+import { ENVIRONMENT_NAMES, EnvironmentSchema, ProjectConfigSchema, REGION, VPC_PREFIX_MAX, VPC_PREFIX_MIN, type ProjectConfig } from "./schema";
 import { MINIMUM_WINDOW_MINUTES, dailyWindowMinutes, weeklyWindowMinutes, windowsOverlap } from "./windows";
 
 /** Environment variable naming the JSON override file. */
@@ -308,6 +308,45 @@ function crossFieldIssues(root: unknown): RawIssue[] {
         problem: "must be another region than the environment's: a copy in the same region does not survive its loss",
       });
     }
+    const standing = recovery.strategy === "pilot-light" || recovery.strategy === "warm-standby";
+    if (!standing && recovery.database !== undefined) {
+      issues.push({
+        path: at("recovery", "database"),
+        value: recovery.database,
+        problem: `is only used by recovery.strategy "pilot-light" or "warm-standby" (it is ${JSON.stringify(recovery.strategy)}): remove it, or choose one of those strategies`,
+      });
+    }
+    for (const field of ["availabilityZones", "vpcCidr"] as const) {
+      if (standing && recovery[field] === undefined) {
+        issues.push({
+          path: at("recovery", "strategy"),
+          value: recovery.strategy,
+          problem: `needs recovery.${field}: the ${String(recovery.strategy)} environment stands in the recovery region on a network of its own (${field === "vpcCidr" ? 'e.g. "10.21.0.0/16", overlapping no other VPC' : 'e.g. ["us-west-2a", "us-west-2b", "us-west-2c"]'})`,
+        });
+      }
+      if (!standing && recovery[field] !== undefined) {
+        issues.push({
+          path: at("recovery", field),
+          value: recovery[field],
+          problem: `is only used by recovery.strategy "pilot-light" or "warm-standby" (it is ${JSON.stringify(recovery.strategy)}): remove it, or choose one of those strategies`,
+        });
+      }
+    }
+    const recoveryRegion = typeof recovery.region === "string" && REGION.test(recovery.region) ? recovery.region : undefined;
+    const recoveryAzs = Array.isArray(recovery.availabilityZones) ? recovery.availabilityZones : [];
+    recoveryAzs.forEach((az, i) => {
+      if (typeof az !== "string") return;
+      const first = recoveryAzs.indexOf(az);
+      if (first !== i) issues.push({ path: at("recovery", "availabilityZones", i), value: az, problem: `duplicates recovery.availabilityZones[${first}]; each AZ may appear once` });
+      const inRegion = recoveryRegion !== undefined && az.length === recoveryRegion.length + 1 && az.startsWith(recoveryRegion) && /^[a-z]$/.test(az.slice(-1));
+      if (recoveryRegion && !inRegion) {
+        issues.push({
+          path: at("recovery", "availabilityZones", i),
+          value: az,
+          problem: `is not an AZ of the recovery region ${recoveryRegion}; allowed: "${recoveryRegion}" followed by a letter, e.g. "${recoveryRegion}a"`,
+        });
+      }
+    });
     if (isInt(db.allocatedStorageGib) && isInt(db.maxAllocatedStorageGib) && db.maxAllocatedStorageGib < db.allocatedStorageGib) {
       issues.push({
         path: at("database", "maxAllocatedStorageGib"),
@@ -316,6 +355,41 @@ function crossFieldIssues(root: unknown): RawIssue[] {
       });
     }
   }
+  issues.push(...recoveryCidrOverlaps(environments));
+  return issues;
+}
+
+/**
+ * A recovery VPC overlapping any VPC of the project (every environment's own and every other recovery VPC) is refused:
+ * the standby is reached from the primary's network during a failback and by the same operators' VPN, and a restored
+ * database's clients must stay addressable. Checked only on CIDRs that parse; the schema reports the others.
+ */
+function recoveryCidrOverlaps(environments: Record<string, unknown>): RawIssue[] {
+  const vpcs: { path: PropertyKey[]; value: string; cidr: CidrParseResult }[] = [];
+  // Only ranges the schema accepts as a VPC's: the schema reports the others, and one problem per field is enough.
+  const asVpc = (value: string) => {
+    const cidr = parseIpv4Cidr(value);
+    return cidr.ok && cidr.cidr.prefix >= VPC_PREFIX_MIN && cidr.cidr.prefix <= VPC_PREFIX_MAX ? cidr : ({ ok: false, reason: "not a VPC range" } as const);
+  };
+  for (const [name, env] of Object.entries(environments)) {
+    if (!isPlainObject(env)) continue;
+    const network = isPlainObject(env.network) ? env.network : {};
+    const recovery = isPlainObject(env.recovery) ? env.recovery : {};
+    if (typeof network.vpcCidr === "string") vpcs.push({ path: ["environments", name, "network", "vpcCidr"], value: network.vpcCidr, cidr: asVpc(network.vpcCidr) });
+    if (typeof recovery.vpcCidr === "string") vpcs.push({ path: ["environments", name, "recovery", "vpcCidr"], value: recovery.vpcCidr, cidr: asVpc(recovery.vpcCidr) });
+  }
+  const issues: RawIssue[] = [];
+  vpcs.forEach((vpc, i) => {
+    if (vpc.path[2] !== "recovery" || !vpc.cidr.ok) return;
+    for (const [j, other] of vpcs.entries()) {
+      if (j === i || !other.cidr.ok || !(cidrContains(vpc.cidr.cidr, other.cidr.cidr) || cidrContains(other.cidr.cidr, vpc.cidr.cidr))) continue;
+      issues.push({
+        path: vpc.path,
+        value: vpc.value,
+        problem: `overlaps ${formatPath(other.path)} (${other.value}); the recovery VPC needs a range no other VPC of the project uses`,
+      });
+    }
+  });
   return issues;
 }
 

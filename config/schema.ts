@@ -191,19 +191,52 @@ export const EnvironmentSchema = z.strictObject({
   }),
   /**
    * Surviving the loss of the whole region (docs/reliability.md, "Region lost"), on the ladder of AWS's "Disaster
-   * Recovery of Workloads on AWS" whitepaper. What exists today is its first rung:
+   * Recovery of Workloads on AWS" whitepaper:
    * - "off": nothing leaves the region but an optional backup copy (`backup.copyToRegion`); the guardrails flag it.
    * - "backup-and-restore": the data is kept in the recovery region, encrypted with keys of its own there: the
    *   database's automated backups and transaction logs are replicated (point-in-time restore there), the file system
    *   is replicated (read-only until failover), and AWS Backup copies every recovery point there. Recovery restores
    *   into the recovery region (docs/runbooks.md, "region-lost"): hours, not minutes.
-   * The pilot-light and warm-standby rungs (network, load balancer and fleet standing in the recovery region, DNS
-   * failing over to it) build on this one.
+   * - "pilot-light": the above, plus the environment standing in the recovery region, built by the same constructs:
+   *   network (NAT per AZ), security groups, endpoints, load balancer with WAF and certificate, launch template and an
+   *   Auto Scaling group at zero, an encrypted cross-region read replica of the database, mount targets on the file
+   *   system's copy, and DNS failing over to that load balancer once it is healthy. `npm run failover` promotes the
+   *   replica and scales the group up. Flagged: the group holds no instance until then (guardrail MH-CMP-5).
+   * - "warm-standby": pilot light with a small fleet (one instance per recovery AZ) serving health checks at all
+   *   times, so failover only scales it up.
    */
   recovery: z.strictObject({
-    strategy: z.enum(["off", "backup-and-restore"], { error: 'must be "off" (flagged) or "backup-and-restore"' }),
+    strategy: z.enum(["off", "backup-and-restore", "pilot-light", "warm-standby"], {
+      error: 'must be "off" (flagged), "backup-and-restore", "pilot-light" (flagged: no instance until failover) or "warm-standby"',
+    }),
     /** The recovery region: not the environment's own. Required unless `strategy` is "off". */
     region: region.optional(),
+    /**
+     * The recovery region's AZs (at least two, each of `region`). Required by "pilot-light" and "warm-standby", refused
+     * otherwise (nothing would use them).
+     */
+    availabilityZones: z
+      .array(pattern(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, 'must be an AZ name: the recovery region followed by a letter, e.g. "us-west-2a"'), {
+        error: 'must be a list of AZ names such as ["us-west-2a", "us-west-2b"]',
+      })
+      .min(AZ_COUNT_MIN, { error: `must list at least ${AZ_COUNT_MIN} AZs: the standby is multi-AZ like the primary` })
+      .max(AZ_COUNT_MAX, { error: `must list at most ${AZ_COUNT_MAX} AZs` })
+      .optional(),
+    /**
+     * The recovery VPC's CIDR: overlapping no environment's VPC or other recovery VPC (so they can be peered and a
+     * restored database's clients stay addressable). Required by "pilot-light" and "warm-standby", refused otherwise.
+     */
+    vpcCidr: vpcCidr.optional(),
+    /**
+     * The recovery region's database until failover, for "pilot-light" and "warm-standby" (refused otherwise):
+     * - "restore": its subnet group, parameter group and security group stand ready, and `npm run failover` restores
+     *   the replicated automated backups into them (point in time, minutes behind; RDS takes tens of minutes).
+     * - "replica": an encrypted cross-region read replica (seconds behind; promoted in minutes). AWS does not support
+     *   creating one while the source's master password is managed in Secrets Manager, as MediCare Hub's is
+     *   (guardrail MH-DR-2 refuses it), so it waits for another way of keeping the master password.
+     * @default "restore"
+     */
+    database: z.enum(["restore", "replica"], { error: 'must be "restore" (replicated backups restored at failover) or "replica" (a cross-region read replica; guardrail MH-DR-2)' }).optional(),
   }),
   /** AWS FIS experiment templates that prove the architecture survives what it claims to survive. */
   failureExperiments: z.strictObject({

@@ -104,8 +104,24 @@ export interface AppTierProps extends DeploymentContext {
   readonly storageKey: KmsKeyRef;
   /** Days the app log group keeps the instances' logs (config: logRetentionDays). */
   readonly logRetentionDays: number;
-  /** Instances the group never goes below; fewer than one per subnet throws (config: app.minCapacity). */
+  /**
+   * Instances the group never goes below; fewer than one per subnet throws (config: app.minCapacity), unless
+   * `pilotLight` allows zero.
+   */
   readonly minCapacity: number;
+  /**
+   * A pilot light's group (recovery.strategy "pilot-light"): it may stand at zero instances until failover scales it
+   * up (`npm run failover`). Guardrail MH-CMP-5 still flags it: an explicit cost switch.
+   * @default false
+   */
+  readonly pilotLight?: boolean;
+  /**
+   * Whether `terraform apply` waits for the group's instances to be healthy (up to {@link CAPACITY_WAIT_TIMEOUT}). The
+   * recovery region's group does not: its instances mount the file system's copy, which holds the app's directory
+   * only once EFS has made the first copy, and its readiness is watched by an alarm (dr-standby-unhealthy) instead.
+   * @default true
+   */
+  readonly waitForCapacity?: boolean;
   /** Instances at creation; the scaling policies own it afterwards (config: app.desiredCapacity). */
   readonly desiredCapacity: number;
   /** Instances scale-out never goes above (config: app.maxCapacity). */
@@ -133,8 +149,19 @@ export interface AppTierProps extends DeploymentContext {
    * @default - no access
    */
   readonly database?: {
-    /** The instance's resource id (`Database.resourceId`), which the `rds-db:connect` resource ARN names. */
-    readonly resourceId: string;
+    /**
+     * The instance's resource id (`Database.resourceId`), which the `rds-db:connect` resource ARN names.
+     * @default - the database of `restoredAs`, whose resource id nobody knows before it exists
+     */
+    readonly resourceId?: string;
+    /**
+     * The identifier of a database that does not exist yet: the recovery region's, restored at failover
+     * (`DatabaseRestoreTarget`). The instance's DatabaseIdentifier tag; the bootstrap resolves its address when it
+     * exists, and the role may connect as `user` to the databases of this region and account (the resource id is
+     * created by the restore) and describe that one instance.
+     * @default - `resourceId` names the database
+     */
+    readonly restoredAs?: string;
     /** The database user the app connects as (`Database.appUser`); the role may connect as no other. */
     readonly user: string;
     /**
@@ -204,7 +231,10 @@ export class AppTier extends Construct {
     super(scope, id);
     const { environment } = props;
     const name = resourceName(environment, "app");
-    if (props.minCapacity < props.subnetIds.length) {
+    if (props.database && (props.database.resourceId === undefined) === (props.database.restoredAs === undefined)) {
+      throw new Error(`AppTier ${this.node.path}: database needs exactly one of resourceId (an existing database) and restoredAs (one restored at failover)`);
+    }
+    if (props.minCapacity < props.subnetIds.length && !(props.pilotLight && props.minCapacity === 0)) {
       throw new Error(`AppTier minCapacity ${props.minCapacity} is below the ${props.subnetIds.length} AZs: every AZ needs an instance`);
     }
 
@@ -229,6 +259,9 @@ export class AppTier extends Construct {
     if (props.database?.address !== undefined && props.database.port !== undefined) {
       instanceTags.DatabaseAddress = props.database.address;
       instanceTags.DatabasePort = Token.asString(props.database.port);
+    } else if (props.database?.restoredAs !== undefined && props.database.port !== undefined) {
+      instanceTags.DatabaseIdentifier = props.database.restoredAs;
+      instanceTags.DatabasePort = String(props.database.port);
     }
 
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
@@ -305,7 +338,7 @@ export class AppTier extends Construct {
       },
       enabledMetrics: GROUP_METRICS,
       metricsGranularity: "1Minute",
-      waitForCapacityTimeout: CAPACITY_WAIT_TIMEOUT,
+      waitForCapacityTimeout: props.waitForCapacity === false ? "0" : CAPACITY_WAIT_TIMEOUT,
       tag: [{ key: "Name", value: name, propagateAtLaunch: true }],
       // Scaling policies own the desired capacity after creation; re-applying must not undo a scale-out.
       lifecycle: { ignoreChanges: ["desired_capacity"] },
@@ -376,8 +409,17 @@ export class AppTier extends Construct {
         sid: "ConnectToTheDatabaseAsTheAppUser",
         effect: "Allow",
         actions: ["rds-db:connect"],
-        resources: [`arn:${props.partition}:rds-db:${props.region}:${props.accountId}:dbuser:${props.database.resourceId}/${props.database.user}`],
+        // A database restored at failover gets its resource id then: any of this region and account, as the app user only.
+        resources: [`arn:${props.partition}:rds-db:${props.region}:${props.accountId}:dbuser:${props.database.resourceId ?? "*"}/${props.database.user}`],
       });
+      if (props.database.restoredAs !== undefined) {
+        statements.push({
+          sid: "FindTheRestoredDatabase",
+          effect: "Allow",
+          actions: ["rds:DescribeDBInstances"],
+          resources: [`arn:${props.partition}:rds:${props.region}:${props.accountId}:db:${props.database.restoredAs}`],
+        });
+      }
     }
     if (props.sessionLogGroupArn) {
       statements.push(

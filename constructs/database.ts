@@ -4,6 +4,7 @@ import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
 import { DATABASE_LOG_EXPORTS, PHI_TAGS, databaseIdentifier, rdsLogGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { POSTGRES_PORT } from "./security-groups";
@@ -82,6 +83,19 @@ export interface DatabaseProps extends DeploymentContext {
    * database.performanceInsightsRetentionDays).
    */
   readonly performanceInsightsRetentionDays: number;
+  /**
+   * Make this instance an encrypted cross-region read replica of another (the recovery region's copy of the primary,
+   * recovery.strategy "pilot-light" or "warm-standby"): it takes the source's engine, storage, users and data, and
+   * `databaseKey` must be a key of this instance's region ("KMS keys are specific to the Region that they are created
+   * in", CreateDBInstanceReadReplica KmsKeyId). It has no master secret, no automated backups and no final snapshot
+   * (RDS refuses them on a PostgreSQL replica); `npm run failover` promotes it with the primary's backup retention and
+   * window (`backupRetentionDays`, `backupWindow`).
+   * @default - a primary instance
+   */
+  readonly replicaOf?: {
+    /** ARN of the source instance, in another region (`replicate_source_db` takes an ARN across regions). */
+    readonly sourceArn: string;
+  };
 }
 
 /**
@@ -92,8 +106,12 @@ export interface DatabaseProps extends DeploymentContext {
  */
 export class Database extends Construct {
   readonly instance: DbInstance;
-  /** ARN of the RDS-managed secret holding the master credentials (the ARN, never the value). */
-  readonly secretArn: string;
+  /**
+   * ARN of the RDS-managed secret holding the master credentials (the ARN, never the value).
+   * @default - none on a replica: it has the source's users, and a promoted replica's master password is reset from
+   * the runbook (docs/runbooks.md, "region-lost")
+   */
+  readonly secretArn?: string;
   /** The database user the app connects as, with IAM database authentication (created once: docs/first-deploy.md). */
   readonly appUser = APP_DATABASE_USER;
   /** The instance's resource id, which IAM database authentication policies name (`dbuser:<resource id>/<user>`). */
@@ -104,14 +122,117 @@ export class Database extends Construct {
     const { environment } = props;
     const identifier = databaseIdentifier(environment);
 
-    const subnetGroup = new DbSubnetGroup(this, "subnet-group", {
+    const { subnetGroup, parameters, logGroups, monitoringRole } = databaseFoundation(this, props);
+
+    // A replica inherits the engine, its version, the database, its users and the storage size from its source; RDS
+    // refuses a master password, automated backups and a final snapshot on it. Everything else is set as on a primary,
+    // so the promoted replica is the same database (TLS forced, logs, monitoring, deletion protection).
+    const replica = props.replicaOf;
+    const primaryOnly = replica
+      ? { skipFinalSnapshot: true }
+      : {
+          engine: "postgres",
+          engineVersion: props.engineVersion,
+          dbName: DATABASE_NAME,
+          username: MASTER_USERNAME,
+          manageMasterUserPassword: true,
+          masterUserSecretKmsKeyId: props.databaseKey.arn,
+          allocatedStorage: props.allocatedStorageGib,
+          backupRetentionPeriod: props.backupRetentionDays,
+          backupWindow: props.backupWindow,
+          // Automated backups outlive the instance: a mistaken delete keeps its point-in-time history.
+          deleteAutomatedBackups: false,
+          skipFinalSnapshot: false,
+          finalSnapshotIdentifier: `${identifier}-final`,
+        };
+    this.instance = new DbInstance(this, "instance", {
+      identifier,
+      replicateSourceDb: replica?.sourceArn,
+      ...primaryOnly,
+      autoMinorVersionUpgrade: true,
+      allowMajorVersionUpgrade: false,
+      instanceClass: props.instanceClass,
+      iamDatabaseAuthenticationEnabled: true,
+      port: POSTGRES_PORT,
+      multiAz: props.multiAz,
+      dbSubnetGroupName: subnetGroup.name,
+      vpcSecurityGroupIds: [props.securityGroupId],
+      publiclyAccessible: false,
+      parameterGroupName: parameters.name,
+      caCertIdentifier: CA_CERTIFICATE,
+      storageType: "gp3",
+      maxAllocatedStorage: props.maxAllocatedStorageGib,
+      storageEncrypted: true,
+      kmsKeyId: props.databaseKey.arn,
+      maintenanceWindow: props.maintenanceWindow,
+      copyTagsToSnapshot: true,
+      deletionProtection: props.deletionProtection,
+      performanceInsightsEnabled: true,
+      performanceInsightsKmsKeyId: props.databaseKey.arn,
+      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
+      monitoringInterval: props.monitoringIntervalSeconds,
+      monitoringRoleArn: monitoringRole.arn,
+      enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
+      applyImmediately: false,
+      tags: { Name: identifier, ...PHI_TAGS },
+      dependsOn: [...logGroups],
+      lifecycle: {
+        preventDestroy: props.preventDestroy ?? true,
+        // Failover promotes the replica outside Terraform (npm run failover): a later apply must not try to make it a
+        // replica again, which RDS cannot do to a promoted instance.
+        ignoreChanges: replica ? ["replicate_source_db"] : undefined,
+      },
+    });
+    this.secretArn = replica ? undefined : this.instance.masterUserSecret.get(0).secretArn;
+    this.resourceId = this.instance.resourceId;
+  }
+}
+
+/** What the foundation needs of {@link DatabaseProps}. */
+export type DatabaseFoundationProps = Pick<DatabaseProps, "environment" | "accountId" | "region" | "partition" | "subnetIds" | "engineVersion" | "logKey" | "logRetentionDays">;
+
+/**
+ * The recovery region's database before failover (recovery.database "restore"): its subnet group, parameter group, log
+ * groups and monitoring role, ready; `npm run failover` restores the primary's replicated automated backups into them
+ * as `databaseIdentifier(<env>-dr)` (a point-in-time restore: "Replicating automated backups to another AWS Region",
+ * RDS User Guide), with the security group `SecurityGroups.database` of the recovery VPC.
+ */
+export class DatabaseRestoreTarget extends Construct {
+  /** The identifier the restored instance gets. */
+  readonly identifier: string;
+  readonly foundation: DatabaseFoundation;
+
+  constructor(scope: Construct, id: string, props: DatabaseFoundationProps) {
+    super(scope, id);
+    this.identifier = databaseIdentifier(props.environment);
+    this.foundation = databaseFoundation(this, props);
+  }
+}
+
+/** What an instance of the environment is created in and with, before the instance itself. */
+export interface DatabaseFoundation {
+  readonly subnetGroup: DbSubnetGroup;
+  readonly parameters: DbParameterGroup;
+  readonly logGroups: readonly CloudwatchLogGroup[];
+  readonly monitoringRole: IamRole;
+}
+
+/**
+ * The subnet group, parameter group (TLS forced, logging), encrypted log groups and enhanced-monitoring role of the
+ * environment's database: built with the instance by {@link Database}, and alone by {@link DatabaseRestoreTarget},
+ * where the instance is restored into them at failover.
+ */
+function databaseFoundation(scope: Construct, props: DatabaseFoundationProps): DatabaseFoundation {
+  const { environment } = props;
+  const identifier = databaseIdentifier(environment);
+    const subnetGroup = new DbSubnetGroup(scope, "subnet-group", {
       name: identifier,
       description: `MediCare Hub ${environment}: the private-data subnet of every AZ`,
       subnetIds: [...props.subnetIds],
       tags: { Name: identifier },
     });
 
-    const parameters = new DbParameterGroup(this, "parameter-group", {
+    const parameters = new DbParameterGroup(scope, "parameter-group", {
       name: `${identifier}-postgres${props.engineVersion}`,
       family: `postgres${props.engineVersion}`,
       description: `MediCare Hub ${environment}: TLS only, connection, DDL and slow-statement logging`,
@@ -123,70 +244,24 @@ export class Database extends Construct {
     // RDS would create these itself, unencrypted and kept forever; created first, they are encrypted and retained.
     const logGroups = EXPORTED_LOGS.map(
       (log) =>
-        encryptedLogGroup(this, `${log}-log-group`, { name: rdsLogGroupName(environment, log), retentionDays: props.logRetentionDays, key: props.logKey }),
+        encryptedLogGroup(scope, `${log}-log-group`, { name: rdsLogGroupName(environment, log), retentionDays: props.logRetentionDays, key: props.logKey }),
     );
 
     // Confused deputy: RDS may assume the role for this account's database only ("Setting up and enabling Enhanced
     // Monitoring", RDS User Guide).
-    const monitoringTrust = serviceTrustPolicy(this, "monitoring-trust", "monitoring.rds.amazonaws.com", {
+    const monitoringTrust = serviceTrustPolicy(scope, "monitoring-trust", "monitoring.rds.amazonaws.com", {
       accountId: props.accountId,
       sourceArn: `arn:${props.partition}:rds:${props.region}:${props.accountId}:db:${identifier}`,
     });
-    const monitoringRole = new IamRole(this, "monitoring-role", {
+    const monitoringRole = new IamRole(scope, "monitoring-role", {
       name: resourceName(environment, "db-monitoring"),
       description: "Lets RDS enhanced monitoring publish OS metrics of the MediCare Hub database",
       assumeRolePolicy: monitoringTrust.json,
     });
-    new IamRolePolicyAttachment(this, "monitoring-policy", {
+    new IamRolePolicyAttachment(scope, "monitoring-policy", {
       role: monitoringRole.name,
       policyArn: `arn:${props.partition}:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole`,
     });
 
-    this.instance = new DbInstance(this, "instance", {
-      identifier,
-      engine: "postgres",
-      engineVersion: props.engineVersion,
-      autoMinorVersionUpgrade: true,
-      allowMajorVersionUpgrade: false,
-      instanceClass: props.instanceClass,
-      dbName: DATABASE_NAME,
-      username: MASTER_USERNAME,
-      manageMasterUserPassword: true,
-      masterUserSecretKmsKeyId: props.databaseKey.arn,
-      iamDatabaseAuthenticationEnabled: true,
-      port: POSTGRES_PORT,
-      multiAz: props.multiAz,
-      dbSubnetGroupName: subnetGroup.name,
-      vpcSecurityGroupIds: [props.securityGroupId],
-      publiclyAccessible: false,
-      parameterGroupName: parameters.name,
-      caCertIdentifier: CA_CERTIFICATE,
-      storageType: "gp3",
-      allocatedStorage: props.allocatedStorageGib,
-      maxAllocatedStorage: props.maxAllocatedStorageGib,
-      storageEncrypted: true,
-      kmsKeyId: props.databaseKey.arn,
-      backupRetentionPeriod: props.backupRetentionDays,
-      backupWindow: props.backupWindow,
-      maintenanceWindow: props.maintenanceWindow,
-      copyTagsToSnapshot: true,
-      // Automated backups outlive the instance: a mistaken delete keeps its point-in-time history.
-      deleteAutomatedBackups: false,
-      skipFinalSnapshot: false,
-      finalSnapshotIdentifier: `${identifier}-final`,
-      deletionProtection: props.deletionProtection,
-      performanceInsightsEnabled: true,
-      performanceInsightsKmsKeyId: props.databaseKey.arn,
-      performanceInsightsRetentionPeriod: props.performanceInsightsRetentionDays,
-      monitoringInterval: props.monitoringIntervalSeconds,
-      monitoringRoleArn: monitoringRole.arn,
-      enabledCloudwatchLogsExports: [...EXPORTED_LOGS],
-      applyImmediately: false,
-      tags: { Name: identifier, ...PHI_TAGS },
-      dependsOn: logGroups,
-      lifecycle: { preventDestroy: props.preventDestroy ?? true },
-    });
-    this.secretArn = this.instance.masterUserSecret.get(0).secretArn;
-    this.resourceId = this.instance.resourceId;
-  }
+  return { subnetGroup, parameters, logGroups, monitoringRole };
 }

@@ -3,7 +3,7 @@ import { Construct } from "constructs";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
-import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { Route53Record, type Route53RecordAlias } from "@cdktf/provider-aws/lib/route53-record";
 import { MaintenanceSite } from "./maintenance-site";
 import { resourceName } from "./naming";
 import type { DeploymentContext } from "./context";
@@ -55,6 +55,15 @@ export interface RoutingProps {
    */
   readonly failureThreshold: number;
   /**
+   * The recovery region's load balancer (recovery.strategy "pilot-light" or "warm-standby"): the domain's failover
+   * secondary, ahead of the maintenance page. It gets a health check of its own: a target group with no targets reads
+   * healthy to alias evaluation ("A target group that has no registered targets is considered healthy", Route 53
+   * Developer Guide, "Values specific for failover alias records"), so a pilot light at zero would take traffic. It
+   * probes `deepHealthCheckPath` when given (the app with its database and files), else `healthCheckPath`.
+   * @default - no standby: the maintenance page (or nothing) is the secondary
+   */
+  readonly standby?: StandbyRouting;
+  /**
    * Failover to a static maintenance page while the load balancer is unhealthy, served by CloudFront through this
    * us-east-1 provider (CloudFront only uses certificates from there).
    * @default - no failover: plain alias records
@@ -68,6 +77,22 @@ export interface RoutingProps {
     readonly usEast1: TerraformProvider;
   };
 }
+
+/** The recovery region's side of the routing (`RoutingProps.standby`). */
+export interface StandbyRouting {
+  /** The recovery region's load balancer: an alias target, and the host its Route 53 health check probes. */
+  readonly loadBalancer: {
+    readonly dnsName: string;
+    readonly zoneId: string;
+  };
+}
+
+/**
+ * With a standby and a maintenance page, the regions' failover pair answers for this name under the domain, and the
+ * domain's own pair is (that name, else the page): the page's CloudFront alias stays on the domain itself, the name
+ * its distribution serves.
+ */
+export const REGIONS_RECORD_PREFIX = "regions";
 
 /** What `Dns.addRouting` builds: the checks the monitoring layer alarms on, and the failover secondary. */
 export interface DnsRouting {
@@ -83,6 +108,11 @@ export interface DnsRouting {
    * @default - none, without a maintenance page
    */
   readonly maintenanceSite?: MaintenanceSite;
+  /**
+   * The Route 53 health check of the recovery region's load balancer.
+   * @default - none, without a standby
+   */
+  readonly standbyHealthCheck?: Route53HealthCheck;
 }
 
 /**
@@ -168,12 +198,34 @@ export class Dns extends Construct {
       });
     }
     const toLoadBalancer = { name: props.loadBalancer.dnsName, zoneId: props.loadBalancer.zoneId, evaluateTargetHealth: true };
+    const standby = props.standby;
+    // The recovery region's load balancer, probed on the deep path when there is one: it passes only once instances
+    // answer there with their database and files, so users stay on the maintenance page while a pilot light scales up
+    // or the database is being restored, rather than reaching an app without its data.
+    const standbyHealthCheck = standby
+      ? new Route53HealthCheck(this, "standby-health-check", {
+          type: "HTTPS",
+          fqdn: standby.loadBalancer.dnsName,
+          port: 443,
+          resourcePath: props.deepHealthCheckPath ?? props.healthCheckPath,
+          enableSni: true,
+          requestInterval: props.requestIntervalSeconds,
+          failureThreshold: props.failureThreshold,
+          measureLatency: true,
+          tags: { Name: resourceName(this.environment, "dr-alb-health") },
+        })
+      : undefined;
+    const toStandby = standby ? { name: standby.loadBalancer.dnsName, zoneId: standby.loadBalancer.zoneId, evaluateTargetHealth: true } : undefined;
 
     if (!props.maintenancePage) {
       for (const type of RECORD_TYPES) {
-        new Route53Record(this, `${type.toLowerCase()}-record`, { zoneId: this.zoneId, name: this.domainName, type, alias: toLoadBalancer });
+        if (toStandby && standbyHealthCheck) {
+          this.failoverPair(type, this.domainName, "", { alias: toLoadBalancer, healthCheckId: healthCheck.id }, { alias: toStandby, healthCheckId: standbyHealthCheck.id, id: "recovery-region" });
+        } else {
+          new Route53Record(this, `${type.toLowerCase()}-record`, { zoneId: this.zoneId, name: this.domainName, type, alias: toLoadBalancer });
+        }
       }
-      return { healthCheck, deepHealthCheck };
+      return { healthCheck, deepHealthCheck, standbyHealthCheck };
     }
 
     const page = props.maintenancePage;
@@ -191,15 +243,32 @@ export class Dns extends Construct {
       evaluateTargetHealth: false,
     };
     for (const type of RECORD_TYPES) {
-      new Route53Record(this, `${type.toLowerCase()}-primary`, {
-        zoneId: this.zoneId,
-        name: this.domainName,
-        type,
-        setIdentifier: "primary-load-balancer",
-        failoverRoutingPolicy: { type: "PRIMARY" },
-        healthCheckId: healthCheck.id,
-        alias: toLoadBalancer,
-      });
+      if (toStandby && standbyHealthCheck) {
+        // Nested failover ("complex configurations", Route 53 Developer Guide): the domain's primary is the regions'
+        // pair, healthy while either load balancer's health check passes (evaluate target health on every alias of
+        // the tree, as AWS advises), and its secondary the page, once both fail.
+        const regions = `${REGIONS_RECORD_PREFIX}.${this.domainName}`;
+        const pair = this.failoverPair(type, regions, "region-", { alias: toLoadBalancer, healthCheckId: healthCheck.id }, { alias: toStandby, healthCheckId: standbyHealthCheck.id, id: "recovery-region" });
+        new Route53Record(this, `${type.toLowerCase()}-primary`, {
+          zoneId: this.zoneId,
+          name: this.domainName,
+          type,
+          setIdentifier: "primary-regions",
+          failoverRoutingPolicy: { type: "PRIMARY" },
+          alias: { name: pair.primary.fqdn, zoneId: this.zoneId, evaluateTargetHealth: true },
+          dependsOn: [pair.primary, pair.secondary],
+        });
+      } else {
+        new Route53Record(this, `${type.toLowerCase()}-primary`, {
+          zoneId: this.zoneId,
+          name: this.domainName,
+          type,
+          setIdentifier: "primary-load-balancer",
+          failoverRoutingPolicy: { type: "PRIMARY" },
+          healthCheckId: healthCheck.id,
+          alias: toLoadBalancer,
+        });
+      }
       new Route53Record(this, `${type.toLowerCase()}-secondary`, {
         zoneId: this.zoneId,
         name: this.domainName,
@@ -209,7 +278,47 @@ export class Dns extends Construct {
         alias: toMaintenancePage,
       });
     }
-    return { healthCheck, deepHealthCheck, maintenanceSite };
+    return { healthCheck, deepHealthCheck, maintenanceSite, standbyHealthCheck };
+  }
+
+  /** A health-checked failover pair at `name`: the primary region's load balancer, then the recovery region's. */
+  private failoverPair(
+    type: string,
+    name: string,
+    idPrefix: string,
+    primary: { alias: Route53RecordAlias; healthCheckId: string },
+    secondary: { alias: Route53RecordAlias; healthCheckId: string; id: string },
+  ): { primary: Route53Record; secondary: Route53Record } {
+    const lower = type.toLowerCase();
+    return {
+      primary: new Route53Record(this, `${lower}-${idPrefix}primary`, {
+        zoneId: this.zoneId,
+        name,
+        type,
+        setIdentifier: "primary-load-balancer",
+        failoverRoutingPolicy: { type: "PRIMARY" },
+        healthCheckId: primary.healthCheckId,
+        alias: primary.alias,
+      }),
+      secondary: new Route53Record(this, `${lower}-${idPrefix}secondary`, {
+        zoneId: this.zoneId,
+        name,
+        type,
+        setIdentifier: `secondary-${secondary.id}`,
+        failoverRoutingPolicy: { type: "SECONDARY" },
+        healthCheckId: secondary.healthCheckId,
+        alias: secondary.alias,
+      }),
+    };
+  }
+
+  /**
+   * The domain's certificate in another region (the recovery region's load balancer), validated by the records this
+   * construct already wrote: ACM gives the domain the same validation CNAME in every region, so no record is added.
+   * Returns its ARN once validated.
+   */
+  certificateIn(id: string, provider: TerraformProvider): string {
+    return this.validated(id, this.certificate(id, provider), provider);
   }
 
   /** A DNS-validated certificate for the domain; a replacement is issued and attached before the old one goes. */

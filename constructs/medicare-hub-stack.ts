@@ -13,13 +13,15 @@ import { Encryption } from "./encryption";
 import { FailureExperiments } from "./failure-experiments";
 import { ALB_ACCESS_LOG_PREFIX, DEEP_HEALTH_CHECK_PATH, HEALTH_CHECK_PATH, LoadBalancer } from "./load-balancer";
 import { Monitoring } from "./monitoring";
-import { projectTags, resourceName } from "./naming";
+import { projectTags, recoverySiteName, resourceName } from "./naming";
 import { Network } from "./network";
 import { RegionRecovery } from "./recovery";
+import { RegionStandby } from "./standby";
 import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
 import { SessionManager } from "./session-manager";
 import { SharedStorage } from "./shared-storage";
+import { appTierProps, databaseProps, loadBalancerProps, networkProps, type SiteBasis } from "./site";
 import { SyntheticChecks } from "./synthetic-checks";
 import { VpcEndpoints } from "./vpc-endpoints";
 import type { DeploymentContext } from "./context";
@@ -57,6 +59,8 @@ export class MediCareHubStack extends MediCareStack {
   readonly backup: Backup;
   /** The data kept in the recovery region; absent when `recovery.strategy` is "off". */
   readonly recovery?: RegionRecovery;
+  /** The environment standing in the recovery region; present for "pilot-light" and "warm-standby". */
+  readonly standby?: RegionStandby;
   readonly monitoring: Monitoring;
   /** Canaries of the public journey and the maintenance page; absent when `syntheticChecks.enabled` is false. */
   readonly syntheticChecks?: SyntheticChecks;
@@ -83,14 +87,14 @@ export class MediCareHubStack extends MediCareStack {
 
     this.encryption = new Encryption(this, "encryption", { ...context, preventDestroy: config.preventDestroy });
 
-    this.network = new Network(this, "network", {
-      ...context,
+    const site: SiteBasis = {
+      context,
       vpcCidr: config.network.vpcCidr,
       availabilityZones: config.availabilityZones,
-      natGateways: config.network.natGateways,
-      logKey: this.encryption.storageKey,
-      flowLogRetentionDays: config.logRetentionDays,
-    });
+      storageKey: this.encryption.storageKey,
+      databaseKey: this.encryption.databaseKey,
+    };
+    this.network = new Network(this, "network", networkProps(config, site));
 
     this.securityGroups = new SecurityGroups(this, "security-groups", {
       environment,
@@ -114,28 +118,16 @@ export class MediCareHubStack extends MediCareStack {
     });
 
     const lb = config.loadBalancer;
-    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
-      ...context,
-      vpcId: this.network.vpcId,
-      publicSubnetIds: this.network.publicSubnetIds,
-      securityGroupId: this.securityGroups.alb.id,
-      appPort: config.app.port,
-      certificateArn: this.dns.certificateArn,
-      healthCheck: lb.healthCheck,
-      deregistrationDelaySeconds: lb.deregistrationDelaySeconds,
-      idleTimeoutSeconds: lb.idleTimeoutSeconds,
-      deletionProtection: lb.deletionProtection,
-      accessLogRetentionDays: config.logRetentionDays,
-      waf: lb.waf
-        ? {
-            rateLimitPer5Minutes: lb.wafRateLimitPer5Minutes,
-            rateLimitExemptCidrs: lb.wafRateLimitExemptCidrs,
-            largeRequestBodies: lb.wafLargeRequestBodies,
-            logKey: this.encryption.storageKey,
-            logRetentionDays: config.logRetentionDays,
-          }
-        : undefined,
-    });
+    this.loadBalancer = new LoadBalancer(
+      this,
+      "load-balancer",
+      loadBalancerProps(config, site, {
+        vpcId: this.network.vpcId,
+        publicSubnetIds: this.network.publicSubnetIds,
+        securityGroupId: this.securityGroups.alb.id,
+        certificateArn: this.dns.certificateArn,
+      }),
+    );
 
     // Athena over the access logs, in every environment: nothing is billed until a query scans (see the construct).
     this.accessLogQueries = new AccessLogQueries(this, "access-log-queries", {
@@ -158,26 +150,11 @@ export class MediCareHubStack extends MediCareStack {
     });
 
     const db = config.database;
-    this.database = new Database(this, "database", {
-      ...context,
-      subnetIds: this.network.dataSubnetIds,
-      securityGroupId: this.securityGroups.database.id,
-      databaseKey: this.encryption.databaseKey,
-      logKey: this.encryption.storageKey,
-      logRetentionDays: config.logRetentionDays,
-      engineVersion: db.engineVersion,
-      instanceClass: db.instanceClass,
-      allocatedStorageGib: db.allocatedStorageGib,
-      maxAllocatedStorageGib: db.maxAllocatedStorageGib,
-      multiAz: db.multiAz,
-      backupRetentionDays: db.backupRetentionDays,
-      backupWindow: db.backupWindow,
-      maintenanceWindow: db.maintenanceWindow,
-      deletionProtection: db.deletionProtection,
-      preventDestroy: config.preventDestroy,
-      monitoringIntervalSeconds: db.monitoringIntervalSeconds,
-      performanceInsightsRetentionDays: db.performanceInsightsRetentionDays,
-    });
+    this.database = new Database(
+      this,
+      "database",
+      databaseProps(config, site, { subnetIds: this.network.dataSubnetIds, securityGroupId: this.securityGroups.database.id }),
+    );
 
     const recovery = config.recovery;
     const recoveryProvider =
@@ -191,6 +168,31 @@ export class MediCareHubStack extends MediCareStack {
         fileSystemId: this.sharedStorage.fileSystem.id,
         preventDestroy: config.preventDestroy,
       });
+    }
+
+    // Pilot light and warm standby: the environment stands in the recovery region too, built by the same constructs.
+    const strategy = recovery.strategy;
+    if (this.recovery && recoveryProvider && recovery.region && recovery.vpcCidr && recovery.availabilityZones && (strategy === "pilot-light" || strategy === "warm-standby")) {
+      const copy = this.recovery.fileSystemReplication.destination.fileSystemId;
+      this.standby = new RegionStandby(this, "standby", {
+        context: { ...context, environment: recoverySiteName(environment), region: recovery.region },
+        config,
+        strategy,
+        provider: recoveryProvider,
+        keys: this.recovery.keys,
+        vpcCidr: recovery.vpcCidr,
+        availabilityZones: recovery.availabilityZones,
+        certificateArn: this.dns.certificateIn("recovery-certificate", recoveryProvider),
+        database: recovery.database ?? "restore",
+        primaryDatabaseArn: this.database.instance.arn,
+        fileSystem: { id: copy, arn: `arn:${partition}:elasticfilesystem:${recovery.region}:${config.accountId}:file-system/${copy}` },
+      });
+      if (strategy === "pilot-light") {
+        Annotations.of(this).addWarning(
+          `recovery.strategy is "pilot-light": the recovery region's app group stands at zero instances, so a region loss waits for ` +
+            "`npm run failover` to launch and boot them (docs/reliability.md, \"Region lost\"). A cost switch: warm-standby keeps one per AZ serving.",
+        );
+      }
     }
 
     if (!this.recovery) {
@@ -226,40 +228,28 @@ export class MediCareHubStack extends MediCareStack {
     });
 
     const app = config.app;
-    this.appTier = new AppTier(this, "app-tier", {
-      environment,
-      region: config.region,
-      partition,
-      subnetIds: this.network.appSubnetIds,
-      securityGroupId: this.securityGroups.app.id,
-      targetGroupArn: this.loadBalancer.targetGroup.arn,
-      requestCountResourceLabel: `${this.loadBalancer.alb.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
-      appPort: app.port,
-      instanceType: app.instanceType,
-      rootVolumeGib: app.rootVolumeGib,
-      storageKey: this.encryption.storageKey,
-      logRetentionDays: config.logRetentionDays,
-      minCapacity: app.minCapacity,
-      desiredCapacity: app.desiredCapacity,
-      maxCapacity: app.maxCapacity,
-      bootstrapSeconds: app.bootstrapSeconds,
-      healthCheck: lb.healthCheck,
-      cpuTargetPercent: app.cpuTargetPercent,
-      requestsPerTargetPerMinute: app.requestsPerTargetPerMinute,
-      accountId: config.accountId,
-      database: { resourceId: this.database.resourceId, user: this.database.appUser, address: this.database.instance.address, port: this.database.instance.port },
-      sessionLogGroupArn: this.sessionManager.logGroup.arn,
-      maxInstanceLifetimeDays: app.maxInstanceLifetimeDays,
-      // Named, not referenced: the alarms watch the group, so they are created after it (constructs/monitoring.ts).
-      refreshStopAlarmNames: [resourceName(environment, "alb-5xx-rate"), resourceName(environment, "target-5xx-rate")],
-      bootDependencies: [...this.network.appEgress, ...this.endpoints.endpoints, ...this.sharedStorage.mountTargets],
-      fileSystem: {
-        id: this.sharedStorage.fileSystem.id,
-        arn: this.sharedStorage.fileSystem.arn,
-        accessPointId: this.sharedStorage.accessPoint.id,
-        accessPointArn: this.sharedStorage.accessPoint.arn,
-      },
-    });
+    this.appTier = new AppTier(
+      this,
+      "app-tier",
+      appTierProps(config, site, {
+        subnetIds: this.network.appSubnetIds,
+        securityGroupId: this.securityGroups.app.id,
+        targetGroupArn: this.loadBalancer.targetGroup.arn,
+        requestCountResourceLabel: `${this.loadBalancer.alb.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        capacity: { min: app.minCapacity, desired: app.desiredCapacity, max: app.maxCapacity },
+        database: { resourceId: this.database.resourceId, user: this.database.appUser, address: this.database.instance.address, port: this.database.instance.port },
+        sessionLogGroupArn: this.sessionManager.logGroup.arn,
+        // Named, not referenced: the alarms watch the group, so they are created after it (constructs/monitoring.ts).
+        refreshStopAlarmNames: [resourceName(environment, "alb-5xx-rate"), resourceName(environment, "target-5xx-rate")],
+        bootDependencies: [...this.network.appEgress, ...this.endpoints.endpoints, ...this.sharedStorage.mountTargets],
+        fileSystem: {
+          id: this.sharedStorage.fileSystem.id,
+          arn: this.sharedStorage.fileSystem.arn,
+          accessPointId: this.sharedStorage.accessPoint.id,
+          accessPointArn: this.sharedStorage.accessPoint.arn,
+        },
+      }),
+    );
 
     const routing = this.dns.addRouting({
       loadBalancer: { dnsName: this.loadBalancer.alb.dnsName, zoneId: this.loadBalancer.alb.zoneId },
@@ -268,6 +258,7 @@ export class MediCareHubStack extends MediCareStack {
       requestIntervalSeconds: config.dns.healthCheck.requestIntervalSeconds,
       failureThreshold: config.dns.healthCheck.failureThreshold,
       maintenancePage: config.dns.maintenancePage ? { accountId: config.accountId, region: config.region, usEast1 } : undefined,
+      standby: this.standby ? { loadBalancer: { dnsName: this.standby.loadBalancer.alb.dnsName, zoneId: this.standby.loadBalancer.alb.zoneId } } : undefined,
     });
 
     const synthetic = config.syntheticChecks;
@@ -303,6 +294,18 @@ export class MediCareHubStack extends MediCareStack {
         fileSystemReplica: this.recovery
           ? { sourceId: this.sharedStorage.fileSystem.id, destinationId: this.recovery.fileSystemReplication.destination.fileSystemId }
           : undefined,
+        standby:
+          this.standby && recoveryProvider && recovery.region
+            ? {
+                region: recovery.region,
+                provider: recoveryProvider,
+                replicaIdentifier: this.standby.database?.instance.identifier,
+                warm:
+                  strategy === "warm-standby"
+                    ? { loadBalancerArnSuffix: this.standby.loadBalancer.alb.arnSuffix, targetGroupArnSuffix: this.standby.loadBalancer.targetGroup.arnSuffix }
+                    : undefined,
+              }
+            : undefined,
       },
       thresholds: config.alarms,
       minCapacity: app.minCapacity,
@@ -332,6 +335,8 @@ export class MediCareHubStack extends MediCareStack {
         networkDisruptionMinutes: config.failureExperiments.networkDisruptionMinutes,
         logKey: this.encryption.storageKey,
         logRetentionDays: config.logRetentionDays,
+        // The rehearsal of a region loss: cut the app subnets off the recovery region (docs/game-days.md).
+        crossRegion: recovery.strategy !== "off" && recovery.region ? { region: recovery.region, subnetArns: [...this.network.appSubnetArns] } : undefined,
       });
     }
 
@@ -346,7 +351,7 @@ export class MediCareHubStack extends MediCareStack {
     this.output("autoscaling_group_name", this.appTier.group.name, "Auto Scaling Group of the app instances");
     this.output("database_endpoint", this.database.instance.address, "Host name of the database (TLS required; verify against the RDS CA)");
     this.output("database_port", Token.asString(this.database.instance.port), "Port of the database");
-    this.output("database_secret_arn", this.database.secretArn, "ARN of the master user's secret, managed by RDS: break-glass only (the app connects as database_app_user)");
+    if (this.database.secretArn) this.output("database_secret_arn", this.database.secretArn, "ARN of the master user's secret, managed by RDS: break-glass only (the app connects as database_app_user)");
     this.output("database_app_user", this.database.appUser, "Database user the app connects as with IAM database authentication (create it once: docs/first-deploy.md)");
     this.output("session_document_name", this.sessionManager.document.name, "Session Manager document to start sessions with (logged, not root): aws ssm start-session --document-name ...");
     this.output("backup_restore_role_arn", this.backup.restoreRole.arn, "Role to pass when starting an AWS Backup restore job (the backup role cannot restore)");
@@ -362,6 +367,21 @@ export class MediCareHubStack extends MediCareStack {
         "Replicated automated backups in the recovery region: restore-db-instance-to-point-in-time --source-db-instance-automated-backups-arn (docs/runbooks.md, region-lost)",
       );
       this.output("recovery_file_system_id", this.recovery.fileSystemReplication.destination.fileSystemId, "Read-only copy of the shared file system in the recovery region");
+    }
+    if (this.standby) {
+      this.output("recovery_load_balancer_dns_name", this.standby.loadBalancer.alb.dnsName, "DNS name of the recovery region's load balancer (the domain fails over to it)");
+      if (this.standby.database) {
+        this.output("recovery_database_endpoint", this.standby.database.instance.address, "Host name of the database's cross-region read replica (npm run failover promotes it)");
+      }
+      if (this.standby.restoreTarget) {
+        this.output(
+          "recovery_database_subnet_group",
+          this.standby.restoreTarget.foundation.subnetGroup.name,
+          "DB subnet group npm run failover restores the database into (with recovery_database_security_group_id and its parameter group)",
+        );
+        this.output("recovery_database_security_group_id", this.standby.securityGroups.database.id, "Security group of the database restored in the recovery region");
+      }
+      this.output("recovery_autoscaling_group_name", this.standby.appTier.group.name, "Auto Scaling group of the recovery region (npm run failover scales it to the primary's size)");
     }
   }
 

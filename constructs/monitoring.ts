@@ -68,6 +68,29 @@ export interface MonitoredResources {
    * @default - not replicated
    */
   readonly fileSystemReplica?: { readonly sourceId: string; readonly destinationId: string };
+  /**
+   * The environment standing in its recovery region (recovery.strategy "pilot-light" or "warm-standby"): its alarms
+   * are created there, where the metrics are, and notify a ticket topic of that region with a key of its own.
+   * @default - no standby
+   */
+  readonly standby?: StandbyResources;
+}
+
+/** What the monitoring watches of the standby in the recovery region. */
+export interface StandbyResources {
+  /** The recovery region, and its provider. */
+  readonly region: string;
+  readonly provider: TerraformProvider;
+  /**
+   * Identifier of the database's cross-region read replica, whose ReplicaLag is the database's recovery point.
+   * @default - no replica (recovery.database "restore": the replicated backups are the recovery point)
+   */
+  readonly replicaIdentifier?: string;
+  /**
+   * The standby's target group and load balancer (ARN suffixes): a warm standby always has healthy instances there.
+   * @default - a pilot light: nothing runs until failover, so nothing is watched
+   */
+  readonly warm?: { readonly loadBalancerArnSuffix: string; readonly targetGroupArnSuffix: string };
 }
 
 export interface AlarmThresholds {
@@ -472,6 +495,7 @@ export class Monitoring extends Construct {
         comparison: "GreaterThanThreshold", threshold: 3600, evaluationPeriods: 2, treatMissingData: "breaching",
       });
     }
+    if (r.standby) this.standbyAlarms(props, r.standby);
     // One alarm per WAF rule, never the sum of all: a blocked scanner, a flood and a managed rule blocking clinicians
     // are different stories with different fixes. All tickets: the firewall working is not an outage.
     const webAcl = r.webAclName;
@@ -654,6 +678,67 @@ export class Monitoring extends Construct {
     });
   }
 
+  /**
+   * The standby's alarms, in the recovery region, to a ticket topic there: a standby falling behind or unable to serve
+   * is lost protection, not an outage.
+   */
+  private standbyAlarms(props: MonitoringProps, standby: StandbyResources): void {
+    // A pilot light restored at failover runs nothing and replicates nothing of its own before it: nothing to watch.
+    if (!standby.replicaIdentifier && !standby.warm) return;
+    const key = this.alertsKey("alerts-recovery-key", props, standby.region, standby.provider, false);
+    const ticketEmail = props.ticketEmail ?? props.email;
+    const topic = this.alertsTopic("dr-tickets", props, key, ticketEmail ? [{ protocol: "email", endpoint: ticketEmail }] : [], standby.provider);
+    // ReplicaLag (AWS/RDS, seconds, dimension DBInstanceIdentifier: "Amazon CloudWatch metrics for Amazon RDS"): how far
+    // the cross-region replica is behind, the data a region loss would take with it. EFS's copy is allowed 15 minutes
+    // ("Amazon EFS replication"); the database the same, for three minutes in a row. An idle PostgreSQL source makes
+    // its replica report up to 5 minutes ("Working with read replicas for Amazon RDS for PostgreSQL"), under it. RDS
+    // reports -1 when it cannot tell and nothing when replication is broken: both count as behind.
+    const replica = standby.replicaIdentifier;
+    if (replica) {
+      this.alarm(
+        "dr-replica-lag",
+        {
+          severity: "ticket",
+          description: "The database's replica in the recovery region is more than 15 minutes behind (or replication has stopped): a region loss now would lose that much. Check the replica's replication state and the source's transaction log usage.",
+          metric: { namespace: "AWS/RDS", name: "ReplicaLag", stat: "Maximum", dimensions: { DBInstanceIdentifier: replica } },
+          comparison: "GreaterThanThreshold", threshold: 900, evaluationPeriods: 3, datapointsToAlarm: 3, treatMissingData: "breaching",
+        },
+        topic,
+        standby.provider,
+      );
+      this.alarm(
+        "dr-replica-lag-unknown",
+        {
+          severity: "ticket",
+          runbook: "dr-replica-lag",
+          description: "RDS cannot tell how far the database's replica in the recovery region is behind (ReplicaLag -1): replication may be broken. Check the replica's status and its replication error.",
+          metric: { namespace: "AWS/RDS", name: "ReplicaLag", stat: "Minimum", dimensions: { DBInstanceIdentifier: replica } },
+          comparison: "LessThanThreshold", threshold: 0, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "notBreaching",
+        },
+        topic,
+        standby.provider,
+      );
+    }
+    if (standby.warm) {
+      this.alarm(
+        "dr-standby-unhealthy",
+        {
+          severity: "ticket",
+          description: "The warm standby in the recovery region has no healthy instance: a region loss now would fail over to an empty load balancer. Check the standby group's activity and its instances' bootstrap log.",
+          metric: {
+            namespace: "AWS/ApplicationELB",
+            name: "HealthyHostCount",
+            stat: "Minimum",
+            dimensions: { LoadBalancer: standby.warm.loadBalancerArnSuffix, TargetGroup: standby.warm.targetGroupArnSuffix },
+          },
+          comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "breaching",
+        },
+        topic,
+        standby.provider,
+      );
+    }
+  }
+
   private alarm(id: string, spec: AlarmSpec, topic?: SnsTopic, provider?: TerraformProvider, notify = true): CloudwatchMetricAlarm {
     const target = topic ?? (spec.severity === "page" ? this.topic : this.ticketTopic);
     const runbook = `${RUNBOOK_DOC}#${spec.runbook ?? id}`;
@@ -712,19 +797,19 @@ export class Monitoring extends Construct {
    * cannot be scoped by source) stay off the key that protects volumes, files, logs and backups. Keys are regional, so
    * the us-east-1 topic has its own too.
    */
-  private alertsKey(id: string, props: MonitoringProps, region: string, provider?: TerraformProvider): KmsKey {
-    const usEast1 = provider !== undefined;
+  private alertsKey(id: string, props: MonitoringProps, region: string, provider?: TerraformProvider, usEast1 = provider !== undefined): KmsKey {
     return customerKey(this, id, {
       provider,
       accountId: props.accountId,
       partition: props.partition,
-      description: `MediCare Hub ${props.environment}: the ${usEast1 ? "us-east-1" : "regional"} alerts topic`,
+      description: `MediCare Hub ${props.environment}: the ${usEast1 ? "us-east-1" : region === props.region ? "regional" : `${region} (recovery region)`} alerts topic`,
       // The us-east-1 alias predates the regional key; the regional one names its region so the two never collide.
       alias: usEast1 ? resourceName(props.environment, "alerts") : resourceName(props.environment, `alerts-${region}`),
       preventDestroy: props.preventDestroy ?? true,
       statements: [
         ...alarmsPublishToEncryptedTopics({ accountId: props.accountId, partition: props.partition, region, environment: props.environment }),
-        ...(usEast1 ? [] : [eventsPublishToEncryptedTopics()]),
+        // Only the regional topics receive EventBridge rules' events.
+        ...(usEast1 || region !== props.region ? [] : [eventsPublishToEncryptedTopics()]),
       ],
     });
   }

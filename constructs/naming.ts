@@ -107,8 +107,11 @@ export function canaryLogGroupPrefix(environment: string): string {
   return `/aws/lambda/cwsyn-mh-${environment}-`;
 }
 
-/** The failure experiments, by the name the game-day runner uses (constructs/failure-experiments.ts builds them). */
-export const EXPERIMENTS = ["terminate-instance", "az-loss-compute", "rds-failover", "az-network-disruption"] as const;
+/**
+ * The failure experiments, by the name the game-day runner uses (constructs/failure-experiments.ts builds them).
+ * "region-isolation" exists only in an environment with a recovery region, and is started by hand (docs/game-days.md).
+ */
+export const EXPERIMENTS = ["terminate-instance", "az-loss-compute", "rds-failover", "az-network-disruption", "region-isolation"] as const;
 export type ExperimentName = (typeof EXPERIMENTS)[number];
 /** Tag every experiment template carries, so the game-day runner finds it by name. */
 export const EXPERIMENT_TAG = "MediCareHubExperiment";

@@ -70,12 +70,7 @@ export class SharedStorage extends Construct {
     // file system up into its own encrypted, retained vault instead (guardrail MH-EFS-4 checks it is selected there).
     new EfsBackupPolicy(this, "automatic-backups", { fileSystemId: this.fileSystem.id, backupPolicy: { status: "DISABLED" } });
 
-    const policy = new DataAwsIamPolicyDocument(this, "policy-document", {
-      statement: [
-        denyInsecureTransport({ sid: "DenyUnencryptedTransport", principalType: "AWS", actions: ["*"], resources: [this.fileSystem.arn] }),
-      ],
-    });
-    new EfsFileSystemPolicy(this, "policy", { fileSystemId: this.fileSystem.id, policy: policy.json });
+    fileSystemPolicy(this, "", this.fileSystem.id, this.fileSystem.arn);
 
     this.mountTargets = props.availabilityZones.map(
       (az, i) =>
@@ -86,14 +81,38 @@ export class SharedStorage extends Construct {
         }),
     );
 
-    this.accessPoint = new EfsAccessPoint(this, "app-access-point", {
-      fileSystemId: this.fileSystem.id,
-      posixUser: { uid: APP_POSIX_UID, gid: APP_POSIX_GID },
-      rootDirectory: {
-        path: APP_ROOT_DIRECTORY,
-        creationInfo: { ownerUid: APP_POSIX_UID, ownerGid: APP_POSIX_GID, permissions: "750" },
-      },
-      tags: { Name: resourceName(props.environment, "app-files") },
-    });
+    this.accessPoint = appAccessPoint(this, APP_ACCESS_POINT, props.environment, this.fileSystem.id);
   }
+}
+
+/** Construct id of the app's access point: its Terraform address, kept stable. */
+export const APP_ACCESS_POINT = "app-access-point";
+
+/**
+ * The app's access point on a file system (the primary, or its copy in the recovery region): every request as the
+ * app's POSIX user, rooted at the app's directory.
+ */
+export function appAccessPoint(scope: Construct, id: string, environment: string, fileSystemId: string): EfsAccessPoint {
+  return new EfsAccessPoint(scope, id, {
+    fileSystemId,
+    posixUser: { uid: APP_POSIX_UID, gid: APP_POSIX_GID },
+    rootDirectory: {
+      path: APP_ROOT_DIRECTORY,
+      creationInfo: { ownerUid: APP_POSIX_UID, ownerGid: APP_POSIX_GID, permissions: "750" },
+    },
+    tags: { Name: resourceName(environment, "app-files") },
+  });
+}
+
+/**
+ * The file system's own policy: nothing without TLS. Any policy also ends EFS's default one, which lets every client
+ * that reaches a mount target mount, write and act as root without IAM ("Using IAM to control file system data
+ * access", EFS User Guide), so access is then only what the instance role grants: through the app's access point.
+ * `idPrefix` keeps the primary's addresses (`policy-document`, `policy`).
+ */
+export function fileSystemPolicy(scope: Construct, idPrefix: string, fileSystemId: string, fileSystemArn: string): EfsFileSystemPolicy {
+  const policy = new DataAwsIamPolicyDocument(scope, `${idPrefix}policy-document`, {
+    statement: [denyInsecureTransport({ sid: "DenyUnencryptedTransport", principalType: "AWS", actions: ["*"], resources: [fileSystemArn] })],
+  });
+  return new EfsFileSystemPolicy(scope, `${idPrefix}policy`, { fileSystemId, policy: policy.json });
 }

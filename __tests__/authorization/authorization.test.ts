@@ -8,10 +8,10 @@ import { runSimulation } from "@cloud-copilot/iam-simulate";
 import { readStackJson, synthApp } from "../support/synth";
 import { AUTHORIZATION_DOC, UPDATE_DOC_ENV, authorizationMarkdown } from "./doc";
 import { evaluate } from "./engine";
-import { STACK_KINDS, Scope, concreteRequest, satisfies, stackIdOf, type AuthorizationRow, type StackKind } from "./row";
+import { SCOPE_KINDS, STACK_KINDS, STANDBY_CONSTRUCT, concreteRequest, satisfies, scopeOf, type AuthorizationRow, type ScopeKind, type StackKind } from "./row";
 import { AUTHORIZATION_ROWS } from "./rows";
 import { alertsTopic, appLogGroup } from "./selectors";
-import { World } from "./world";
+import { World, defaultFileSystemPolicy } from "./world";
 
 let world: World;
 
@@ -20,7 +20,9 @@ beforeAll(() => {
   world = new World(Object.fromEntries(Object.keys(synth.stackDirs).map((id) => [id, readStackJson(synth, id)])));
 });
 
-const scope = (kind: StackKind) => new Scope(world, stackIdOf(world, kind));
+const scope = (kind: ScopeKind) => scopeOf(world, kind);
+/** The scopes evaluated in a stack: the stack itself and its standby, if it has one (prod-dr of prod). */
+const scopesOf = (stack: StackKind) => SCOPE_KINDS.filter((kind) => scope(kind).stackId === scope(stack).stackId);
 
 describe("rendering the synthesized policies", () => {
   test("every policy of every stack renders to IAM JSON with every reference resolved", () => {
@@ -60,6 +62,22 @@ describe("rendering the synthesized policies", () => {
     expect(() => fake.substitute("x-dev", "${aws_widget.missing.arn}", "here")).toThrow(/points at nothing/);
   });
 
+  test("a file system without a file system policy of its own is judged by EFS's default one: anyone through a mount target", async () => {
+    const fake = new World({
+      "x-dev": {
+        terraform: {},
+        provider: { aws: [{ region: "us-east-2", allowed_account_ids: ["123456789012"] }] },
+        resource: { aws_efs_file_system: { fs: {} } },
+      },
+    });
+    const arn = "arn:aws:elasticfilesystem:us-east-2:123456789012:file-system/fs-x-dev-fs";
+    expect(fake.resourcePolicy(arn)).toEqual(defaultFileSystemPolicy(arn));
+    const mount = (context: Record<string, string>) =>
+      evaluate({ principal: "arn:aws:iam::123456789012:role/r", action: "elasticfilesystem:ClientRootAccess", resource: arn, resourceAccount: "123456789012", context, identityPolicies: [], resourcePolicy: fake.resourcePolicy(arn) });
+    expect((await mount({ "elasticfilesystem:AccessedViaMountTarget": "true", "aws:SecureTransport": "false" })).outcome).toBe("Allowed");
+    expect((await mount({ "elasticfilesystem:AccessedViaMountTarget": "false" })).outcome).toBe("ImplicitlyDenied");
+  });
+
   test("the simulator applies KMS key-policy semantics: an identity policy counts only when the key policy delegates to the account", async () => {
     const key = "arn:aws:kms:us-east-2:123456789012:key/k";
     const decrypt = (keyPolicyPrincipal: string) =>
@@ -78,7 +96,32 @@ describe("rendering the synthesized policies", () => {
   });
 });
 
-const cases = AUTHORIZATION_ROWS.flatMap((row) => row.stacks.map((kind) => [row, kind] as [AuthorizationRow, StackKind]));
+const cases = AUTHORIZATION_ROWS.flatMap((row) => row.stacks.map((kind) => [row, kind] as [AuthorizationRow, ScopeKind]));
+
+describe("sites", () => {
+  test("prod-dr is the prod stack's standby: the resources under prod/standby, in the region of the recovery provider", () => {
+    const standby = scope("prod-dr");
+    const recovery = (world.stacks[standby.stackId].provider?.aws ?? []).find((p: any) => p.alias === "recovery");
+    const launchTemplates = (kind: ScopeKind) => scope(kind).resources("aws_launch_template").map((t) => t.address);
+    expect({ stack: standby.stackId, region: standby.region, account: standby.account }).toEqual({ stack: scope("prod").stackId, region: recovery?.region, account: scope("prod").account });
+    expect(standby.region).not.toBe(scope("prod").region);
+    expect({ primary: launchTemplates("prod"), standby: launchTemplates("prod-dr") }).toEqual({
+      primary: [expect.not.stringMatching(new RegExp(`\\.${STANDBY_CONSTRUCT}_`))],
+      standby: [expect.stringMatching(new RegExp(`\\.${STANDBY_CONSTRUCT}_`))],
+    });
+  });
+
+  test("a row asked of both sites asks each its own request: no selector answers for the standby with the primary's resources", () => {
+    const both = AUTHORIZATION_ROWS.filter((row) => row.stacks.includes("prod") && row.stacks.includes("prod-dr"));
+    expect(both.length).toBeGreaterThan(20);
+    const same = both.filter((row) => {
+      const [primary, standby] = [concreteRequest(row, scope("prod")), concreteRequest(row, scope("prod-dr"))];
+      const asked = (r: typeof primary) => JSON.stringify([r.principal, r.resource, r.context, r.endpointPolicies?.map((p) => p.name)]);
+      return asked(primary) === asked(standby);
+    });
+    expect(same.map((row) => row.id)).toEqual([]);
+  });
+});
 
 describe("requests AWS makes at run time", () => {
   test.each(cases.map(([row, kind]) => [`${row.id} [${kind}] ${row.request}: ${row.expected}`, row, kind] as const))("%s", async (_, row, kind) => {
@@ -87,7 +130,7 @@ describe("requests AWS makes at run time", () => {
     if (!satisfies(outcome, row.expected)) {
       throw new Error(
         [
-          `${row.id} in ${kind}: expected ${row.expected}, AWS would answer ${outcome}`,
+          `${row.id} in ${kind} (${request.context["aws:RequestedRegion"] ?? scope(kind).region}): expected ${row.expected}, AWS would answer ${outcome}`,
           `  ${request.principal} → ${request.action} on ${request.resource}`,
           `  context: ${JSON.stringify(request.context)}`,
           `  decided by: ${decidedBy.join("; ") || "no statement applies"}`,
@@ -99,20 +142,22 @@ describe("requests AWS makes at run time", () => {
   });
 
   test("every customer managed key of every stack has a consumer that must be allowed to use it", () => {
-    for (const kind of STACK_KINDS) {
-      const s = scope(kind);
-      const allowedOn = new Set(AUTHORIZATION_ROWS.filter((r) => r.stacks.includes(kind) && r.expected === "Allowed").map((r) => r.resource.resolve(s)));
+    for (const stack of STACK_KINDS) {
+      const s = scope(stack);
+      const allowedOn = new Set(scopesOf(stack).flatMap((kind) => AUTHORIZATION_ROWS.filter((r) => r.stacks.includes(kind) && r.expected === "Allowed").map((r) => r.resource.resolve(scope(kind)))));
       const keys = world.resources(s.stackId, "aws_kms_key").map((k) => `${k.address} ${world.attribute(k, "arn")}`);
       expect(keys.filter((key) => !allowedOn.has(key.split(" ")[1]))).toEqual([]);
     }
   });
 
   test("every encrypted log group has a row in which CloudWatch Logs must be allowed to use its key", () => {
-    for (const kind of STACK_KINDS) {
-      const s = scope(kind);
+    for (const stack of STACK_KINDS) {
+      const s = scope(stack);
       const covered = new Set(
-        AUTHORIZATION_ROWS.filter((r) => r.stacks.includes(kind) && r.expected === "Allowed" && r.context?.["kms:EncryptionContext:aws:logs:arn"]).map((r) =>
-          concreteRequest(r, s).context["kms:EncryptionContext:aws:logs:arn"],
+        scopesOf(stack).flatMap((kind) =>
+          AUTHORIZATION_ROWS.filter((r) => r.stacks.includes(kind) && r.expected === "Allowed" && r.context?.["kms:EncryptionContext:aws:logs:arn"]).map((r) =>
+            concreteRequest(r, scope(kind)).context["kms:EncryptionContext:aws:logs:arn"],
+          ),
         ),
       );
       const groups = world.resources(s.stackId, "aws_cloudwatch_log_group").filter((g) => g.values.kms_key_id);

@@ -84,6 +84,9 @@ export const RESOLVERS: Readonly<Record<string, Readonly<Record<string, Resolver
     arn: (c) => `arn:aws:elasticfilesystem:${c.region}:${c.account}:file-system/${generatedId("fs-")(c)}`,
     id: generatedId("fs-"),
   },
+  // The read-only copy EFS creates in the destination region: its id is generated like any file system's, named after
+  // the replication configuration (the copy has no aws_efs_file_system of its own).
+  aws_efs_replication_configuration: { "destination[0].file_system_id": generatedId("fs-") },
   aws_efs_access_point: {
     arn: (c) => `arn:aws:elasticfilesystem:${c.region}:${c.account}:access-point/${generatedId("fsap-")(c)}`,
     id: generatedId("fsap-"),

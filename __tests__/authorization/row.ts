@@ -10,34 +10,99 @@ import { managedPolicies, type Located, type NamedPolicy, type PolicyDocument, t
 export type StackKind = "dev" | "prod" | "state" | "audit";
 export const STACK_KINDS: readonly StackKind[] = ["dev", "prod", "state", "audit"];
 
+/**
+ * Where a row is evaluated: a stack (its primary site), or `prod-dr`, the standby site the prod stack builds in its
+ * recovery region (recovery.strategy "pilot-light" or "warm-standby"). A regional thing of a site (a volume key, a log
+ * group, a bucket, an access point, a role's region-scoped grant) is asked again of each site.
+ */
+export type ScopeKind = StackKind | "prod-dr";
+export const SCOPE_KINDS: readonly ScopeKind[] = ["dev", "prod", "prod-dr", "state", "audit"];
+
+/**
+ * A site: the primary region's copy of an environment, or its standby in the recovery region. A resource belongs to
+ * the standby when the construct that made it is under `<stack>/standby` (RegionStandby, constructs/standby.ts),
+ * read from its metadata path. Not by provider alias: the recovery region's provider also creates what protects the
+ * primary's data (RegionRecovery's keys and backup replication, the backup copy vault: there with no standby too) and
+ * the stack's monitoring of the standby (its alarm and tickets topic); and the primary itself spans two aliases (its
+ * region's and us-east-1's).
+ */
+export type Site = "primary" | "standby";
+
+/** Construct id of the standby (constructs/medicare-hub-stack.ts): its resources' addresses start with `standby_`. */
+export const STANDBY_CONSTRUCT = "standby";
+
 /** `Denied` accepts either kind of denial; use the exact outcome when which one matters. */
 export type Expected = Outcome | "Denied";
 
-/** One stack of the synthesized world. */
+/** One site of one stack of the synthesized world. */
 export class Scope {
+  /** Where the site's resources are: the stack's default provider's account and region, or the standby's. */
+  private readonly location: { readonly account: string; readonly region: string };
+
   constructor(
     readonly world: World,
     readonly stackId: string,
-  ) {}
+    readonly site: Site = "primary",
+  ) {
+    this.location = site === "primary" ? { account: world.account(stackId), region: world.region(stackId) } : standbyLocation(world, stackId);
+  }
 
   get account(): string {
-    return this.world.account(this.stackId);
+    return this.location.account;
   }
 
+  /** The site's region: the stack's for the primary, the one every standby resource is created in for the standby. */
   get region(): string {
-    return this.world.region(this.stackId);
+    return this.location.region;
   }
 
-  /** Another stack of the same App (`state` from `prod`, say). */
+  /** Whether the site built `resource`. */
+  holds(resource: Located): boolean {
+    return resource.stackId === this.stackId && isStandby(resource) === (this.site === "standby");
+  }
+
+  /** Every resource of `type` the site built. */
+  resources(type: string): Located[] {
+    return this.world.resources(this.stackId, type).filter((r) => this.holds(r));
+  }
+
+  /** Another stack of the same App (`state` from `prod`, say), its primary site. */
   stack(kind: StackKind): Scope {
     return new Scope(this.world, stackIdOf(this.world, kind));
   }
+
+  /** The primary site of this stack (whose database a standby restores, say). */
+  get primary(): Scope {
+    return this.site === "primary" ? this : new Scope(this.world, this.stackId);
+  }
+}
+
+/** The one account and region the stack's standby resources are created in. */
+function standbyLocation(world: World, stackId: string): { account: string; region: string } {
+  const standby = Object.keys(world.stacks[stackId]?.resource ?? {}).flatMap((type) => world.resources(stackId, type).filter(isStandby));
+  if (standby.length === 0) {
+    throw new Error(`${stackId} builds no standby (no resource under ${stackId}/${STANDBY_CONSTRUCT}/): its recovery.strategy is neither "pilot-light" nor "warm-standby"`);
+  }
+  const places = [...new Set(standby.map((r) => `${r.account} ${r.region}`))];
+  if (places.length !== 1) throw new Error(`${stackId}: the standby's resources are in ${places.join(", ")}, not in one account and region`);
+  const [account, region] = places[0].split(" ");
+  return { account, region };
+}
+
+function isStandby(resource: Located): boolean {
+  const path = resource.values["//"]?.metadata?.path;
+  return typeof path === "string" && path.startsWith(`${resource.stackId}/${STANDBY_CONSTRUCT}/`);
 }
 
 export function stackIdOf(world: World, kind: StackKind): string {
   const found = world.stackIds().filter((id) => id.endsWith(`-${kind}`));
   if (found.length !== 1) throw new Error(`expected one stack for "${kind}", found ${found.length} in ${world.stackIds().join(", ")}`);
   return found[0];
+}
+
+/** The scope a row names: `prod-dr` is the prod stack's standby. */
+export function scopeOf(world: World, kind: ScopeKind): Scope {
+  return kind === "prod-dr" ? new Scope(world, stackIdOf(world, "prod"), "standby") : new Scope(world, stackIdOf(world, kind));
 }
 
 export interface Sym {
@@ -63,7 +128,8 @@ export interface AuthorizationRow {
   readonly id: string;
   /** What happens, in one sentence. */
   readonly request: string;
-  readonly stacks: readonly StackKind[];
+  /** Where it is evaluated, each a test of its own (`prod-dr`: the prod stack's standby, in its recovery region). */
+  readonly stacks: readonly ScopeKind[];
   readonly principal: Principal;
   readonly action: string;
   readonly resource: Sym;
@@ -159,17 +225,20 @@ export const awsOwnedAccount = (label: string, select: (scope: Scope) => string,
 // Concrete requests
 
 /**
- * The request a row makes in one stack. Every authenticated IAM principal's request carries aws:PrincipalArn and
- * aws:PrincipalAccount, and AWS's own service calls travel over TLS (aws:SecureTransport=true); a row overrides them
- * by naming the key.
+ * The request a row makes in one scope. Every authenticated IAM principal's request carries aws:PrincipalArn and
+ * aws:PrincipalAccount, AWS's own service calls travel over TLS (aws:SecureTransport=true), and a request of a
+ * regional service is sent to the region of its resource (aws:RequestedRegion: the ARN's region, an S3 bucket's, or
+ * for a request on no resource the scope's site); a row overrides them by naming the key.
  */
 export function concreteRequest(row: AuthorizationRow, scope: Scope): ConcreteRequest {
   const principal = row.principal.resolve(scope);
   const resource = row.resource.resolve(scope);
   const isIam = /^arn:aws:iam::\d{12}:/.test(principal.arn);
+  const region = requestedRegion(resource, scope);
   const context: Record<string, string | string[]> = {
     "aws:SecureTransport": "true",
     ...(isIam ? { "aws:PrincipalArn": principal.arn, "aws:PrincipalAccount": principal.arn.split(":")[4] } : {}),
+    ...(region ? { "aws:RequestedRegion": region } : {}),
   };
   for (const [key, value] of Object.entries(row.context ?? {})) {
     context[key] = Array.isArray(value) ? value.map((v: Value) => resolveValue(v, scope)) : resolveValue(value as Value, scope);
@@ -184,6 +253,14 @@ export function concreteRequest(row: AuthorizationRow, scope: Scope): ConcreteRe
     resourcePolicy: row.resourcePolicy ? row.resourcePolicy(scope) : resource === "*" || row.resourceAccount ? undefined : scope.world.resourcePolicy(resource),
     endpointPolicies: row.throughEndpoint ? [endpointPolicy(row.throughEndpoint(scope), scope)] : [],
   };
+}
+
+/** The region a request on `resource` is sent to; none for a global service (IAM roles, CloudFront). */
+function requestedRegion(resource: string, scope: Scope): string | undefined {
+  if (resource === "*") return scope.region;
+  const region = resource.split(":")[3];
+  if (region) return region;
+  return resource.startsWith("arn:aws:s3:::") ? scope.world.bucketRegion(resource) : undefined;
 }
 
 function endpointPolicy(endpoint: Located, scope: Scope): NamedPolicy {

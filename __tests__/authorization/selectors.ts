@@ -1,13 +1,16 @@
 /**
  * The resources rows talk about, found by following the synthesized references the way AWS follows them at run time
  * (launch template → instance profile → role; log group ← flow log; key ← the resource it encrypts), never by name.
+ * A site's own things (its launch template, load balancer, flow log, ...) are looked for among the resources the site
+ * built (Scope.resources): the prod stack builds two of each, one for its primary and one for its standby.
  */
 import type { Scope } from "./row";
 import type { Located } from "./world";
 
+/** The one resource of `type` the scope's site built (and `filter` accepts). */
 function only(scope: Scope, type: string, filter: (r: Located) => boolean = () => true): Located {
-  const found = scope.world.resources(scope.stackId, type).filter(filter);
-  if (found.length !== 1) throw new Error(`${scope.stackId}: expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
+  const found = scope.resources(type).filter(filter);
+  if (found.length !== 1) throw new Error(`${scope.stackId} (${scope.site}): expected one ${type}, found ${found.length}: ${found.map((r) => r.name).join(", ")}`);
   return found[0];
 }
 
@@ -33,6 +36,11 @@ export function rootVolumeKey(s: Scope): Located {
 
 export const autoScalingGroup = (s: Scope) => only(s, "aws_autoscaling_group");
 
+/** A tag the launch template puts on every instance it starts (how the app finds its database and files). */
+function instanceTag(s: Scope, key: string): unknown {
+  return (launchTemplate(s).values.tag_specifications ?? []).find((t: any) => t.resource_type === "instance")?.tags?.[key];
+}
+
 /** The log group a Session Manager document of the stack streams session transcripts to. */
 export function sessionLogGroup(s: Scope): Located {
   const document = only(s, "aws_ssm_document", (d) => d.values.document_type === "Session");
@@ -44,7 +52,7 @@ export function sessionLogGroup(s: Scope): Located {
 export function appLogGroup(s: Scope): Located {
   const sessions = sessionLogGroup(s).name;
   const role = instanceRole(s);
-  const policies = s.world.resources(s.stackId, "aws_iam_role_policy").filter((p) => s.world.referenced(s.stackId, p.values.role, "aws_iam_role")?.name === role.name);
+  const policies = s.resources("aws_iam_role_policy").filter((p) => s.world.referenced(s.stackId, p.values.role, "aws_iam_role")?.name === role.name);
   const groups = new Map<string, Located>();
   for (const p of policies) {
     const name = /^\$\{data\.aws_iam_policy_document\.([\w-]+)\.json\}$/.exec(String(p.values.policy))?.[1];
@@ -63,22 +71,65 @@ export function appLogGroup(s: Scope): Located {
 
 export const database = (s: Scope) => only(s, "aws_db_instance");
 export const databaseKey = (s: Scope) => follow(s, database(s).values.kms_key_id, "aws_kms_key");
-export const databaseMonitoringRole = (s: Scope) => follow(s, database(s).values.monitoring_role_arn, "aws_iam_role");
 export const databaseSecretKey = (s: Scope) => follow(s, database(s).values.master_user_secret_kms_key_id, "aws_kms_key");
 
-/** The log group RDS exports a database log to: `/aws/rds/instance/<identifier>/<log>`, which must exist in the stack. */
+/** Whether the site has its database (else a standby whose database failover restores from the replicated backups). */
+const hasDatabase = (s: Scope) => s.resources("aws_db_instance").length > 0;
+
+/**
+ * The identifier of the site's database: its instance's, or, for a standby whose database failover restores, the one
+ * the launch template tells its instances to wait for (tag DatabaseIdentifier).
+ */
+export function databaseIdentifier(s: Scope): string {
+  const identifier = hasDatabase(s) ? database(s).values.identifier : instanceTag(s, "DatabaseIdentifier");
+  if (typeof identifier !== "string" || identifier.includes("${")) throw new Error(`${s.stackId} (${s.site}): no literal database identifier (got ${JSON.stringify(identifier)})`);
+  return identifier;
+}
+
+/** The ARN of the site's database, the restored one's once failover has made it. */
+export const databaseArn = (s: Scope) => `arn:aws:rds:${s.region}:${s.account}:db:${databaseIdentifier(s)}`;
+
+/** The Enhanced Monitoring role: the instance's monitoring_role_arn, or the one a restore target prepared for it. */
+export function databaseMonitoringRole(s: Scope): Located {
+  if (hasDatabase(s)) return follow(s, database(s).values.monitoring_role_arn, "aws_iam_role");
+  const attachment = only(s, "aws_iam_role_policy_attachment", (a) => String(a.values.policy_arn).endsWith("/AmazonRDSEnhancedMonitoringRole"));
+  return follow(s, attachment.values.role, "aws_iam_role");
+}
+
+/** The log group RDS exports a database log to: `/aws/rds/instance/<identifier>/<log>`, which the site must create. */
 export function databaseLogGroup(s: Scope, log: string): Located {
-  const name = `/aws/rds/instance/${database(s).values.identifier}/${log}`;
+  const name = `/aws/rds/instance/${databaseIdentifier(s)}/${log}`;
   return only(s, "aws_cloudwatch_log_group", (g) => g.values.name === name);
 }
 
+/** The file system the stack creates (what backups protect and replication copies; a standby mounts its copy). */
 export const fileSystem = (s: Scope) => only(s, "aws_efs_file_system");
-export const fileSystemKey = (s: Scope) => follow(s, fileSystem(s).values.kms_key_id, "aws_kms_key");
 
 /** The access point the app instances mount through: the one the launch template tags them with. */
 export function appAccessPoint(s: Scope): Located {
-  const tags = (launchTemplate(s).values.tag_specifications ?? []).find((t: any) => t.resource_type === "instance")?.tags ?? {};
-  return follow(s, tags.EfsAccessPointId, "aws_efs_access_point");
+  return follow(s, instanceTag(s, "EfsAccessPointId"), "aws_efs_access_point");
+}
+
+/**
+ * The ARN of the file system the site's instances mount: the one their access point is on (the primary's own, or the
+ * standby's read-only copy, which has no aws_efs_file_system: its id is the replication's destination), in the access
+ * point's region. The launch template's EfsFileSystemId tag must name the same one, or the mount helper fails.
+ */
+export function siteFileSystemArn(s: Scope): string {
+  const point = appAccessPoint(s);
+  const id = s.world.substitute(s.stackId, String(point.values.file_system_id), `${point.address}.file_system_id`);
+  const tagged = s.world.substitute(s.stackId, String(instanceTag(s, "EfsFileSystemId")), `${launchTemplate(s).address} tag EfsFileSystemId`);
+  if (tagged !== id) throw new Error(`${s.stackId} (${s.site}): instances are told to mount ${tagged} through an access point of ${id}`);
+  return `arn:aws:elasticfilesystem:${point.region}:${point.account}:file-system/${id}`;
+}
+
+/** The key of that file system: its kms_key_id, or for the copy the key its replication's destination names. */
+export function siteFileSystemKey(s: Scope): Located {
+  const id = appAccessPoint(s).values.file_system_id;
+  const own = s.world.referenced(s.stackId, id, "aws_efs_file_system");
+  if (own) return follow(s, own.values.kms_key_id, "aws_kms_key");
+  const replication = follow(s, id, "aws_efs_replication_configuration");
+  return follow(s, [replication.values.destination].flat()[0]?.kms_key_id, "aws_kms_key");
 }
 
 /** The vault backup jobs write to: the one in the stack's own region (a copy vault lives in another). */
@@ -105,7 +156,11 @@ export const fileSystemCopyKey = (s: Scope) => follow(s, [fileSystemReplication(
 
 // --- monitoring ----------------------------------------------------------------------------------------------------
 
-/** The topic the page-severity alarms notify in `region` (`us-east-1` for the Route 53 health-check alarm). */
+/**
+ * The topic the alarms of `severity` notify in `region`: "stack" is the site's region, `us-east-1` the Route 53
+ * health-check alarm's. Alarms are the stack's monitoring, not a site's (the standby's alarm is built with the rest, in
+ * the recovery region): the site's topic is the one in its region.
+ */
 export function alertsTopic(s: Scope, region: "stack" | "us-east-1", severity: "page" | "ticket" = "page"): Located {
   const want = region === "stack" ? s.region : region;
   const topics = new Map<string, Located>();
@@ -119,7 +174,8 @@ export function alertsTopic(s: Scope, region: "stack" | "us-east-1", severity: "
   return [...topics.values()][0];
 }
 
-export const topicKey = (s: Scope, region: "stack" | "us-east-1") => follow(s, alertsTopic(s, region).values.kms_master_key_id, "aws_kms_key");
+export const topicKey = (s: Scope, region: "stack" | "us-east-1", severity: "page" | "ticket" = "page") =>
+  follow(s, alertsTopic(s, region, severity).values.kms_master_key_id, "aws_kms_key");
 
 /** An alarm that publishes to the topic: the aws:SourceArn CloudWatch sends. */
 export function alarmOf(s: Scope, region: "stack" | "us-east-1", severity: "page" | "ticket" = "page"): Located {
@@ -147,7 +203,7 @@ function patternSources(pattern: string): string[] {
 
 /** The EventBridge target of the rule whose pattern has `source` (e.g. aws.backup), and the topic it delivers to. */
 function eventTarget(s: Scope, source: string): { rule: Located; topic: Located } {
-  for (const target of s.world.resources(s.stackId, "aws_cloudwatch_event_target")) {
+  for (const target of s.resources("aws_cloudwatch_event_target")) {
     const rule = follow(s, target.values.rule, "aws_cloudwatch_event_rule");
     const topic = s.world.referenced(s.stackId, target.values.arn, "aws_sns_topic");
     // Scheduled rules (the heartbeat) have no pattern.
@@ -159,7 +215,7 @@ export const eventRuleNotifying = (s: Scope, source: string) => eventTarget(s, s
 
 /** The scheduled rule (the heartbeat) and the topic its target publishes to. */
 function scheduledTarget(s: Scope): { rule: Located; topic: Located } {
-  const scheduled = s.world.resources(s.stackId, "aws_cloudwatch_event_target").map((target) => ({ target, rule: follow(s, target.values.rule, "aws_cloudwatch_event_rule") }));
+  const scheduled = s.resources("aws_cloudwatch_event_target").map((target) => ({ target, rule: follow(s, target.values.rule, "aws_cloudwatch_event_rule") }));
   const found = scheduled.filter(({ rule }) => typeof rule.values.schedule_expression === "string");
   if (found.length !== 1) throw new Error(`${s.stackId}: expected one scheduled rule with a target, found ${found.length}`);
   return { rule: found[0].rule, topic: follow(s, found[0].target.values.arn, "aws_sns_topic") };
@@ -176,12 +232,20 @@ export const flowLog = (s: Scope) => only(s, "aws_flow_log");
 export const flowLogRole = (s: Scope) => follow(s, flowLog(s).values.iam_role_arn, "aws_iam_role");
 export const flowLogGroup = (s: Scope) => follow(s, flowLog(s).values.log_destination, "aws_cloudwatch_log_group");
 
-const experiments = (s: Scope) => s.world.resources(s.stackId, "aws_fis_experiment_template");
+const experiments = (s: Scope) => s.resources("aws_fis_experiment_template");
 
 export function fisRole(s: Scope): Located {
   const roles = new Set(experiments(s).map((e) => follow(s, e.values.role_arn, "aws_iam_role").name));
   if (roles.size !== 1) throw new Error(`${s.stackId}: experiments run as ${roles.size} roles`);
   return s.world.resource(s.stackId, "aws_iam_role", [...roles][0]);
+}
+
+/** The Auto Scaling group the instance experiments target: FIS selects its instances by the group's name tag. */
+export function experimentGroup(s: Scope): Located {
+  const tags = experiments(s).flatMap((e) => (e.values.target ?? []).flatMap((t: any) => t.resource_tag ?? []));
+  const names = new Set(tags.filter((tag: any) => tag.key === "aws:autoscaling:groupName").map((tag: any) => tag.value));
+  if (names.size !== 1) throw new Error(`${s.stackId}: the instance experiments target ${names.size} groups`);
+  return follow(s, [...names][0], "aws_autoscaling_group");
 }
 
 /** The log group experiments log to (`<group arn>:*` in the template). */
@@ -196,6 +260,24 @@ export function disruptedSubnet(s: Scope): Located {
   const template = experiments(s).find((e) => (e.values.action ?? []).some((a: any) => a.action_id === "aws:network:disrupt-connectivity"));
   if (!template) throw new Error(`${s.stackId}: no network-disruption experiment`);
   return follow(s, template.values.target?.[0]?.resource_arns?.[0], "aws_subnet");
+}
+
+/** The first of the subnets the region-isolation experiment cuts off from the recovery region. */
+export function isolatedSubnet(s: Scope): Located {
+  const template = experiments(s).find((e) => (e.values.action ?? []).some((a: any) => a.action_id === "aws:network:route-table-disrupt-cross-region-connectivity"));
+  if (!template) throw new Error(`${s.stackId}: no region-isolation experiment`);
+  return follow(s, template.values.target?.[0]?.resource_arns?.[0], "aws_subnet");
+}
+
+/** The VPC of the isolated subnets: FIS creates its route tables there. */
+export const isolatedVpc = (s: Scope) => follow(s, isolatedSubnet(s).values.vpc_id, "aws_vpc");
+
+/** A tag the stack's default provider puts on every resource it creates (`default_tags`). */
+export function defaultTag(s: Scope, key: string): string {
+  const provider = (s.world.stacks[s.stackId].provider?.aws ?? []).find((p: any) => !p.alias);
+  const value = provider?.default_tags?.[0]?.tags?.[key];
+  if (typeof value !== "string") throw new Error(`${s.stackId}: the default provider has no default tag ${key}`);
+  return value;
 }
 
 // --- delivery into buckets and log groups --------------------------------------------------------------------------

@@ -32,6 +32,29 @@ function defaultKeyPolicy(account: string): PolicyDocument {
   };
 }
 
+/**
+ * The policy of a file system nobody gave one (a replication's copy, which EFS creates with the default settings): the
+ * default file system policy, in effect whenever no user-configured one is, grants full access to any client that can
+ * connect through a mount target, without IAM. Modelled as an Allow of every client action to anyone, given
+ * elasticfilesystem:AccessedViaMountTarget. Source: "Using IAM to control file system data access" (Amazon EFS User
+ * Guide), https://docs.aws.amazon.com/efs/latest/ug/iam-access-control-nfs-efs.html
+ */
+export function defaultFileSystemPolicy(fileSystemArn: string): PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DefaultFileSystemPolicy",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["elasticfilesystem:ClientRootAccess", "elasticfilesystem:ClientWrite", "elasticfilesystem:ClientMount"],
+        Resource: fileSystemArn,
+        Condition: { Bool: { "elasticfilesystem:AccessedViaMountTarget": "true" } },
+      },
+    ],
+  };
+}
+
 export class World extends RenderedStacks {
   private readonly managed = managedPolicies();
 
@@ -75,11 +98,12 @@ export class World extends RenderedStacks {
       }
       case "elasticfilesystem": {
         if (!rest.startsWith("file-system/")) return undefined;
+        // The policy's file system, in the policy's region: a file system of the stack or a replication's copy.
         const policies = this.all("aws_efs_file_system_policy").filter((p) => {
-          const fs = this.follow(p.stackId, p.values.file_system_id, "aws_efs_file_system");
-          return this.attribute(fs, "arn") === arn;
+          const id = this.substitute(p.stackId, String(p.values.file_system_id), `${p.address}.file_system_id`);
+          return `arn:aws:elasticfilesystem:${p.region}:${p.account}:file-system/${id}` === arn;
         });
-        return this.merged(policies.map((p) => this.policy(p.stackId, p.values.policy, `${p.address}.policy`)));
+        return this.merged(policies.map((p) => this.policy(p.stackId, p.values.policy, `${p.address}.policy`))) ?? defaultFileSystemPolicy(arn);
       }
       case "logs": {
         if (!restWithTail.startsWith("log-group:")) return undefined;
@@ -98,6 +122,12 @@ export class World extends RenderedStacks {
     if (account) return account;
     if (arn.startsWith("arn:aws:s3:::")) return this.bucketOf(arn).account;
     throw new Error(`cannot tell which account owns ${arn}`);
+  }
+
+  /** The region of the bucket an S3 ARN names, if a stack creates it. */
+  bucketRegion(arn: string): string | undefined {
+    const name = arn.slice("arn:aws:s3:::".length).split("/")[0];
+    return this.all("aws_s3_bucket").find((b) => b.values.bucket === name)?.region;
   }
 
   /** Every policy-bearing attribute of every stack, rendered: what AWS will be sent. */

@@ -12,7 +12,7 @@ import type { EnvironmentName } from "../../config/schema";
 import { AccessLogQueries, type AccessLogQueriesProps } from "../../constructs/access-log-queries";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HCL_FILE } from "../../synth-output";
-import { only, readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
+import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
 
 /** AWS's column list for `alb_access_logs`, in order ("Create the table for ALB access logs", Athena User Guide). */
 const AWS_COLUMNS = [
@@ -84,7 +84,8 @@ describe.each(["dev", "prod"] as const)("access-log queries in %s", (env: Enviro
   let workgroup: any;
 
   beforeAll(() => {
-    tf = readStackJson(synthApp(), environmentStackId(env));
+    // The primary region's load balancer is the one queried: prod's standby in the recovery region logs to its own bucket.
+    tf = primaryRegion(readStackJson(synthApp(), environmentStackId(env)));
     hcl = readFileSync(join(synthApp({ hcl: true }).stackDirs[environmentStackId(env)], HCL_FILE), "utf8");
     [tableName, table] = only(tf, "aws_glue_catalog_table");
     [, workgroup] = only(tf, "aws_athena_workgroup");

@@ -9,7 +9,7 @@ import { AppTier, amazonLinuxImage, type AppTierProps } from "../../constructs/a
 import { renderUserData } from "../../constructs/app/user-data";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { logGroupName } from "../../constructs/naming";
-import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 function policyStatements(tf: TerraformJson, policyRef: string): any[] {
   return tf.data?.aws_iam_policy_document[refName(policyRef, "data.aws_iam_policy_document")].statement;
@@ -30,7 +30,8 @@ describe("app tier", () => {
     let template: any;
     let templateName: string;
     beforeAll(() => {
-      tf = stack(env);
+      // The primary region's tier: prod's standby, in the recovery region, is standby.test.ts's.
+      tf = primaryRegion(stack(env));
       [, group] = only(tf, "aws_autoscaling_group");
       [templateName, template] = only(tf, "aws_launch_template");
     });

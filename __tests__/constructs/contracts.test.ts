@@ -6,7 +6,7 @@
  * test) and reached by following references in the synthesized Terraform, never by resource names.
  */
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
-import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 const ENVIRONMENTS = ["prod", "dev"] as const;
 
@@ -57,7 +57,9 @@ function servedBy(launchTemplate: any): { port: number; okPaths: string[] } {
 
 describe("contracts of the synthesized stacks", () => {
   let result: SynthResult;
-  const stack = (env: (typeof ENVIRONMENTS)[number]) => readStackJson(result, environmentStackId(env));
+  // The primary region's stack: prod's standby in the recovery region (standby.test.ts) has a second group, load
+  // balancer and firewall of its own. Global resources (Route 53, IAM) stay in.
+  const stack = (env: (typeof ENVIRONMENTS)[number]) => primaryRegion(readStackJson(result, environmentStackId(env)));
   beforeAll(() => {
     result = synthApp();
   });
@@ -155,13 +157,20 @@ describe("contracts of the synthesized stacks", () => {
   describe.each(ENVIRONMENTS)("%s: Route 53's health check of the load balancer", (env) => {
     test("probes /health over HTTPS on port 443 at the load balancer's own DNS name", () => {
       const tf = stack(env);
-      // The check the route53-health-check alarm watches; in prod the primary failover record uses the same one.
+      // The check the route53-health-check alarm watches; in prod the failover that picks the primary region uses the
+      // same one: the domain's PRIMARY aliases the regions' pair, whose PRIMARY carries it.
       const alarm = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).find((a) => a.alarm_name === `medicare-hub-${env}-route53-health-check`);
       expect(alarm).toMatchObject({ namespace: "AWS/Route53", metric_name: "HealthCheckStatus" });
       const [checkName, check] = follow(tf, alarm.dimensions.HealthCheckId, "aws_route53_health_check");
       if (env === "prod") {
-        const primary = Object.values(resourcesOf(tf, "aws_route53_record")).filter((r) => r.failover_routing_policy?.type === "PRIMARY");
-        expect(primary.map((r) => refName(r.health_check_id, "aws_route53_health_check"))).toEqual([checkName]);
+        const records = Object.values(resourcesOf(tf, "aws_route53_record"));
+        const domainPrimary = records.filter((r) => r.name === "medicare-hub.example" && r.failover_routing_policy?.type === "PRIMARY");
+        expect(domainPrimary).toHaveLength(1);
+        expect(domainPrimary[0].health_check_id).toBeUndefined();
+        const [, regionsPrimary] = follow(tf, domainPrimary[0].alias.name, "aws_route53_record");
+        expect(regionsPrimary).toMatchObject({ name: "regions.medicare-hub.example", failover_routing_policy: { type: "PRIMARY" } });
+        expect(refName(regionsPrimary.health_check_id, "aws_route53_health_check")).toBe(checkName);
+        expect(regionsPrimary.alias.name).toBe(check.fqdn);
       }
       expect(check).toMatchObject({ type: "HTTPS", port: 443, resource_path: "/health" });
       const [albName] = only(tf, "aws_lb");

@@ -6,7 +6,7 @@ import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName, ProjectConfig } from "../../config/schema";
 import { windowsOverlap } from "../../config/windows";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
-import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 const KEY = { database: "${aws_kms_key.encryption_database-key.arn}", storage: "${aws_kms_key.encryption_storage-key.arn}" };
 
@@ -29,7 +29,8 @@ describe("data layer", () => {
     let tf: TerraformJson;
     let db: any;
     beforeAll(() => {
-      tf = stack(env);
+      // The primary region's database: prod's restore target in the recovery region is standby.test.ts's.
+      tf = primaryRegion(stack(env));
       [, db] = only(tf, "aws_db_instance");
     });
 
@@ -124,7 +125,8 @@ describe("data layer", () => {
     let fsName: string;
     let fs: any;
     beforeAll(() => {
-      tf = stack(env);
+      // The primary region's file system: prod's mounts of its copy in the recovery region are standby.test.ts's.
+      tf = primaryRegion(stack(env));
       [fsName, fs] = only(tf, "aws_efs_file_system");
     });
 

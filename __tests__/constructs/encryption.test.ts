@@ -1,6 +1,6 @@
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
-import { readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
+import { primaryRegion, readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
 
 describe("encryption keys (prod)", () => {
   const config = DEFAULT_CONFIG.environments.prod;
@@ -51,10 +51,37 @@ describe("encryption keys (prod)", () => {
       },
     ]);
     const allowed = /^(\/medicare-hub\/prod\/|aws-waf-logs-medicare-hub-prod$|\/aws\/rds\/instance\/medicare-hub-prod-db\/|\/aws\/lambda\/\$\{element\(split\(":", aws_synthetics_canary\.[\w-]+\.engine_arn\), 6\)\}$)/;
-    for (const group of Object.values(resourcesOf(tf, "aws_cloudwatch_log_group"))) {
+    // The primary region's groups; the standby's, in the recovery region, are under a key there (next test).
+    for (const group of Object.values(resourcesOf(primaryRegion(tf), "aws_cloudwatch_log_group"))) {
       expect(group.name).toMatch(allowed);
       expect(refName(group.kms_key_id, "aws_kms_key")).toBe("encryption_storage-key");
     }
+  });
+
+  test("in the recovery region, Logs may use that region's storage key only for the standby's (prod-dr) groups, and every group there uses it", () => {
+    const groups = Object.values(resourcesOf(tf, "aws_cloudwatch_log_group")).filter((g) => g.provider === "aws.recovery");
+    expect(groups.map((g) => g.name).sort()).toEqual([
+      "/aws/rds/instance/medicare-hub-prod-dr-db/postgresql",
+      "/aws/rds/instance/medicare-hub-prod-dr-db/upgrade",
+      "/medicare-hub/prod-dr/app",
+      "/medicare-hub/prod-dr/ssm-sessions",
+      "/medicare-hub/prod-dr/vpc-flow-logs",
+      "aws-waf-logs-medicare-hub-prod-dr",
+    ]);
+    const keyNames = new Set(groups.map((g) => refName(g.kms_key_id, "aws_kms_key")));
+    expect(keyNames.size).toBe(1);
+    const [keyName] = [...keyNames];
+    const key = resourcesOf(tf, "aws_kms_key")[keyName];
+    expect(key).toMatchObject({ provider: "aws.recovery", enable_key_rotation: true, deletion_window_in_days: 30, lifecycle: { prevent_destroy: true } });
+    const statements: any[] = tf.data?.aws_iam_policy_document[refName(key.policy, "data.aws_iam_policy_document")].statement;
+    const logs = statements.find((st) => st.principals.some((p: any) => p.type === "Service"));
+    expect(logs.principals).toEqual([{ type: "Service", identifiers: ["logs.us-west-2.amazonaws.com"] }]);
+    const arn = (prefix: string) => `arn:\${data.aws_partition.partition.partition}:logs:us-west-2:${config.accountId}:log-group:${prefix}*`;
+    const values = [arn("/medicare-hub/prod-dr/"), arn("aws-waf-logs-medicare-hub-prod-dr"), arn("/aws/rds/instance/medicare-hub-prod-dr-db/"), arn("/aws/lambda/cwsyn-mh-prod-dr-")];
+    expect(logs.condition).toEqual([{ test: "ArnLike", variable: "kms:EncryptionContext:aws:logs:arn", values }]);
+    // ArnLike's trailing `*`: each group's name starts with one of the prefixes.
+    const prefixes = values.map((value: string) => value.slice(value.indexOf(":log-group:") + ":log-group:".length, -1));
+    for (const group of groups) expect({ group: group.name, covered: prefixes.some((p: string) => group.name.startsWith(p)) }).toEqual({ group: group.name, covered: true });
   });
 
   test("no statement lets every principal of the account use a key: the database key has only its administrator", () => {

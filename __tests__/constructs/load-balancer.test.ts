@@ -11,7 +11,7 @@ import { StackView } from "../../constructs/policy/rule";
 import { rule as targetTls } from "../../constructs/policy/rules/load-balancing/target-tls";
 import { MANAGED_RULE_GROUPS, REDACTED_HEADERS, WebFirewall, type WebFirewallProps } from "../../constructs/web-firewall";
 import { readAnnotations } from "../../synth-output";
-import { only, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
+import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 describe("load balancer", () => {
   let result: SynthResult;
@@ -27,7 +27,8 @@ describe("load balancer", () => {
     let albName: string;
     let alb: any;
     beforeAll(() => {
-      tf = stack("prod");
+      // The primary region's load balancer: the standby's, in the recovery region, is standby.test.ts's.
+      tf = primaryRegion(stack("prod"));
       [albName, alb] = only(tf, "aws_lb");
     });
 

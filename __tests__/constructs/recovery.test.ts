@@ -1,6 +1,7 @@
 /**
- * The data kept in the recovery region (recovery.strategy "backup-and-restore", prod's default): followed through
- * references from the primary database and file system to their copies, the copies' keys and the keys' region.
+ * The data kept in the recovery region (every recovery.strategy but "off"; prod's is "warm-standby"): followed through
+ * references from the primary database and file system to their copies, the copies' keys and the keys' region. The
+ * standby built on those copies is standby.test.ts's.
  */
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
@@ -62,7 +63,16 @@ describe("prod keeps its data in the recovery region", () => {
   test("the recovery region's keys and aliases are its own: names that do not collide with the primary region's", () => {
     const aliases = Object.values(resourcesOf(tf, "aws_kms_alias"));
     const recoveryAliases = aliases.filter((a) => providerOf(a)?.region === "us-west-2").map((a) => a.name).sort();
-    expect(recoveryAliases).toEqual(["alias/medicare-hub-prod-backup-copy", "alias/medicare-hub-prod-dr-database", "alias/medicare-hub-prod-dr-storage"]);
+    // The backup copies' vault key, the standby's data keys and its alert topic's key.
+    expect(recoveryAliases).toEqual([
+      "alias/medicare-hub-prod-alerts-us-west-2",
+      "alias/medicare-hub-prod-backup-copy",
+      "alias/medicare-hub-prod-dr-database",
+      "alias/medicare-hub-prod-dr-storage",
+    ]);
+    // The primary region's aliases, which a shared name would collide with were they in one region.
+    const primaryAliases = aliases.filter((a) => providerOf(a)?.region === "us-east-2").map((a) => a.name);
+    expect(primaryAliases.filter((name) => recoveryAliases.includes(name))).toEqual([]);
     // Each alias points at a key of its own region.
     for (const alias of aliases) expect(providerOf(key(alias.target_key_id))?.region).toBe(providerOf(alias)?.region);
   });

@@ -4,7 +4,7 @@
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HTTPS_PORT, HTTP_PORT, NFS_PORT, POSTGRES_PORT } from "../../constructs/security-groups";
-import { readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
+import { primaryRegion, readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../support/synth";
 
 interface Rule {
   readonly direction: "ingress" | "egress";
@@ -39,7 +39,8 @@ describe("security groups (prod)", () => {
   const egressOf = (group: string) => all.filter((r) => r.direction === "egress" && r.group === group).map(({ port, peer }) => ({ port, peer }));
 
   beforeAll(() => {
-    tf = readStackJson(synthApp(), environmentStackId("prod"));
+    // The primary region's groups: the standby's, in the recovery region, are compared with them below.
+    tf = primaryRegion(readStackJson(synthApp(), environmentStackId("prod")));
     all = rules(tf);
   });
 
@@ -87,5 +88,21 @@ describe("security groups (prod)", () => {
     for (const group of Object.values(resourcesOf(tf, "aws_security_group"))) {
       expect(refName(group.vpc_id, "aws_vpc")).toBe("network_vpc");
     }
+  });
+
+  test("the standby's groups in the recovery region admit and reach exactly what these do, in the standby's own VPC", () => {
+    const whole = readStackJson(synthApp(), environmentStackId("prod"));
+    const inRecoveryRegion = (type: string) => Object.fromEntries(Object.entries(resourcesOf(whole, type)).filter(([, r]) => r.provider === "aws.recovery"));
+    const standby: TerraformJson = {
+      ...whole,
+      resource: Object.fromEntries(["aws_security_group", "aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule", "aws_vpc"].map((type) => [type, inRecoveryRegion(type)])),
+    };
+    const shape = (of: Rule[]) => of.map((r) => [r.direction, r.group, r.port, r.peer].join(" ").replace(/standby_/g, "")).sort();
+    expect(shape(rules(standby))).toEqual(shape(all));
+    const [vpc] = Object.values(resourcesOf(standby, "aws_vpc"));
+    expect(vpc.cidr_block).toBe("10.21.0.0/16");
+    const groups = Object.values(resourcesOf(standby, "aws_security_group"));
+    expect(groups).toHaveLength(5);
+    for (const group of groups) expect(resourcesOf(standby, "aws_vpc")[refName(group.vpc_id, "aws_vpc")]).toBe(vpc);
   });
 });

@@ -82,6 +82,22 @@ export interface TerraformJson {
   readonly output?: Record<string, any>;
 }
 
+/**
+ * The stack as its primary region sees it: without what the recovery-region provider (alias "recovery") builds, the
+ * standby and the copies' keys (tested in __tests__/constructs/standby.test.ts and recovery.test.ts). Layer tests of
+ * the primary region's network, tiers and alarms read this; global resources (Route 53, IAM) stay in.
+ */
+export function primaryRegion(tf: TerraformJson): TerraformJson {
+  const keep = (blocks: Record<string, Record<string, any>> | undefined) =>
+    blocks &&
+    Object.fromEntries(
+      Object.entries(blocks)
+        .map(([type, byName]) => [type, Object.fromEntries(Object.entries(byName).filter(([, value]) => value.provider !== "aws.recovery"))] as const)
+        .filter(([, byName]) => Object.keys(byName).length > 0),
+    );
+  return { ...tf, resource: keep(tf.resource), data: keep(tf.data) };
+}
+
 /** Every resource of `type`, by name. */
 export function resourcesOf(tf: TerraformJson, type: string): Record<string, any> {
   return tf.resource?.[type] ?? {};

@@ -42,6 +42,15 @@ const CONFIG = completeConfig();
 const FORMATS = ["json", "hcl"] as const;
 type Format = (typeof FORMATS)[number];
 
+/** The `configuration.root_module` of a plan: each resource's provider and the references of its arguments. */
+interface PlannedConfiguration {
+  readonly resources?: {
+    readonly address: string;
+    readonly provider_config_key: string;
+    readonly expressions?: Record<string, { references?: string[] }>;
+  }[];
+}
+
 interface StackRun {
   readonly stack: string;
   readonly format: Format;
@@ -57,6 +66,19 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
   const run = (stack: string, format: Format) => runs.find((r) => r.stack === stack && r.format === format) as StackRun;
   const resources = (stack: string, format: Format = "json"): PlannedResource[] =>
     run(stack, format).plan?.planned_values.root_module.resources ?? [];
+  const configurationOf = (stack: string): PlannedConfiguration =>
+    (run(stack, "json").plan?.configuration as { root_module?: PlannedConfiguration } | undefined)?.root_module ?? {};
+  /**
+   * Addresses the plan creates through the recovery region's provider (alias "recovery"), as Terraform's own record of
+   * the configuration says: prod's standby, the copies' keys, the backup copy vault, the standby's alarm and topic.
+   */
+  const recoveryRegionAddresses = (stack: string): Set<string> =>
+    new Set((configurationOf(stack).resources ?? []).filter((r) => r.provider_config_key === "aws.recovery").map((r) => r.address));
+  /** What the plan creates in the stack's own region and us-east-1: everything but the recovery region's. */
+  const primaryRegionResources = (stack: string): PlannedResource[] => {
+    const recovery = recoveryRegionAddresses(stack);
+    return resources(stack).filter((r) => r.mode === "managed" && !recovery.has(r.address));
+  };
   const planned = (stack: string, type: string, name: string) => {
     const found = resources(stack).find((r) => r.type === type && r.name === name && r.mode === "managed");
     if (!found) throw new Error(`${stack} plans no ${type}.${name}`);
@@ -255,9 +277,10 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
     expect(run(environmentStackId(env), "json").plan?.planned_values.outputs?.region).toMatchObject({ value: config.region });
   });
 
+  // The primary region's layers; prod's standby in the recovery region is planned in its own test below.
   test.each(ENVIRONMENT_NAMES)("the %s plan creates every subnet of the subnet plan and a NAT gateway per AZ (or one)", (env) => {
     const config = CONFIG.environments[env];
-    const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
+    const planned = primaryRegionResources(environmentStackId(env));
     const subnets = planned.filter((r) => r.type === "aws_subnet").map((r) => ({ az: r.values.availability_zone, cidr: r.values.cidr_block }));
     const expected = planSubnets(config.network.vpcCidr, config.availabilityZones).map((s) => ({ az: s.availabilityZone, cidr: s.cidrBlock }));
     const byCidr = (a: { cidr: string }, b: { cidr: string }) => a.cidr.localeCompare(b.cidr);
@@ -270,7 +293,7 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
 
   test.each(ENVIRONMENT_NAMES)("the %s plan creates a self-healing group behind an HTTPS load balancer", (env) => {
     const config = CONFIG.environments[env];
-    const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
+    const planned = primaryRegionResources(environmentStackId(env));
     const one = (type: string) => {
       const found = planned.filter((r) => r.type === type);
       expect(found).toHaveLength(1);
@@ -286,11 +309,53 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
 
   test.each(ENVIRONMENT_NAMES)("the %s plan creates a Multi-AZ encrypted database and a file-system mount target per AZ", (env) => {
     const config = CONFIG.environments[env];
-    const planned = resources(environmentStackId(env)).filter((r) => r.mode === "managed");
-    const [db] = planned.filter((r) => r.type === "aws_db_instance");
+    const planned = primaryRegionResources(environmentStackId(env));
+    const dbs = planned.filter((r) => r.type === "aws_db_instance");
+    expect(dbs).toHaveLength(1);
+    const [db] = dbs;
     expect(db.values).toMatchObject({ multi_az: true, storage_encrypted: true, publicly_accessible: false, manage_master_user_password: true });
     expect(planned.filter((r) => r.type === "aws_efs_mount_target")).toHaveLength(config.availabilityZones.length);
     expect(planned.filter((r) => r.type === "aws_backup_selection")).toHaveLength(1);
+  });
+
+  test("the prod plan creates the warm standby in us-west-2: its network, an HTTPS load balancer, a group of 3, a mount target per AZ on the file system's copy, the database's restore target", () => {
+    const stack = environmentStackId("prod");
+    expect(run(stack, "json").plan?.configuration.provider_config?.["aws.recovery"]?.expressions).toMatchObject({ region: { constant_value: "us-west-2" } });
+    const recovery = recoveryRegionAddresses(stack);
+    const standby = resources(stack).filter((r) => r.mode === "managed" && recovery.has(r.address));
+    const ofType = (type: string) => standby.filter((r) => r.type === type);
+    const azs = ["us-west-2a", "us-west-2b", "us-west-2c"];
+    // The recovery VPC's subnet plan, a NAT gateway per AZ.
+    const byCidr = (a: { cidr: string }, b: { cidr: string }) => a.cidr.localeCompare(b.cidr);
+    expect(ofType("aws_vpc").map((r) => r.values.cidr_block)).toEqual(["10.21.0.0/16"]);
+    expect(ofType("aws_subnet").map((r) => ({ az: r.values.availability_zone, cidr: r.values.cidr_block })).sort(byCidr)).toEqual(
+      planSubnets("10.21.0.0/16", azs).map((s) => ({ az: s.availabilityZone, cidr: s.cidrBlock })).sort(byCidr),
+    );
+    expect(ofType("aws_nat_gateway")).toHaveLength(3);
+    // One instance per AZ serves health checks at all times, behind an HTTPS load balancer.
+    expect(ofType("aws_autoscaling_group").map((r) => r.values)).toEqual([
+      expect.objectContaining({ name: "medicare-hub-prod-dr-app", min_size: 3, desired_capacity: 3, max_size: 9, health_check_type: "ELB" }),
+    ]);
+    expect(ofType("aws_lb").map((r) => r.values)).toEqual([expect.objectContaining({ internal: false, drop_invalid_header_fields: true })]);
+    expect(ofType("aws_lb_listener").map((r) => [r.values.port, r.values.protocol]).sort()).toEqual([[443, "HTTPS"], [80, "HTTP"]]);
+    expect(ofType("aws_wafv2_web_acl_association")).toHaveLength(1);
+    // A mount target per recovery AZ, on the replicated copy: followed from each one's subnet argument to the subnet.
+    const configured = configurationOf(stack).resources ?? [];
+    const valuesOf = (type: string) => Object.fromEntries(resources(stack).filter((r) => r.type === type).map((r) => [r.address, r.values]));
+    const [subnets, replications] = [valuesOf("aws_subnet"), valuesOf("aws_efs_replication_configuration")];
+    const mounts = configured.filter((r) => r.address.startsWith("aws_efs_mount_target.") && recovery.has(r.address));
+    expect(mounts).toHaveLength(3);
+    const mountedIn = mounts.map((mount) => {
+      const copy = (mount.expressions?.file_system_id?.references ?? []).find((ref) => replications[ref]) as string;
+      expect(replications[copy]?.destination).toEqual([expect.objectContaining({ region: "us-west-2" })]);
+      const subnet = (mount.expressions?.subnet_id?.references ?? []).find((ref) => subnets[ref]) as string;
+      return subnets[subnet]?.availability_zone;
+    });
+    expect(mountedIn.sort()).toEqual(azs);
+    // The database is restored at failover: its subnet group and parameter group stand ready, no instance.
+    expect(ofType("aws_db_instance")).toEqual([]);
+    expect(ofType("aws_db_subnet_group").map((r) => r.values.name)).toEqual(["medicare-hub-prod-dr-db"]);
+    expect(ofType("aws_db_parameter_group").map((r) => r.values.name)).toEqual(["medicare-hub-prod-dr-db-postgres17"]);
   });
 
   describe("plan summary (npm run plan:summary) on the prod plan", () => {
@@ -300,7 +365,8 @@ describeWithTerraform("synthesized stacks through terraform (offline)", () => {
       const summary = summarizePlan(plan());
       const creates = (plan().resource_changes ?? []).filter((c) => c.mode === "managed").length;
       expect(summary).toContain(`Plan: ${creates} to create, 0 to update, 0 to replace, 0 to delete.`);
-      expect(summary).toMatch(/\| aws_subnet \| 9 \|/);
+      // Nine subnets in each region: the primary's and the standby's.
+      expect(summary).toMatch(/\| aws_subnet \| 18 \|/);
       expect(summary).not.toContain("Warning");
       const withPolicy = summarizePlan(plan(), { policy: "# MediCare Hub guardrails\n\n| rule | severity |\n\nNo unsuppressed failures.\n" });
       expect(withPolicy).toMatch(/### Guardrails\n\n\| rule \| severity \|[\s\S]*No unsuppressed failures\./);

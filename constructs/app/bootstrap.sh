@@ -175,6 +175,17 @@ fi
 # What the deep health check (/health/deep) probes: the database's address and port, tagged on the instance.
 DATABASE_ADDRESS="$(instance_tag DatabaseAddress)"
 DATABASE_PORT="$(instance_tag DatabasePort)"
+# In the recovery region the database exists only once failover restores it (npm run failover): found by its
+# identifier at boot, once; until then the deep check probes no database. Failover replaces these instances.
+DATABASE_IDENTIFIER="$(instance_tag DatabaseIdentifier)"
+if [[ -z "${DATABASE_ADDRESS}" && -n "${DATABASE_IDENTIFIER}" ]]; then
+  DATABASE_ADDRESS="$(timeout 20 aws rds describe-db-instances --region "${AWS_REGION}" --db-instance-identifier "${DATABASE_IDENTIFIER}" \
+    --query 'DBInstances[0].Endpoint.Address' --output text 2>/dev/null || true)"
+  if [[ "${DATABASE_ADDRESS}" == "None" ]]; then
+    DATABASE_ADDRESS=""
+  fi
+  echo "database ${DATABASE_IDENTIFIER}: ${DATABASE_ADDRESS:-not restored yet}"
+fi
 
 cat >"${APP_DIR}/server.py" <<'PYTHON'
 """MediCare Hub web service over HTTPS: a page, a shallow /health for the load balancer, a deep one for alarms."""
@@ -199,6 +210,9 @@ HANDSHAKE_TIMEOUT_SECONDS = 10
 DATA_DIR = os.environ.get("DATA_DIR", "")
 EFS_EXPECTED = os.environ.get("EFS_EXPECTED") == "1"
 DATABASE_ADDRESS = os.environ.get("DATABASE_ADDRESS", "")
+# A database this instance must reach but has not found (the recovery region's, before failover restores it): the deep
+# check fails, so Route 53 keeps users on the maintenance page rather than on an app without its data.
+DATABASE_EXPECTED = os.environ.get("DATABASE_EXPECTED") == "1"
 DATABASE_PORT = os.environ.get("DATABASE_PORT", "")
 PROBE_TIMEOUT_SECONDS = 1
 PROBE_INTERVAL_SECONDS = float(os.environ.get("DEEP_PROBE_INTERVAL_SECONDS", "5"))
@@ -248,6 +262,8 @@ def probe_dependencies():
         checks["database"] = database_reachable
     # A probe still hung from an earlier round counts as failed and is not started again: no thread pile-up.
     failures = [name for name in checks if name in hung and hung[name].is_alive()]
+    if DATABASE_EXPECTED and not DATABASE_ADDRESS:
+        failures.append("database")
     started = {name: probe(check) for name, check in checks.items() if name not in failures}
     deadline = time.monotonic() + PROBE_TIMEOUT_SECONDS
     for name, (thread, outcome) in started.items():
@@ -383,6 +399,7 @@ Environment=TLS_KEY_FILE=${TLS_KEY}
 Environment=DATA_DIR=${DATA_DIR}
 Environment=EFS_EXPECTED=${EFS_FILE_SYSTEM_ID:+1}
 Environment=DATABASE_ADDRESS=${DATABASE_ADDRESS}
+Environment=DATABASE_EXPECTED=${DATABASE_IDENTIFIER:+1}
 Environment=DATABASE_PORT=${DATABASE_PORT}
 ExecStart=/usr/bin/python3 ${APP_DIR}/server.py
 StandardOutput=append:${CONSOLE_LOG}

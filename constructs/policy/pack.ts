@@ -63,6 +63,7 @@ import { rule as Bkp1 } from "./rules/backup/schedule-outside-windows";
 import { rule as Bkp2 } from "./rules/backup/vault-lock";
 import { rule as Bkp3 } from "./rules/backup/vault-deny-delete";
 import { rule as Dr1 } from "./rules/backup/region-recovery";
+import { rule as Dr2 } from "./rules/backup/replica-source-secret";
 import { rule as Aud1 } from "./rules/audit/trail";
 import { rule as Aud2 } from "./rules/audit/trail-object-lock";
 import { rule as Aud3 } from "./rules/audit/guardduty";
@@ -71,5 +72,5 @@ import { rule as Kms2 } from "./rules/encryption/stateful-prevent-destroy";
 import { rule as Kms3 } from "./rules/encryption/key-policy-principals";
 
 export const POLICY_RULES: readonly PolicyRule[] = [
-  Net1, Net2, Net3, Net4, Net5, Net6, Net7, Net8, Net9, Net10, Cmp1, Cmp2, Cmp3, Cmp4, Cmp5, Cmp6, Cmp7, Cmp8, Elb1, Elb2, Elb3, Elb4, Elb5, Elb6, Elb7, Elb8, Elb9, Rds1, Rds2, Rds3, Rds4, Rds5, Rds6, Rds7, Rds8, Rds9, Rds10, Efs1, Efs2, Efs3, Efs4, S31, S32, S33, S34, S35, Ddb1, Ddb2, Obs1, Obs2, Obs3, Obs4, Obs5, Obs6, Dns1, Dns2, Bkp1, Bkp2, Bkp3, Dr1, Aud1, Aud2, Aud3, Kms1, Kms2, Kms3,
+  Net1, Net2, Net3, Net4, Net5, Net6, Net7, Net8, Net9, Net10, Cmp1, Cmp2, Cmp3, Cmp4, Cmp5, Cmp6, Cmp7, Cmp8, Elb1, Elb2, Elb3, Elb4, Elb5, Elb6, Elb7, Elb8, Elb9, Rds1, Rds2, Rds3, Rds4, Rds5, Rds6, Rds7, Rds8, Rds9, Rds10, Efs1, Efs2, Efs3, Efs4, S31, S32, S33, S34, S35, Ddb1, Ddb2, Obs1, Obs2, Obs3, Obs4, Obs5, Obs6, Dns1, Dns2, Bkp1, Bkp2, Bkp3, Dr1, Dr2, Aud1, Aud2, Aud3, Kms1, Kms2, Kms3,
 ];

@@ -1,6 +1,8 @@
 /**
  * CloudWatch alarms notifying the encrypted alert topics, in the stack's region and in us-east-1 (Route 53 health
- * check metrics live there). SNS calls KMS with the publisher's identity: the CloudWatch service principal.
+ * check metrics live there). SNS calls KMS with the publisher's identity: the CloudWatch service principal. The
+ * standby's alarm (its load balancer has no healthy host) tickets through a topic of the recovery region, under a key
+ * of that region: the ticket rows are asked of prod-dr too.
  */
 import { ACCOUNT, OTHER_ACCOUNT, arnOf, sym, via, type AuthorizationRow } from "../row";
 import { alarmOf, alertsTopic, eventRuleNotifying, eventTopic, heartbeatKey, heartbeatRule, heartbeatTopic, ticketTopic, topicKey } from "../selectors";
@@ -12,6 +14,11 @@ const NAME: Record<Where, string> = { stack: "alerts topic", "us-east-1": "us-ea
 
 const onBehalfOfUs = (where: Where) => ({ "aws:SourceAccount": ACCOUNT, "aws:SourceArn": arnOf(`ARN of an alarm notifying the ${NAME[where]}`, (s) => alarmOf(s, where)) });
 const OTHER_ALARM = sym("arn:aws:cloudwatch:<region>:<another account>:alarm:any", (s) => `arn:aws:cloudwatch:${s.region}:${OTHER_ACCOUNT.resolve(s)}:alarm:any`);
+
+/** The site's tickets topic: the one its ticket alarms notify in its region (prod-dr: the standby's, in the recovery region). */
+const TICKETS_TOPIC = arnOf("the tickets topic (the ticket alarms' alarm_actions, in the site's region)", ticketTopic);
+const TICKETS_KEY = arnOf("key of the tickets topic (its kms_master_key_id)", (s) => topicKey(s, "stack", "ticket"));
+const ON_BEHALF_OF_A_TICKET_ALARM = { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": arnOf("ARN of a ticket alarm notifying the topic", (s) => alarmOf(s, "stack", "ticket")) };
 
 function rows(where: Where, n: number): AuthorizationRow[] {
   const topic = arnOf(`${NAME[where]} (the alarms' alarm_actions)`, (s) => alertsTopic(s, where));
@@ -141,13 +148,14 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-ALR-15",
     request: "A ticket-severity alarm changes state and CloudWatch publishes to the tickets topic",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: CLOUDWATCH,
     action: "sns:Publish",
-    resource: arnOf("the tickets topic (the ticket alarms' alarm_actions)", ticketTopic),
-    context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": arnOf("ARN of a ticket alarm", (s) => alarmOf(s, "stack", "ticket")) },
+    resource: TICKETS_TOPIC,
+    context: ON_BEHALF_OF_A_TICKET_ALARM,
     expected: "Allowed",
     source: [SOURCES.alarmTopicPolicy],
+    why: "On prod-dr this is the standby-unhealthy alarm: if it cannot ticket, a standby that would fail over to an empty load balancer goes unnoticed until the region is lost.",
   },
   {
     id: "AZ-ALR-16",
@@ -183,5 +191,51 @@ export const ALERT_ROWS: readonly AuthorizationRow[] = [
     context: {},
     expected: "Allowed",
     source: [SOURCES.eventsToSns, SOURCES.snsKeys],
+  },
+  {
+    id: "AZ-ALR-19",
+    request: "CloudWatch publishes to the tickets topic: SNS generates the message data key",
+    stacks: ["dev", "prod", "prod-dr"],
+    principal: CLOUDWATCH,
+    action: "kms:GenerateDataKey",
+    resource: TICKETS_KEY,
+    context: ON_BEHALF_OF_A_TICKET_ALARM,
+    expected: "Allowed",
+    source: [SOURCES.alarmEncryptedTopic, SOURCES.snsKeys],
+    why: "Without it the alarm fires and nobody is told.",
+  },
+  {
+    id: "AZ-ALR-20",
+    request: "CloudWatch publishes to the tickets topic: SNS decrypts the message data key",
+    stacks: ["dev", "prod", "prod-dr"],
+    principal: CLOUDWATCH,
+    action: "kms:Decrypt",
+    resource: TICKETS_KEY,
+    context: ON_BEHALF_OF_A_TICKET_ALARM,
+    expected: "Allowed",
+    source: [SOURCES.alarmEncryptedTopic, SOURCES.snsKeys],
+  },
+  {
+    id: "AZ-ALR-21",
+    request: "CloudWatch uses the tickets topic's key on behalf of an alarm of another account",
+    stacks: ["dev", "prod", "prod-dr"],
+    principal: CLOUDWATCH,
+    action: "kms:GenerateDataKey",
+    resource: TICKETS_KEY,
+    context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": OTHER_ALARM },
+    expected: "Denied",
+    source: [SOURCES.confusedDeputy, SOURCES.alarmEncryptedTopic],
+    why: "A service-principal grant without aws:SourceAccount/aws:SourceArn lets CloudWatch act with the key for any customer (confused deputy).",
+  },
+  {
+    id: "AZ-ALR-22",
+    request: "CloudWatch publishes to the tickets topic on behalf of an alarm of another account",
+    stacks: ["dev", "prod", "prod-dr"],
+    principal: CLOUDWATCH,
+    action: "sns:Publish",
+    resource: TICKETS_TOPIC,
+    context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": OTHER_ALARM },
+    expected: "Denied",
+    source: [SOURCES.confusedDeputy, SOURCES.alarmTopicPolicy],
   },
 ];

@@ -14,7 +14,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-1",
     request: "EC2 assumes the instance role for an app instance (instance profile)",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: EC2,
     action: "sts:AssumeRole",
     resource: arnOf("the app instance role", instanceRole),
@@ -24,7 +24,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-2",
     request: "The CloudWatch agent on an instance ships app logs",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "logs:PutLogEvents",
     resource: streamOf("<app log group ARN>", appLogGroup),
@@ -34,7 +34,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-9",
     request: "A bootstrap that failed before the CloudWatch agent ran ships its log by hand (AWS CLI): it creates its stream",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "logs:CreateLogStream",
     resource: sym("<app log group ARN>:log-stream:i-0123456789abcdef0/bootstrap-failed", (s) => `${s.world.attribute(appLogGroup(s), "arn")}:log-stream:i-0123456789abcdef0/bootstrap-failed`),
@@ -45,7 +45,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-8",
     request: "An operator's Session Manager session streams its transcript to the session log group, as the instance role",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "logs:PutLogEvents",
     resource: streamOf("<session log group ARN>", sessionLogGroup),
@@ -56,7 +56,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-3",
     request: "An instance writes into the VPC flow-log group",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "logs:PutLogEvents",
     resource: streamOf("<flow-log group ARN>", flowLogGroup),
@@ -67,7 +67,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-4",
     request: "The SSM agent registers the instance with Systems Manager",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "ssm:UpdateInstanceInformation",
     resource: sym("arn:aws:ec2:<region>:<account>:instance/i-0123456789abcdef0", (s) => `arn:aws:ec2:${s.region}:${s.account}:instance/i-0123456789abcdef0`),
@@ -77,7 +77,7 @@ export const APP_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-APP-5",
     request: "An operator opens a Session Manager session: the agent opens its control channel",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "ssmmessages:CreateControlChannel",
     // ssmmessages actions take no resource ARN.

@@ -296,7 +296,7 @@ export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-CI-20",
     request: "The plan role reads a load balancer access log (client addresses and request paths)",
-    stacks: ENVS,
+    stacks: [...ENVS, "prod-dr"],
     principal: PLAN_ROLE_UNBOUNDED,
     action: "s3:GetObject",
     resource: ALB_LOG_OBJECT,
@@ -306,7 +306,7 @@ export const CI_ROLE_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-CI-21",
     request: "The plan role reads the application's log events",
-    stacks: ENVS,
+    stacks: [...ENVS, "prod-dr"],
     principal: PLAN_ROLE_UNBOUNDED,
     action: "logs:GetLogEvents",
     resource: APP_LOG_STREAM,

@@ -26,20 +26,20 @@ function logsUse(id: string, what: string, foundBy: string, stacks: Authorizatio
 }
 
 export const LOGS_ROWS: readonly AuthorizationRow[] = [
-  logsUse("AZ-LOG-1", "app log group", "the one the instance role writes to", ["dev", "prod"], "kms:GenerateDataKey", appLogGroup),
-  logsUse("AZ-LOG-2", "app log group", "the one the instance role writes to", ["dev", "prod"], "kms:Decrypt", appLogGroup),
-  logsUse("AZ-LOG-3", "flow-log group", "the flow log's destination", ["dev", "prod"], "kms:GenerateDataKey", flowLogGroup),
-  logsUse("AZ-LOG-4", "postgresql log group", "/aws/rds/instance/<identifier>/postgresql", ["dev", "prod"], "kms:GenerateDataKey", (s) => databaseLogGroup(s, "postgresql")),
-  logsUse("AZ-LOG-5", "upgrade log group", "/aws/rds/instance/<identifier>/upgrade", ["dev", "prod"], "kms:GenerateDataKey", (s) => databaseLogGroup(s, "upgrade")),
-  logsUse("AZ-LOG-6", "WAF log group", "the web ACL's logging destination", ["prod"], "kms:GenerateDataKey", wafLogGroup),
+  logsUse("AZ-LOG-1", "app log group", "the one the instance role writes to", ["dev", "prod", "prod-dr"], "kms:GenerateDataKey", appLogGroup),
+  logsUse("AZ-LOG-2", "app log group", "the one the instance role writes to", ["dev", "prod", "prod-dr"], "kms:Decrypt", appLogGroup),
+  logsUse("AZ-LOG-3", "flow-log group", "the flow log's destination", ["dev", "prod", "prod-dr"], "kms:GenerateDataKey", flowLogGroup),
+  logsUse("AZ-LOG-4", "postgresql log group", "/aws/rds/instance/<identifier>/postgresql", ["dev", "prod", "prod-dr"], "kms:GenerateDataKey", (s) => databaseLogGroup(s, "postgresql")),
+  logsUse("AZ-LOG-5", "upgrade log group", "/aws/rds/instance/<identifier>/upgrade", ["dev", "prod", "prod-dr"], "kms:GenerateDataKey", (s) => databaseLogGroup(s, "upgrade")),
+  logsUse("AZ-LOG-6", "WAF log group", "the web ACL's logging destination", ["prod", "prod-dr"], "kms:GenerateDataKey", wafLogGroup),
   logsUse("AZ-LOG-7", "FIS log group", "the experiment templates' log_group_arn", ["prod"], "kms:GenerateDataKey", fisLogGroup),
-  logsUse("AZ-LOG-9", "Session Manager log group", "the session document's cloudWatchLogGroupName", ["dev", "prod"], "kms:GenerateDataKey", sessionLogGroup),
+  logsUse("AZ-LOG-9", "Session Manager log group", "the session document's cloudWatchLogGroupName", ["dev", "prod", "prod-dr"], "kms:GenerateDataKey", sessionLogGroup),
   logsUse("AZ-LOG-10", "journey canary's Lambda log group", "/aws/lambda/<the canary's function>", ["dev", "prod"], "kms:GenerateDataKey", (s) => canaryLogGroup(s, "journey")),
   logsUse("AZ-LOG-11", "maintenance canary's Lambda log group", "/aws/lambda/<the canary's function>", ["prod"], "kms:GenerateDataKey", (s) => canaryLogGroup(s, "maintenance")),
   {
     id: "AZ-LOG-8",
     request: "CloudWatch Logs uses the app log group's key for a log group of the same name in another account",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: LOGS,
     action: "kms:GenerateDataKey",
     resource: arnOf("key of the app log group", (s) => s.world.follow(s.stackId, appLogGroup(s).values.kms_key_id, "aws_kms_key")),

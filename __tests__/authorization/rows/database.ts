@@ -3,13 +3,15 @@
  * identity of the principal that called them (kms:ViaService says which service, kms:CallerAccount whose account).
  */
 import { ACCOUNT, OTHER_ACCOUNT, arnOf, sym, via, type AuthorizationRow } from "../row";
-import { database, databaseKey, databaseMonitoringRole, databaseSecretKey } from "../selectors";
+import { database, databaseArn, databaseKey, databaseMonitoringRole, databaseSecretKey } from "../selectors";
 import { DEPLOYER, INSTANCE_ROLE, RDS_MONITORING, UNPRIVILEGED } from "./principals";
 import { SOURCES } from "./sources";
 
 const SECRET = arnOf("the database's RDS-managed secret (master_user_secret)", database, "master_user_secret[0].secret_arn");
 const SECRET_KEY = arnOf("key of the database's secret (master_user_secret_kms_key_id)", databaseSecretKey);
 const STORAGE_KEY = arnOf("key of the database storage (aws_db_instance.kms_key_id)", databaseKey);
+/** A standby whose database failover restores has the role ready for it: the restore target's. */
+const MONITORING_ROLE = arnOf("the database's monitoring_role_arn (a standby's: the role its restore target prepares)", databaseMonitoringRole);
 
 export const DATABASE_ROWS: readonly AuthorizationRow[] = [
   {
@@ -126,21 +128,21 @@ export const DATABASE_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-DB-9",
     request: "RDS Enhanced Monitoring assumes the monitoring role to publish OS metrics",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: RDS_MONITORING,
     action: "sts:AssumeRole",
-    resource: arnOf("the database's monitoring_role_arn", databaseMonitoringRole),
-    context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": arnOf("the database", database) },
+    resource: MONITORING_ROLE,
+    context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": sym("arn:aws:rds:<region>:<account>:db:<the database's identifier>", databaseArn) },
     expected: "Allowed",
     source: [SOURCES.rdsMonitoring],
   },
   {
     id: "AZ-DB-12",
     request: "RDS assumes the monitoring role for a database of another account",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: RDS_MONITORING,
     action: "sts:AssumeRole",
-    resource: arnOf("the database's monitoring_role_arn", databaseMonitoringRole),
+    resource: MONITORING_ROLE,
     context: { "aws:SourceAccount": OTHER_ACCOUNT, "aws:SourceArn": sym("arn:aws:rds:<region>:<another account>:db:any", (s) => `arn:aws:rds:${s.region}:${OTHER_ACCOUNT.resolve(s)}:db:any`) },
     expected: "Denied",
     source: [SOURCES.rdsMonitoring, SOURCES.confusedDeputy],

@@ -14,7 +14,7 @@ export const EBS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EBS-1",
     request: "Auto Scaling launches an instance: EC2 generates the data key of its encrypted root volume",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: AUTO_SCALING_ROLE,
     action: "kms:GenerateDataKeyWithoutPlaintext",
     resource: KEY,
@@ -26,7 +26,7 @@ export const EBS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EBS-2",
     request: "Auto Scaling launches an instance: EC2 creates the grant that lets the instance's host use the volume key",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: AUTO_SCALING_ROLE,
     action: "kms:CreateGrant",
     resource: KEY,
@@ -37,7 +37,7 @@ export const EBS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EBS-3",
     request: "Auto Scaling launches an instance: EC2 decrypts the root volume's data key to attach it",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: AUTO_SCALING_ROLE,
     action: "kms:Decrypt",
     resource: KEY,
@@ -48,7 +48,7 @@ export const EBS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EBS-4",
     request: "The Auto Scaling role creates a grant that is not for an AWS resource",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: AUTO_SCALING_ROLE,
     action: "kms:CreateGrant",
     resource: KEY,

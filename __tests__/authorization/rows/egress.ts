@@ -9,10 +9,10 @@ import type { Located } from "../world";
 import { DEPLOYER } from "./principals";
 import { SOURCES } from "./sources";
 
-/** The S3 gateway endpoint serving the app tier's route tables. */
+/** The S3 gateway endpoint serving the app tier's route tables (the site's own). */
 function s3Endpoint(s: Scope): Located {
   launchTemplate(s); // the app tier exists in this stack
-  const found = s.world.resources(s.stackId, "aws_vpc_endpoint").filter((e) => String(e.values.service_name).endsWith(".s3") && e.values.vpc_endpoint_type === "Gateway");
+  const found = s.resources("aws_vpc_endpoint").filter((e) => String(e.values.service_name).endsWith(".s3") && e.values.vpc_endpoint_type === "Gateway");
   if (found.length !== 1) throw new Error(`${s.stackId}: expected one S3 gateway endpoint, found ${found.length}`);
   return found[0];
 }
@@ -23,7 +23,7 @@ export const EGRESS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EGR-1",
     request: "Stolen administrator credentials on an app instance upload PHI to another account's bucket through the S3 endpoint",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: DEPLOYER,
     action: "s3:PutObject",
     resource: FOREIGN_OBJECT,
@@ -39,7 +39,7 @@ export const EGRESS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EGR-2",
     request: "The same credentials read a bucket of this account through the endpoint (the endpoint is no blanket deny)",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: DEPLOYER,
     action: "s3:GetObject",
     resource: sym("<load balancer access-log bucket ARN>/alb/x.log.gz", (s) => `${s.world.attribute(accessLogBucket(s), "arn")}/alb/x.log.gz`),
@@ -51,7 +51,7 @@ export const EGRESS_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-EGR-3",
     request: "dnf on an app instance reads the Amazon Linux 2023 repositories through the S3 endpoint, unsigned",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: anonymous("dnf on an app instance (an unsigned request)"),
     action: "s3:GetObject",
     resource: sym("arn:aws:s3:::al2023-repos-<region>-de612dc2/<package>", (s) => `arn:aws:s3:::al2023-repos-${s.region}-de612dc2/core/guids/x.rpm`),

@@ -9,7 +9,7 @@ import { CI_ROLE_ROWS } from "./ci-roles";
 import { LOGS_ROWS } from "./cloudwatch-logs";
 import { DATABASE_ROWS } from "./database";
 import { EBS_ROWS } from "./ebs-volumes";
-import { FIS_ROWS } from "./failure-experiments";
+import { FIS_REGION_ISOLATION_ROWS, FIS_ROWS } from "./failure-experiments";
 import { DELIVERY_ROWS } from "./log-delivery";
 import { NETWORK_ROWS } from "./network";
 import { RECOVERY_ROWS } from "./recovery";
@@ -30,6 +30,7 @@ export const AUTHORIZATION_ROWS: readonly AuthorizationRow[] = [
   ...APP_ROWS,
   ...NETWORK_ROWS,
   ...FIS_ROWS,
+  ...FIS_REGION_ISOLATION_ROWS,
   ...SYNTHETIC_CHECK_ROWS,
   ...DELIVERY_ROWS,
   ...ACCESS_LOG_QUERY_ROWS,

@@ -19,7 +19,7 @@ export const DELIVERY_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-DLV-1",
     request: "The load balancer delivers an access-log file",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: ELB_LOG_DELIVERY,
     action: "s3:PutObject",
     resource: sym("<access-log bucket ARN>/<prefix>/AWSLogs/<account>/elasticloadbalancing/<region>/…/log.gz", albLogObject((s) => s.account)),
@@ -29,7 +29,7 @@ export const DELIVERY_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-DLV-2",
     request: "The load-balancer log account writes logs of another account into the bucket",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: ELB_LOG_DELIVERY,
     action: "s3:PutObject",
     resource: sym("<access-log bucket ARN>/<prefix>/AWSLogs/<another account>/…/log.gz", albLogObject((s) => OTHER_ACCOUNT.resolve(s))),
@@ -39,7 +39,7 @@ export const DELIVERY_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-DLV-3",
     request: "The load balancer delivers an access-log file over plain HTTP",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: ELB_LOG_DELIVERY,
     action: "s3:PutObject",
     resource: sym("<access-log bucket ARN>/<prefix>/AWSLogs/<account>/…/log.gz", albLogObject((s) => s.account)),
@@ -87,10 +87,10 @@ export const DELIVERY_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-DLV-7",
     request: "WAF log delivery writes web ACL logs into the WAF log group",
-    stacks: ["prod"],
+    stacks: ["prod", "prod-dr"],
     principal: LOG_DELIVERY,
     action: "logs:PutLogEvents",
-    resource: sym("<WAF log group ARN>:log-stream:<stream>", (s) => `${s.world.attribute(wafLogGroup(s), "arn")}:log-stream:us-east-2_web-acl_0`),
+    resource: sym("<WAF log group ARN>:log-stream:<stream>", (s) => `${s.world.attribute(wafLogGroup(s), "arn")}:log-stream:${s.region}_web-acl_0`),
     context: { "aws:SourceAccount": ACCOUNT, "aws:SourceArn": sym("arn:aws:logs:<region>:<account>:*", (s) => `arn:aws:logs:${s.region}:${s.account}:*`) },
     expected: "Allowed",
     source: [SOURCES.wafLogs, SOURCES.logsVended],

@@ -10,7 +10,7 @@ export const NETWORK_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-NET-1",
     request: "VPC Flow Logs assumes the flow-log role to deliver this VPC's flow log",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: FLOW_LOGS,
     action: "sts:AssumeRole",
     resource: ROLE,
@@ -21,7 +21,7 @@ export const NETWORK_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-NET-2",
     request: "VPC Flow Logs assumes the flow-log role for a flow log of another account",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: FLOW_LOGS,
     action: "sts:AssumeRole",
     resource: ROLE,
@@ -35,7 +35,7 @@ export const NETWORK_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-NET-3",
     request: "The flow-log role delivers flow-log records",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: FLOW_LOG_ROLE,
     action: "logs:PutLogEvents",
     resource: sym("<flow-log group ARN>:log-stream:eni-0123456789abcdef0-all", (s) => `${s.world.attribute(flowLogGroup(s), "arn")}:log-stream:eni-0123456789abcdef0-all`),

@@ -27,6 +27,7 @@ export const SOURCES = {
   resourceAccount: page("AWS global condition context keys: aws:ResourceAccount (IAM User Guide)", "https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-resourceaccount"),
   al2023S3Repos: page("Amazon Linux 2023 package repositories through an S3 gateway endpoint (Amazon Linux 2023 User Guide)", "https://docs.aws.amazon.com/linux/al2023/ug/s3-gateway-endpoint.html"),
   rdsIamAuth: page("Creating and using an IAM policy for IAM database access (Amazon RDS User Guide)", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/UsingWithRDS.IAMDBAuth.IAMPolicy.html"),
+  rdsResourceLevel: page("Actions, resources, and condition keys for Amazon RDS (Service Authorization Reference)", "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonrds.html"),
   rdsSecrets: page("Password management with Amazon RDS and AWS Secrets Manager", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html"),
   rdsKms: page("AWS KMS key management (Amazon RDS User Guide)", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.Keys.html"),
   rdsMonitoring: page("Setting up and enabling Enhanced Monitoring (Amazon RDS)", "https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_Monitoring.OS.Enabling.html"),
@@ -60,4 +61,9 @@ export const SOURCES = {
   fisRole: page("IAM roles for AWS FIS experiments", "https://docs.aws.amazon.com/fis/latest/userguide/getting-started-iam-service-role.html"),
   fisActions: page("AWS FIS actions reference", "https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html"),
   fisNetworkPolicy: page("AWSFaultInjectionSimulatorNetworkAccess - AWS Managed Policy", "https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSFaultInjectionSimulatorNetworkAccess.html"),
+  fisCrossRegion: page(
+    "AWS FIS actions reference: aws:network:route-table-disrupt-cross-region-connectivity",
+    "https://docs.aws.amazon.com/fis/latest/userguide/fis-actions-reference.html#route-table-disrupt-cross-region-connectivity",
+  ),
+  ec2ConditionKeys: page("Actions, resources, and condition keys for Amazon EC2 (Service Authorization Reference)", "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html"),
 } as const;

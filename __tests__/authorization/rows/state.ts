@@ -62,7 +62,7 @@ export const STATE_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-STATE-5",
     request: "An app instance reads the Terraform state",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "s3:GetObject",
     resource: STATE_OBJECT,
@@ -73,7 +73,7 @@ export const STATE_ROWS: readonly AuthorizationRow[] = [
   {
     id: "AZ-STATE-6",
     request: "An app instance overwrites the Terraform state",
-    stacks: ["dev", "prod"],
+    stacks: ["dev", "prod", "prod-dr"],
     principal: INSTANCE_ROLE,
     action: "s3:PutObject",
     resource: STATE_OBJECT,

@@ -377,6 +377,14 @@ describeWithTool(PYTHON, "the web service in the user data, run as the instance 
         const mounted = await startServer({ EFS_EXPECTED: "1", DATA_DIR: "/" }, "deep-root.log");
         expect(await get(mounted, "/health/deep")).toMatchObject({ status: 200 });
       });
+
+      test("503 while a database is expected but not there yet (the standby before failover restores it); /health stays 200", async () => {
+        const waiting = await startServer({ DATABASE_EXPECTED: "1", DATABASE_ADDRESS: "", DATABASE_PORT: "5432" }, "deep-waiting.log");
+        expect(await get(waiting, "/health/deep")).toMatchObject({ status: 503, body: "degraded\n" });
+        expect(await get(waiting, "/health")).toMatchObject({ status: 200, body: "ok\n" });
+        const failed = readFileSync(join(dir, "deep-waiting.log"), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+        expect(failed.find((l) => l.message === "deep health check failed")?.failing).toEqual(["database"]);
+      });
     });
 
     test("making the key prints nothing, and leaves it readable by its owner only", () => {

@@ -8,6 +8,9 @@ export const rule = resourceRule({
   configFields: ["database.backupRetentionDays"],
   types: ["aws_db_instance"],
   check: (db, stack) => {
+    // A PostgreSQL read replica has no automated backups of its own; its source's are the history, and promotion sets
+    // the retention (npm run failover passes database.backupRetentionDays to PromoteReadReplica).
+    if (db.values.replicate_source_db) return undefined;
     const minimum = stack.isProduction ? 14 : 7;
     return (db.values.backup_retention_period ?? 0) >= minimum ? undefined : `backups kept ${db.values.backup_retention_period ?? 0} days, less than ${minimum}`;
   },

@@ -6,5 +6,7 @@ export const rule = resourceRule({
   standard: "AWS FSBP SecretsManager.1; HIPAA 164.312(d) authentication",
   fix: "Use manage_master_user_password instead of password.",
   types: ["aws_db_instance"],
-  check: (db) => (db.values.manage_master_user_password === true && db.values.password === undefined ? undefined : "a password is set in configuration"),
+  // A read replica has its source's users and takes no password of its own.
+  check: (db) =>
+    db.values.password === undefined && (db.values.manage_master_user_password === true || Boolean(db.values.replicate_source_db)) ? undefined : "a password is set in configuration",
 });

@@ -1,4 +1,5 @@
 import { StackView, stackRule, finding, notApplicable, type SynthesizedResource } from "../../rule";
+import { block } from "../../stack-view";
 
 /** A health check decides routing (failover) or at least pages someone; primary failover records carry one. */
 export const rule = stackRule({
@@ -17,7 +18,23 @@ export const rule = stackRule({
       alarms.some((a) => StackView.refersTo(a.values.dimensions?.HealthCheckId, check));
     return [
       ...checks.map((check) => finding(used(check), check.address, "the health check is used by no record and no alarm")),
-      ...primaries.map((record) => finding(Boolean(record.values.health_check_id), record.address, "a PRIMARY failover record has no health check")),
+      // A PRIMARY aliasing another record of the zone (the regions' failover pair under the domain) is judged by that
+      // pair's health checks, with evaluate_target_health on: Route 53's "complex configurations".
+      ...primaries.map((record) => finding(Boolean(record.values.health_check_id) || nestedHealthChecked(stack, record), record.address, "a PRIMARY failover record has no health check")),
     ];
   },
 });
+
+/**
+ * The record aliases a record of its own zone with target health evaluated, and every record answering for that name
+ * (the failover pair) has a health check.
+ */
+function nestedHealthChecked(stack: StackView, record: SynthesizedResource): boolean {
+  const alias = block(record.values.alias);
+  if (!alias || alias.evaluate_target_health !== true) return false;
+  const records = stack.resources("aws_route53_record");
+  const target = records.find((r) => r !== record && StackView.refersTo(alias.name, r));
+  if (!target) return false;
+  const pair = records.filter((r) => r.values.name === target.values.name && r.values.type === target.values.type);
+  return pair.every((r) => Boolean(r.values.health_check_id));
+}
