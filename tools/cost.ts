@@ -86,7 +86,9 @@ export function estimate(stack: StackView): CostEstimate {
   const nat = all("aws_nat_gateway");
   lines.push(...linesByLayer("NAT gateways", nat, each, PRICES.natGateway, HOURS_PER_MONTH));
   // Only where there is a NAT gateway to process it (the audit stack has none).
-  if (nat.length > 0) lines.push(line(`NAT data processed (assumed ${USAGE_ASSUMPTIONS.natGbPerMonth} GB)`, sharedLayer(nat), USAGE_ASSUMPTIONS.natGbPerMonth, PRICES.natData));
+  // The assumed traffic is the serving region's: a standby's NAT gateways carry next to nothing until failover.
+  const servingNat = nat.filter((n) => stack.regionOf(n) === stack.region);
+  if (servingNat.length > 0) lines.push(line(`NAT data processed (assumed ${USAGE_ASSUMPTIONS.natGbPerMonth} GB)`, sharedLayer(servingNat), USAGE_ASSUMPTIONS.natGbPerMonth, PRICES.natData));
   const interfaceEndpoints = all("aws_vpc_endpoint").filter((e) => e.values.vpc_endpoint_type === "Interface");
   const endpointAzs = (endpoints: SynthesizedResource[]) => endpoints.reduce((n, e) => n + (e.values.subnet_ids?.length ?? 0), 0);
   lines.push(...linesByLayer("Interface endpoints (endpoint × AZ)", interfaceEndpoints, endpointAzs, PRICES.interfaceEndpoint, HOURS_PER_MONTH));
@@ -144,6 +146,29 @@ export function estimate(stack: StackView): CostEstimate {
   return { environment: stack.environment, stackId: stack.stackId, lines: billed, totalUsd: round(billed.reduce((sum, l) => sum + l.monthlyUsd, 0)) };
 }
 
+/** The layers what each rung of the disaster-recovery ladder adds run in (constructs/recovery.ts, constructs/standby.ts). */
+const RECOVERY_LAYER = "recovery";
+const STANDBY_LAYER = "standby";
+
+/**
+ * What surviving the loss of the region costs an environment per month, per strategy, from the lines of its estimate:
+ * backup and restore is the recovery region's data (the recovery layer, and the copies' storage and transfer); a
+ * pilot light adds the standby without its instances; a warm standby adds them too. Empty without a recovery region.
+ */
+export function standbyCostByStrategy(estimate: CostEstimate): { readonly strategy: string; readonly monthlyUsd: number }[] {
+  const data = estimate.lines.filter((l) => l.layer === RECOVERY_LAYER || l.item.startsWith("Recovery region:"));
+  const standby = estimate.lines.filter((l) => l.layer === STANDBY_LAYER);
+  if (data.length === 0) return [];
+  const sum = (ls: readonly CostLine[]) => round(ls.reduce((total, l) => total + l.monthlyUsd, 0));
+  const instances = standby.filter((l) => l.item.startsWith("EC2 ") || l.item.startsWith("EBS "));
+  const rows = [{ strategy: "backup-and-restore", monthlyUsd: sum(data) }];
+  if (standby.length > 0) {
+    rows.push({ strategy: "pilot-light", monthlyUsd: sum([...data, ...standby.filter((l) => !instances.includes(l))]) });
+    if (instances.length > 0) rows.push({ strategy: "warm-standby", monthlyUsd: sum([...data, ...standby]) });
+  }
+  return rows;
+}
+
 export function costMarkdown(estimates: readonly CostEstimate[]): string {
   const lines = [
     "# Estimated monthly cost",
@@ -155,6 +180,17 @@ export function costMarkdown(estimates: readonly CostEstimate[]): string {
   for (const e of estimates) {
     lines.push("", `## ${e.environment}: about $${e.totalUsd.toFixed(2)} per month`, "", "| item | layer | quantity | unit price | per month |", "|---|---|---:|---|---:|");
     for (const l of e.lines) lines.push(`| ${l.item} | ${l.layer} | ${l.quantity} | $${l.price.usd} per ${l.price.unit} | $${l.monthlyUsd.toFixed(2)} |`);
+    const ladder = standbyCostByStrategy(e);
+    if (ladder.length > 0) {
+      lines.push(
+        "",
+        `Surviving the loss of the region, per recovery.strategy (included above; from the lines of the ${RECOVERY_LAYER} and ${STANDBY_LAYER} layers: a pilot light is the standby without its instances):`,
+        "",
+        "| strategy | per month |",
+        "|---|---:|",
+        ...ladder.map((r) => `| ${r.strategy} | $${r.monthlyUsd.toFixed(2)} |`),
+      );
+    }
   }
   lines.push("", `Totals (${PRICES_REGION}, prices as of ${PRICES_AS_OF}): ${estimates.map((e) => `${e.environment} $${e.totalUsd.toFixed(2)}`).join(", ")}.`);
   return `${lines.join("\n")}\n`;

@@ -23,17 +23,25 @@ const id = (text: string) => quote(text.replace(/[^\w-]/g, "_"));
 
 /** The Graphviz description of one synthesized environment stack. */
 export function architectureDot(stack: StackView): string {
-  const subnets = stack.resources("aws_subnet").map((s) => s.values);
+  // The primary region's columns; the recovery region is a cluster of its own below.
+  const home = (type: string) => stack.resources(type).filter((r) => stack.regionOf(r) === stack.region);
+  const away = (type: string) => stack.resources(type).filter((r) => stack.regionOf(r) !== stack.region);
+  const subnets = home("aws_subnet").map((s) => s.values);
   const azs = [...new Set(subnets.map((s) => s.availability_zone as string))].sort();
   const tiers = SUBNET_TIERS.filter((tier) => subnets.some((s) => s.tags?.Tier === tier));
-  const natAzs = new Set(stack.resources("aws_nat_gateway").map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
-  const mountAzs = new Set(stack.resources("aws_efs_mount_target").map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
-  const group = stack.resources("aws_autoscaling_group")[0]?.values ?? {};
-  const db = stack.resources("aws_db_instance")[0]?.values;
-  const vpc = stack.resources("aws_vpc")[0]?.values ?? {};
+  const natAzs = new Set(home("aws_nat_gateway").map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
+  const mountAzs = new Set(home("aws_efs_mount_target").map((t) => stack.referenced(t.values.subnet_id)?.values.availability_zone));
+  const group = home("aws_autoscaling_group")[0]?.values ?? {};
+  const db = home("aws_db_instance")[0]?.values;
+  const vpc = home("aws_vpc")[0]?.values ?? {};
   const alarms = stack.resources("aws_cloudwatch_metric_alarm").length;
   const failover = stack.resources("aws_cloudfront_distribution").length > 0;
-  const waf = stack.resources("aws_wafv2_web_acl").length > 0;
+  const waf = home("aws_wafv2_web_acl").length > 0;
+  // The standby (recovery.strategy "pilot-light" / "warm-standby"): its load balancer, group and network.
+  const standbyGroup = away("aws_autoscaling_group")[0]?.values;
+  const standbyVpc = away("aws_vpc")[0]?.values;
+  const standbyAzs = [...new Set(away("aws_subnet").map((s) => s.values.availability_zone as string))].sort();
+  const standbyReplica = away("aws_db_instance")[0]?.values;
 
   const lines = [
     "digraph medicarehub {",
@@ -49,7 +57,7 @@ export function architectureDot(stack: StackView): string {
     "  route53 -> alb [label=primary];",
   ];
   if (failover) {
-    lines.push(`  maintenance [label="CloudFront + S3\\nmaintenance page", fillcolor="#f3e8fb"];`, "  route53 -> maintenance [label=secondary, style=dashed];");
+    lines.push(`  maintenance [label="CloudFront + S3\\nmaintenance page", fillcolor="#f3e8fb"];`, `  route53 -> maintenance [label=${quote(standbyGroup ? "last resort" : "secondary")}, style=dashed];`);
   }
   lines.push(`  subgraph cluster_vpc {`, `    label=${quote(`VPC ${vpc.cidr_block ?? ""}`)}; style="rounded"; color="#7a869a";`);
   azs.forEach((az, column) => {
@@ -80,13 +88,28 @@ export function architectureDot(stack: StackView): string {
   const copyVault = stack.resources("aws_backup_vault").find((v) => stack.regionOf(v) !== stack.region);
   const recoveryRegion = (backupsCopy && stack.regionOf(backupsCopy)) ?? block(filesCopy?.values.destination)?.region ?? (copyVault && stack.regionOf(copyVault));
   if (recoveryRegion) {
-    lines.push(`  subgraph cluster_recovery {`, `    label=${quote(`${recoveryRegion}: recovery region (data kept, nothing running)`)}; style="rounded,dashed"; color="#b36b00";`);
+    const what = !standbyGroup ? "data kept, nothing running" : (standbyGroup.min_size ?? 0) > 0 ? "warm standby" : "pilot light";
+    lines.push(`  subgraph cluster_recovery {`, `    label=${quote(`${recoveryRegion}: recovery region (${what})`)}; style="rounded,dashed"; color="#b36b00";`);
+    if (standbyGroup) {
+      lines.push(
+        `    standby_alb [label=${quote(`Application Load Balancer\nHTTPS${away("aws_wafv2_web_acl").length > 0 ? " + WAF" : ""}, own health check`)}, fillcolor="#dbe9fa"];`,
+        `    standby_app [label=${quote(`VPC ${standbyVpc?.cidr_block ?? ""}, ${standbyAzs.length} AZs (${standbyAzs.join(", ")})\nNAT per AZ, endpoints\napp instances (ASG ${standbyGroup.min_size}–${standbyGroup.max_size})`)}, fillcolor="#e8f1e4"];`,
+        `    standby_db [label=${quote(standbyReplica ? "RDS read replica" : "RDS subnet and parameter groups\n(restored at failover)")}, fillcolor="#fdf0e6"];`,
+        "    standby_alb -> standby_app;",
+        "    standby_app -> standby_db [style=dotted];",
+      );
+    }
     if (backupsCopy) lines.push(`    recovery_backups [label="RDS automated backups\n(point-in-time restore)", fillcolor="#fdf0e6"];`);
     if (filesCopy) lines.push(`    recovery_files [label="EFS copy\n(read-only until failover)", fillcolor="#e6f4f1"];`);
     if (copyVault) lines.push(`    recovery_vault [label="AWS Backup copy vault", fillcolor="#fff6d6"];`);
     lines.push("  }");
     if (backupsCopy && db) lines.push(`  ${id(`private-data_${azs[0]}`)} -> recovery_backups [label="replicated", style=dashed, constraint=false];`);
     if (filesCopy) lines.push(`  efs -> recovery_files [label="replicated", style=dashed];`);
+    if (standbyGroup) {
+      lines.push(`  route53 -> standby_alb [label="secondary", style=dashed];`);
+      if (filesCopy) lines.push("  standby_app -> recovery_files [style=dotted];");
+      if (backupsCopy) lines.push(`  recovery_backups -> standby_db [label=${quote(standbyReplica ? "" : "restore")}, style=dotted];`);
+    }
   }
   lines.push("  alb -> alarms [style=invis];", "}");
   return `${lines.join("\n")}\n`;

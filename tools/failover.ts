@@ -1,7 +1,10 @@
 /**
- * `npm run failover -- --env prod [--dry-run] ...`: moves an environment's data to its recovery region when the
- * primary region is lost (recovery.strategy "backup-and-restore": docs/runbooks.md#region-lost). Step by step, each
- * printed with its measured time:
+ * `npm run failover -- --env prod [--dry-run] ...`: moves an environment to its recovery region when the primary region
+ * is lost (docs/runbooks.md#region-lost). Each step is printed with its measured time; `--dry-run` runs the read-only
+ * checks and prints every call the other steps would make, with its parameters; a step that fails stops the run, says
+ * where and why, and how to resume (`--from-step N` with the same flags; the checks run again whatever N is).
+ *
+ * recovery.strategy "backup-and-restore" (the data is there, nothing runs there):
  *
  *   1 check-database-copy   the replicated automated backups in the recovery region, and how far behind they are
  *   2 check-file-copy       the file system's replication to the recovery region, and its last sync
@@ -10,58 +13,149 @@
  *   5 promote-file-copy     delete the replication so the copy becomes writable
  *   6 wait-for-file-copy    until the copy's replication overwrite protection is back on (it is writable)
  *
- * `--dry-run` runs the two read-only checks and prints what the other steps would call, with every parameter. A step
- * that fails stops the run, says where and why, and how to resume (`--from-step N` with the same flags). What is left
- * after step 6 (network, app, DNS in the recovery region) is printed: this rung of the ladder builds none of it.
+ * What is left after step 6 (network, app, DNS in the recovery region) is printed: that rung builds none of it.
+ *
+ * recovery.strategy "pilot-light" / "warm-standby" with recovery.database "restore" (the default): the environment
+ * stands there (network, the database's subnet group, parameter group, security group, log groups and monitoring role,
+ * the file system's copy mounted by an Auto Scaling group at zero, or at one instance per AZ), but not the database:
+ *
+ *   1 check-database-copy        as above
+ *   2 check-file-copy            as above
+ *   3 check-restore-target       the subnet group and parameter group Terraform built, the database security group
+ *                                (--security-group, --outputs, or found by its name in the subnet group's VPC)
+ *   4 check-standby-group        the standby group exists and is registered in the standby target group
+ *   5 restore-database           a point-in-time restore into them, set as the primary is (config: database.*)
+ *   6 wait-for-database          until it is available
+ *   7 configure-database         what a restore cannot set: the master password managed by RDS under the recovery
+ *                                region's key, enhanced monitoring, Performance Insights, the maintenance window
+ *   8 promote-file-copy          as above
+ *   9 wait-for-file-copy         as above
+ *  10 scale-app                  the standby group to the primary's capacity (at least one instance per recovery AZ)
+ *  11 refresh-standby-instances  replace the instances that booted before the database existed, and wait
+ *  12 wait-for-health            until the target group has that many healthy targets
+ *
+ * recovery.database "replica" (refused by guardrail MH-DR-2 unless accepted): a cross-region read replica stands there.
+ *
+ *   1 check-replica         the replica replicates the primary and is available; its ReplicaLag is the data at risk
+ *   2 check-file-copy       as above
+ *   3 check-standby-group   as above
+ *   4 promote-database      PromoteReadReplica, with the primary's backup retention and window
+ *   5 wait-for-database     until it is available and no longer a replica
+ *   6 promote-file-copy     as above
+ *   7 wait-for-file-copy    as above
+ *   8 scale-app             as above
+ *   9 wait-for-health       as above
+ *
+ * Why a restore and not a replica: AWS does not support "Creating a read replica when the source DB or DB cluster
+ * manages credentials with Secrets Manager" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html,
+ * "Limitations for Secrets Manager integration with Amazon RDS"), and MediCare Hub's primary always does.
+ *
+ * Why this order:
+ * - The checks first (1-4): a restore started into a subnet group or security group that is not there fails after
+ *   minutes, or lands in the VPC's defaults ("with the default security group", RestoreDBInstanceToPointInTime).
+ * - The database before anything that serves users: it takes longest (RDS restores a snapshot and replays the
+ *   transaction logs, tens of minutes), and nothing serves without it.
+ * - The master password after the restore (7): RestoreDBInstanceToPointInTime's ManageMasterUserPassword "Applies to
+ *   RDS for Oracle only" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html),
+ *   while "Modify the DB instance" is among the operations that can turn it on (the User Guide page above), and
+ *   ModifyDBInstance says "If the DB instance doesn't manage the master user password with Amazon Web Services Secrets
+ *   Manager, you can turn on this management" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html).
+ *   The primary's secret is in the lost region. Monitoring and Performance Insights have no restore parameter either.
+ * - The files after the database (8-9): rows are at least as new as the files they point to.
+ * - Capacity last (10-12). The standby's instances find the database's address at boot (constructs/app/bootstrap.sh,
+ *   the DatabaseIdentifier tag), once: a warm standby's instances booted before the restore know no database and are
+ *   replaced (11), launching the new ones first so capacity never drops. A pilot light's group is at zero until 10, so
+ *   its instances boot after the restore. Route 53 sends users to the standby once the primary's health check fails
+ *   and the standby's passes (constructs/dns.ts): a pilot light only after 10, a warm standby all along, whose
+ *   requests that need the database fail until 11 ends; the run cannot hold them back.
+ * - In "replica" mode the promotion comes first (4-5): a PostgreSQL replica is read-only until promoted, and RDS
+ *   reboots it to promote it. The backup retention and window are passed because a replica has no automated backups
+ *   and PromoteReadReplica's BackupRetentionPeriod is "Default: 1". Its instances know the replica's address already.
  *
  * Exit codes: 0 done (or dry run); 1 a step failed or timed out; 2 bad arguments.
  */
+import { readFileSync } from "node:fs";
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  StartInstanceRefreshCommand,
+  UpdateAutoScalingGroupCommand,
+  type StartInstanceRefreshCommandInput,
+} from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeSecurityGroupsCommand, EC2Client } from "@aws-sdk/client-ec2";
+import { DeleteReplicationConfigurationCommand, DescribeFileSystemsCommand, DescribeReplicationConfigurationsCommand, EFSClient } from "@aws-sdk/client-efs";
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import {
   DescribeDBInstanceAutomatedBackupsCommand,
   DescribeDBInstancesCommand,
+  DescribeDBParameterGroupsCommand,
+  DescribeDBSubnetGroupsCommand,
+  ModifyDBInstanceCommand,
+  PromoteReadReplicaCommand,
   RDSClient,
   RestoreDBInstanceToPointInTimeCommand,
+  type DBInstance,
+  type DBInstanceAutomatedBackup,
+  type ModifyDBInstanceCommandInput,
   type RestoreDBInstanceToPointInTimeCommandInput,
 } from "@aws-sdk/client-rds";
-import { DeleteReplicationConfigurationCommand, DescribeFileSystemsCommand, DescribeReplicationConfigurationsCommand, EFSClient } from "@aws-sdk/client-efs";
 import { loadConfig } from "../config/load";
-import { DATABASE_LOG_EXPORTS, databaseIdentifier, recoverySiteName } from "../constructs/naming";
-import { UsageError, flag, parseCommandLine, runMain } from "./cli";
+import type { EnvironmentConfig } from "../config/schema";
+import { DATABASE_LOG_EXPORTS, PHI_TAGS, PROJECT, databaseIdentifier, projectTags, recoverySiteName, resourceName, targetGroupName } from "../constructs/naming";
+import { UsageError, flag, parseCommandLine, runMain, type CommandLine } from "./cli";
 
 export const FAILOVER_STEPS = ["check-database-copy", "check-file-copy", "restore-database", "wait-for-database", "promote-file-copy", "wait-for-file-copy"] as const;
 export type FailoverStep = (typeof FAILOVER_STEPS)[number];
+/** recovery.database "restore" (the default) of the standby rungs. */
+export const RESTORE_STANDBY_FAILOVER_STEPS = [
+  "check-database-copy",
+  "check-file-copy",
+  "check-restore-target",
+  "check-standby-group",
+  "restore-database",
+  "wait-for-database",
+  "configure-database",
+  "promote-file-copy",
+  "wait-for-file-copy",
+  "scale-app",
+  "refresh-standby-instances",
+  "wait-for-health",
+] as const;
+export type RestoreStandbyFailoverStep = (typeof RESTORE_STANDBY_FAILOVER_STEPS)[number];
+/** recovery.database "replica" of the standby rungs. */
+export const STANDBY_FAILOVER_STEPS = [
+  "check-replica",
+  "check-file-copy",
+  "check-standby-group",
+  "promote-database",
+  "wait-for-database",
+  "promote-file-copy",
+  "wait-for-file-copy",
+  "scale-app",
+  "wait-for-health",
+] as const;
+export type StandbyFailoverStep = (typeof STANDBY_FAILOVER_STEPS)[number];
 
+/** The window over which the replica's lag is read, as AWS's console shows it: long enough to hold several 1-minute points. */
+const REPLICA_LAG_MINUTES = 5;
 
-export interface FailoverOptions {
-  readonly environment: string;
-  readonly primaryRegion: string;
-  readonly recoveryRegion: string;
-  /** The primary database's identifier: its replicated backups carry it. */
-  readonly sourceDatabase: string;
-  /** The restored instance's identifier in the recovery region. */
-  readonly targetDatabase: string;
-  /** DB subnet group in the recovery region (required unless --dry-run). */
-  readonly subnetGroup?: string;
-  /** Security groups of the restored instance (required unless --dry-run). */
-  readonly securityGroupIds: readonly string[];
-  /** A parameter group there with rds.force_ssl=1 (the restore otherwise takes the engine's default). */
-  readonly parameterGroup?: string;
-  /** The primary file system's id; found from the replication configurations when absent. */
-  readonly fileSystemId?: string;
-  /** Delete only the recovery region's side of the file-system replication (the primary cannot be reached). */
-  readonly primaryUnreachable: boolean;
-  readonly dryRun: boolean;
-  /** Resume from this step (1-6); the checks run again whatever it is. */
-  readonly fromStep: number;
-  readonly timeoutSeconds: number;
-  readonly intervalSeconds: number;
-}
+/**
+ * The CA of the database's server certificate, which clients pin for verify-full TLS: constructs/database.ts's
+ * CA_CERTIFICATE (tools may not import a layer; __tests__/tools/failover.test.ts keeps the two equal). A restore takes
+ * the region's default CA otherwise.
+ */
+export const DATABASE_CA_CERTIFICATE = "rds-ca-rsa2048-g1";
 
-/** Clients of the recovery region. */
-export interface FailoverClients {
-  readonly rds: RDSClient;
-  readonly efs: EFSClient;
-}
+/**
+ * Instance refreshes that are still running: the standby's own is adopted, not started twice.
+ * (EC2 Auto Scaling API, InstanceRefresh Status.)
+ */
+const REFRESH_RUNNING = new Set(["Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking"]);
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The step engine, shared with tools/failback.ts.
 
 /** Time, waiting and output (injected in tests). */
 export interface FailoverWorld {
@@ -70,23 +164,473 @@ export interface FailoverWorld {
   log(line: string): void;
 }
 
-export interface FailoverResult {
-  readonly outcome: "done" | "dry-run" | "failed";
-  /** The step that failed. */
-  readonly stoppedAt?: FailoverStep;
-  readonly message: string;
-  /** Seconds each step took, in order. */
-  readonly timings: readonly { readonly step: FailoverStep; readonly seconds: number }[];
+/** A step's own verdict, printed as it is (an AWS error is printed with its name). */
+export class StepFailure extends Error {}
+
+/** One step: `run` says what it did (or, in a dry run, would do). Steps named `check-*` only read. */
+export interface Step<N extends string> {
+  readonly name: N;
+  run(): Promise<string>;
 }
 
-class StepFailure extends Error {}
+/** What a run of steps came to. */
+export interface StepsRun<N extends string> {
+  /** The step that failed and the run's verdict: where it stopped, why, and how to go on. */
+  readonly failed?: { readonly step: N; readonly message: string };
+  /** Seconds each step took, in order. */
+  readonly timings: readonly { readonly step: N; readonly seconds: number }[];
+}
 
-/** Runs the failover (or its dry run) against the recovery region's RDS and EFS. */
+/**
+ * Runs `steps` in order, from `fromStep` (1-based) through `toStep`, each timed and printed as `[n/total] step: ...`.
+ * The read-only `check-*` steps run whatever `fromStep` is: they find what the later steps act on. A failing step
+ * stops the run; missing credentials are not a step's failure and are thrown.
+ */
+export async function runSteps<N extends string>(steps: readonly Step<N>[], range: { readonly fromStep: number; readonly toStep?: number }, world: FailoverWorld): Promise<StepsRun<N>> {
+  const timings: { step: N; seconds: number }[] = [];
+  const total = steps.length;
+  for (const [index, step] of steps.entries()) {
+    const number = index + 1;
+    if (range.toStep !== undefined && number > range.toStep) break;
+    const check = step.name.startsWith("check-");
+    if (number < range.fromStep && !check) {
+      world.log(`[${number}/${total}] ${step.name}: skipped (--from-step ${range.fromStep})`);
+      continue;
+    }
+    const started = world.now();
+    try {
+      const said = await step.run();
+      const seconds = Math.round((world.now() - started) / 1000);
+      timings.push({ step: step.name, seconds });
+      world.log(`[${number}/${total}] ${step.name}: ${said} (${seconds} s)`);
+    } catch (error) {
+      if ((error as Error).name === "CredentialsProviderError") throw error;
+      const reason = error instanceof StepFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+      world.log(`[${number}/${total}] ${step.name}: FAILED: ${reason}`);
+      const resume = check ? "fix the cause, then run it again" : `fix the cause, then resume with --from-step ${number} and the same flags`;
+      return { failed: { step: step.name, message: `stopped at step ${number} (${step.name}): ${reason}; steps before it are done; ${resume}` }, timings };
+    }
+  }
+  return { timings };
+}
+
+/** Polls `done` every `intervalSeconds` until it holds, or fails the step after `timeoutSeconds`. */
+export function waiter(world: FailoverWorld, timeoutSeconds: number, intervalSeconds: number) {
+  return async (what: string, done: () => Promise<boolean>): Promise<void> => {
+    const deadline = world.now() + timeoutSeconds * 1000;
+    for (;;) {
+      if (await done()) return;
+      if (world.now() >= deadline) throw new StepFailure(`${what} not reached within ${timeoutSeconds} s`);
+      await world.sleep(intervalSeconds * 1000);
+    }
+  };
+}
+
+/** `N s ago`, or `never`. */
+export function ago(world: FailoverWorld, time: Date | undefined): string {
+  return time ? `${Math.max(0, Math.round((world.now() - time.getTime()) / 1000))} s ago` : "never";
+}
+
+/** A `check-*` step of a resumed run may find its resource changed by the step it resumes after. */
+export function resumedPast(fromStep: number, steps: readonly string[], step: string): boolean {
+  return fromStep > steps.indexOf(step) + 1;
+}
+
+/** `terraform output -json` as `{ name: value }`, or a UsageError naming --outputs. */
+export function readOutputs(file: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new UsageError(`--outputs ${file}: not readable as \`terraform output -json\` (${(error as Error).message})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new UsageError(`--outputs ${file}: not the object \`terraform output -json\` writes`);
+  return Object.fromEntries(Object.entries(parsed).map(([name, output]) => [name, typeof output === "object" && output !== null && "value" in output ? output.value : output]));
+}
+
+/** A string output of `terraform output -json`, if there is one. */
+export function stringOutput(outputs: Record<string, unknown> | undefined, name: string): string | undefined {
+  return typeof outputs?.[name] === "string" ? (outputs[name] as string) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Reads shared with tools/failback.ts.
+
+/**
+ * The largest ReplicaLag (seconds) of `identifier` over `[from, to]`, per 1-minute point. For RDS for PostgreSQL it is
+ * `now() - pg_last_xact_replay_timestamp()` (RDS User Guide, "Monitoring and tuning the replication process"), the age
+ * of the last replayed commit: it also grows while the source writes nothing, or is gone.
+ */
+export async function replicaLagPoints(cloudWatch: CloudWatchClient, identifier: string, from: Date, to: Date): Promise<{ readonly at: Date; readonly seconds: number }[]> {
+  const answer = await cloudWatch.send(
+    new GetMetricStatisticsCommand({
+      Namespace: "AWS/RDS",
+      MetricName: "ReplicaLag",
+      Dimensions: [{ Name: "DBInstanceIdentifier", Value: identifier }],
+      StartTime: from,
+      EndTime: to,
+      Period: 60,
+      Statistics: ["Maximum"],
+    }),
+  );
+  return (answer.Datapoints ?? [])
+    .filter((p) => p.Timestamp && p.Maximum !== undefined)
+    .map((p) => ({ at: p.Timestamp as Date, seconds: p.Maximum as number }))
+    .sort((a, b) => a.at.getTime() - b.at.getTime());
+}
+
+/** One DB instance, or undefined when RDS does not know it. */
+export async function describeInstance(rds: RDSClient, identifier: string): Promise<DBInstance | undefined> {
+  try {
+    return (await rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }))).DBInstances?.[0];
+  } catch (error) {
+    if ((error as Error).name === "DBInstanceNotFoundFault") return undefined;
+    throw error;
+  }
+}
+
+/** The status of a replica's replication (`replicating`, `error`, ...: RDS User Guide, "Monitoring read replication"). */
+export function replicationStatus(db: DBInstance): string {
+  const info = db.StatusInfos?.find((s) => s.StatusType === "read replication");
+  return info ? `${info.Status}${info.Message ? `: ${info.Message}` : ""}` : "unknown";
+}
+
+/** `source` names `identifier` in `region`: a cross-region replica's source is an ARN, a same-region one's an identifier. */
+export function isInstance(source: string | undefined, identifier: string, region: string): boolean {
+  return source === identifier || new RegExp(`^arn:aws[\\w-]*:rds:${region}:\\d{12}:db:${identifier}$`).test(source ?? "");
+}
+
+/** Healthy targets of a target group (DescribeTargetHealth `State` "healthy"). */
+export async function healthyTargets(elb: ElasticLoadBalancingV2Client, targetGroupArn: string): Promise<number> {
+  const answer = await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: targetGroupArn }));
+  return (answer.TargetHealthDescriptions ?? []).filter((t) => t.TargetHealth?.State === "healthy").length;
+}
+
+/**
+ * The replicated automated backups of `identifier` kept in `region`. Listed unfiltered and page by page: a
+ * DBInstanceIdentifier filter must name an instance of the region asked, and the source is in another one.
+ */
+export async function replicatedBackups(rds: RDSClient, identifier: string, region: string): Promise<DBInstanceAutomatedBackup | undefined> {
+  let marker: string | undefined;
+  do {
+    const answer = await rds.send(new DescribeDBInstanceAutomatedBackupsCommand(marker ? { Marker: marker } : {}));
+    const found = (answer.DBInstanceAutomatedBackups ?? []).find((b) => b.DBInstanceIdentifier === identifier && b.DBInstanceAutomatedBackupsArn?.includes(`:rds:${region}:`));
+    if (found) return found;
+    marker = answer.Marker;
+  } while (marker);
+  return undefined;
+}
+
+/** The partition and account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
+export function arnAccount(arn: string): { partition: string; account: string } {
+  const [, partition, , , account] = arn.split(":");
+  return { partition, account };
+}
+
+/** What a restored instance gets from ModifyDBInstance, because RestoreDBInstanceToPointInTime has no parameter for it. */
+export interface DatabaseConfiguration {
+  /** Encrypts the master user's secret that RDS creates (key ARN, id, alias ARN or alias name). */
+  readonly secretKey: string;
+  readonly monitoringIntervalSeconds: number;
+  /** Enhanced monitoring's role; required unless the interval is 0. */
+  readonly monitoringRoleArn?: string;
+  /** @default - Performance Insights off */
+  readonly performanceInsights?: { readonly key: string; readonly retentionDays: number };
+  readonly maintenanceWindow?: string;
+}
+
+/**
+ * The ModifyDBInstance call that finishes a restored instance. The master password part only while RDS does not
+ * manage it yet: then "you can turn on this management", and once it does "you can't change the KMS key used to
+ * encrypt the secret" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html), so a
+ * resumed run asks nothing of it twice.
+ */
+export function configureDatabaseInput(identifier: string, current: DBInstance | undefined, wanted: DatabaseConfiguration): ModifyDBInstanceCommandInput {
+  return {
+    DBInstanceIdentifier: identifier,
+    ...(current?.MasterUserSecret ? {} : { ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: wanted.secretKey }),
+    MonitoringInterval: wanted.monitoringIntervalSeconds,
+    MonitoringRoleArn: wanted.monitoringRoleArn,
+    ...(wanted.performanceInsights
+      ? { EnablePerformanceInsights: true, PerformanceInsightsKMSKeyId: wanted.performanceInsights.key, PerformanceInsightsRetentionPeriod: wanted.performanceInsights.retentionDays }
+      : {}),
+    PreferredMaintenanceWindow: wanted.maintenanceWindow,
+    ApplyImmediately: true,
+  };
+}
+
+/** What configure-database says it did, or would do. */
+export async function configureDatabase(rds: RDSClient, identifier: string, wanted: DatabaseConfiguration, dryRun: boolean, where = ""): Promise<string> {
+  const current = dryRun ? undefined : await describeInstance(rds, identifier);
+  const input = configureDatabaseInput(identifier, current, wanted);
+  if (dryRun) return `would call ModifyDBInstance ${JSON.stringify(input)}${where}`;
+  await rds.send(new ModifyDBInstanceCommand(input));
+  const secret = current?.MasterUserSecret ? `its master password is managed already (${current.MasterUserSecret.SecretArn})` : `RDS manages its master password, encrypted with ${wanted.secretKey}`;
+  return `${identifier}: ${secret}; enhanced monitoring every ${wanted.monitoringIntervalSeconds} s${wanted.performanceInsights ? ", Performance Insights" : ""} (applied now; the instance reads "modifying" meanwhile)`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The failover.
+
+interface CommonOptions {
+  readonly environment: string;
+  readonly primaryRegion: string;
+  readonly recoveryRegion: string;
+  /** The primary database's identifier. */
+  readonly sourceDatabase: string;
+  /** The primary file system's id; found from the replication configurations when absent. */
+  readonly fileSystemId?: string;
+  /**
+   * The copy's id, for a run resumed after the replication was deleted (nothing names the copy any more).
+   * @default - found from the replication configuration
+   */
+  readonly recoveryFileSystemId?: string;
+  /** Delete only the recovery region's side of the file-system replication (the primary cannot be reached). */
+  readonly primaryUnreachable: boolean;
+  readonly dryRun: boolean;
+  /** Resume from this step; the checks run again whatever it is. */
+  readonly fromStep: number;
+  readonly timeoutSeconds: number;
+  readonly intervalSeconds: number;
+}
+
+/** recovery.strategy "backup-and-restore". */
+export interface FailoverOptions extends CommonOptions {
+  readonly strategy: "backup-and-restore";
+  /** The restored instance's identifier in the recovery region. */
+  readonly targetDatabase: string;
+  /** DB subnet group in the recovery region (required unless --dry-run). */
+  readonly subnetGroup?: string;
+  /** Security groups of the restored instance (required unless --dry-run). */
+  readonly securityGroupIds: readonly string[];
+  /** A parameter group there with rds.force_ssl=1 (the restore otherwise takes the engine's default). */
+  readonly parameterGroup?: string;
+}
+
+/** What both standby modes share: the standby group, scaled to the primary's size. */
+interface StandbyOptions extends CommonOptions {
+  readonly strategy: "pilot-light" | "warm-standby";
+  /** The standby Auto Scaling group and its target group. */
+  readonly appGroup: string;
+  readonly targetGroup: string;
+  /** What the standby group is scaled to: the primary's app capacity, min at least one instance per recovery AZ. */
+  readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
+}
+
+/** recovery.strategy "pilot-light" or "warm-standby" with recovery.database "replica". */
+export interface StandbyFailoverOptions extends StandbyOptions {
+  readonly databaseMode: "replica";
+  /** The cross-region read replica of `sourceDatabase` in the recovery region. */
+  readonly replica: string;
+  /** The primary's automated-backup retention and window, given to the promoted replica (config: database.*). */
+  readonly backupRetentionDays: number;
+  readonly backupWindow: string;
+}
+
+/** The primary's database settings a restored instance is given (config: database.*). */
+export type DatabaseSettings = Pick<
+  EnvironmentConfig["database"],
+  | "instanceClass"
+  | "multiAz"
+  | "deletionProtection"
+  | "backupRetentionDays"
+  | "backupWindow"
+  | "maintenanceWindow"
+  | "maxAllocatedStorageGib"
+  | "monitoringIntervalSeconds"
+  | "performanceInsightsRetentionDays"
+>;
+
+/** recovery.strategy "pilot-light" or "warm-standby" with recovery.database "restore" (the default). */
+export interface RestoreStandbyFailoverOptions extends StandbyOptions {
+  readonly databaseMode: "restore";
+  /** The instance restored in the recovery region, `databaseIdentifier(<env>-dr)`: the standby's instances look it up by it. */
+  readonly targetDatabase: string;
+  /** The DB subnet group and parameter group Terraform built for it (constructs/database.ts, DatabaseRestoreTarget). */
+  readonly subnetGroup: string;
+  readonly parameterGroup: string;
+  /** The recovery VPC's database security group, by name (constructs/security-groups.ts). */
+  readonly securityGroupName: string;
+  /** @default - found by `securityGroupName` in the subnet group's VPC */
+  readonly securityGroupId?: string;
+  /** The enhanced-monitoring role Terraform built for it (its trust names this instance). */
+  readonly monitoringRoleName: string;
+  /**
+   * The recovery region's database key (constructs/encryption.ts, `alias/<project>-<env>-dr-database`): the restored
+   * storage keeps it (the replicated backups are encrypted with it), and it encrypts the new master secret and
+   * Performance Insights.
+   */
+  readonly keyAlias: string;
+  readonly settings: DatabaseSettings;
+  /** Tags of the restored instance: what Terraform's default tags and the database construct would give it. */
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+/** Clients of the recovery region (backup-and-restore uses RDS and EFS only). */
+export interface FailoverClients {
+  readonly rds: RDSClient;
+  readonly efs: EFSClient;
+}
+
+interface StandbyClients extends FailoverClients {
+  readonly autoScaling: AutoScalingClient;
+  readonly elb: ElasticLoadBalancingV2Client;
+}
+
+export interface StandbyFailoverClients extends StandbyClients {
+  readonly cloudWatch: CloudWatchClient;
+}
+
+export interface RestoreStandbyFailoverClients extends StandbyClients {
+  readonly ec2: EC2Client;
+}
+
+export interface FailoverResult<N extends string = FailoverStep> {
+  readonly outcome: "done" | "dry-run" | "failed";
+  /** The step that failed. */
+  readonly stoppedAt?: N;
+  readonly message: string;
+  /** Seconds each step took, in order. */
+  readonly timings: readonly { readonly step: N; readonly seconds: number }[];
+}
+
+/**
+ * The file-system steps every rung shares: find the replication, then delete it so the copy becomes writable. A run
+ * resumed after `promote` finds no replication: that is the promotion's doing, not a failure.
+ */
+function fileCopySteps(options: CommonOptions, steps: readonly string[], efs: EFSClient, world: FailoverWorld) {
+  const facts: { sourceFileSystemId?: string; copyId?: string } = {};
+  const deletionMode = options.primaryUnreachable ? "LOCAL_CONFIGURATION_ONLY" : "ALL_CONFIGURATIONS";
+  const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
+  return {
+    facts,
+    check: async () => {
+      const answer = await efs.send(new DescribeReplicationConfigurationsCommand(options.fileSystemId ? { FileSystemId: options.fileSystemId } : {})).catch((error: Error) => {
+        if (error.name === "ReplicationNotFound") return { Replications: [] };
+        throw error;
+      });
+      const replication = (answer.Replications ?? []).find(
+        (r) => (!options.fileSystemId || r.SourceFileSystemId === options.fileSystemId) && r.SourceFileSystemRegion === options.primaryRegion && r.Destinations?.[0]?.Region === options.recoveryRegion,
+      );
+      const destination = replication?.Destinations?.[0];
+      if (!replication && resumedPast(options.fromStep, steps, "promote-file-copy")) {
+        facts.copyId = options.recoveryFileSystemId;
+        return `no replication left: deleted by the run this one resumes (the copy: ${facts.copyId ?? "unknown, give --recovery-file-system-id to wait for it"})`;
+      }
+      if (!replication?.SourceFileSystemId || !destination?.FileSystemId) throw new StepFailure(`no replication of ${options.fileSystemId ?? "a file system"} from ${options.primaryRegion} to ${options.recoveryRegion}`);
+      facts.sourceFileSystemId = replication.SourceFileSystemId;
+      facts.copyId = destination.FileSystemId;
+      return `${replication.SourceFileSystemId} -> ${destination.FileSystemId} (${destination.Status}), last synced ${destination.LastReplicatedTimestamp?.toISOString() ?? "never"} (${ago(world, destination.LastReplicatedTimestamp)})`;
+    },
+    promote: async () => {
+      const input = { SourceFileSystemId: facts.sourceFileSystemId, DeletionMode: deletionMode } as const;
+      if (options.dryRun) return `would call DeleteReplicationConfiguration ${JSON.stringify(input)} (the copy ${facts.copyId} becomes writable)`;
+      await efs.send(new DeleteReplicationConfigurationCommand(input));
+      return `replication of ${facts.sourceFileSystemId} deleted (${deletionMode})`;
+    },
+    wait: async () => {
+      if (options.dryRun) return `would wait until ${facts.copyId} is writable (replication overwrite protection ENABLED)`;
+      if (!facts.copyId) throw new StepFailure("the copy's id is unknown once its replication is deleted: give --recovery-file-system-id (or --outputs)");
+      let protection = "unknown";
+      // "If you delete the replication configuration, the file system's replication overwrite protection is re-enabled
+      // and the file system becomes writeable" (EFS User Guide, "File system protection").
+      await waitUntil(`${facts.copyId} writable`, async () => {
+        const answer = await efs.send(new DescribeFileSystemsCommand({ FileSystemId: facts.copyId }));
+        protection = answer.FileSystems?.[0]?.FileSystemProtection?.ReplicationOverwriteProtection ?? "unknown";
+        return protection === "ENABLED";
+      });
+      return `${facts.copyId} is writable (replication overwrite protection ${protection})`;
+    },
+  };
+}
+
+/**
+ * The database steps of a restore, shared by backup-and-restore and the standby's "restore" mode: find the replicated
+ * automated backups, restore them to their latest restorable time, wait for the instance.
+ */
+function databaseRestoreSteps(
+  options: CommonOptions & { readonly targetDatabase: string },
+  rds: RDSClient,
+  world: FailoverWorld,
+  restoreInput: (backupsArn: string | undefined) => RestoreDBInstanceToPointInTimeCommandInput,
+) {
+  const facts: { backupsArn?: string; latest?: Date; createdAt?: Date } = {};
+  const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
+  return {
+    facts,
+    check: async () => {
+      const copy = await replicatedBackups(rds, options.sourceDatabase, options.recoveryRegion);
+      if (!copy?.DBInstanceAutomatedBackupsArn) throw new StepFailure(`no replicated automated backups of ${options.sourceDatabase} in ${options.recoveryRegion}: nothing to restore there`);
+      if (!copy.RestoreWindow?.LatestTime) throw new StepFailure(`the replicated backups (${copy.Status ?? "no status"}) have no restorable time yet`);
+      facts.backupsArn = copy.DBInstanceAutomatedBackupsArn;
+      facts.latest = copy.RestoreWindow.LatestTime;
+      return `${copy.DBInstanceAutomatedBackupsArn} (${copy.Status}), latest restorable time ${copy.RestoreWindow.LatestTime.toISOString()}: the database loses what was written after it (${ago(world, facts.latest)})`;
+    },
+    restore: async () => {
+      const input = restoreInput(facts.backupsArn);
+      if (options.dryRun) return `would call RestoreDBInstanceToPointInTime ${JSON.stringify(input)}`;
+      await rds.send(new RestoreDBInstanceToPointInTimeCommand(input));
+      return `restoring ${options.targetDatabase} from ${facts.backupsArn}`;
+    },
+    wait: async () => {
+      if (options.dryRun) return `would wait until ${options.targetDatabase} is available (up to ${options.timeoutSeconds} s)`;
+      let status = "unknown";
+      await waitUntil(`${options.targetDatabase} available`, async () => {
+        const db = await describeInstance(rds, options.targetDatabase);
+        status = db?.DBInstanceStatus ?? "unknown";
+        facts.createdAt = db?.InstanceCreateTime ?? facts.createdAt;
+        return status === "available";
+      });
+      return `${options.targetDatabase} is ${status}`;
+    },
+  };
+}
+
+/** The standby group's steps, shared by both standby modes: check it, scale it, wait for its targets. */
+function standbyGroupSteps(options: StandbyOptions, clients: StandbyClients, world: FailoverWorld) {
+  const facts: { targetGroupArn?: string; inService?: number } = {};
+  const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
+  const { min, desired, max } = options.capacity;
+  return {
+    facts,
+    check: async () => {
+      const answer = await clients.autoScaling.send(new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [options.appGroup] }));
+      const group = answer.AutoScalingGroups?.[0];
+      if (!group) throw new StepFailure(`no Auto Scaling group ${options.appGroup} in ${options.recoveryRegion}: the ${options.strategy} standby is not built (terraform apply)`);
+      const arn = group.TargetGroupARNs?.find((a) => a.includes(`:targetgroup/${options.targetGroup}/`));
+      if (!arn) throw new StepFailure(`${options.appGroup} is not registered in target group ${options.targetGroup}: instances it launches would get no traffic`);
+      facts.targetGroupArn = arn;
+      facts.inService = (group.Instances ?? []).filter((i) => i.LifecycleState === "InService").length;
+      return `${options.appGroup}: min ${group.MinSize}, desired ${group.DesiredCapacity}, max ${group.MaxSize}, ${facts.inService} in service; registered in ${options.targetGroup}`;
+    },
+    scale: async () => {
+      const input = { AutoScalingGroupName: options.appGroup, MinSize: min, DesiredCapacity: desired, MaxSize: max };
+      if (options.dryRun) return `would call UpdateAutoScalingGroup ${JSON.stringify(input)}`;
+      await clients.autoScaling.send(new UpdateAutoScalingGroupCommand(input));
+      return `${options.appGroup}: min ${min}, desired ${desired}, max ${max}`;
+    },
+    health: async () => {
+      if (options.dryRun) return `would wait until ${options.targetGroup} has ${min} healthy targets (up to ${options.timeoutSeconds} s)`;
+      let healthy = 0;
+      await waitUntil(`${min} healthy targets in ${options.targetGroup}`, async () => {
+        healthy = await healthyTargets(clients.elb, facts.targetGroupArn as string);
+        return healthy >= min;
+      });
+      return `${healthy} healthy targets in ${options.targetGroup}: Route 53 sends users here once the standby's health check passes`;
+    },
+  };
+}
+
+function result<N extends string>(run: StepsRun<N>, dryRun: boolean, done: string): FailoverResult<N> {
+  if (run.failed) return { outcome: "failed", stoppedAt: run.failed.step, message: run.failed.message, timings: run.timings };
+  return dryRun ? { outcome: "dry-run", message: "nothing was changed; the read-only checks passed", timings: run.timings } : { outcome: "done", message: done, timings: run.timings };
+}
+
+/** Runs the backup-and-restore failover (or its dry run) against the recovery region's RDS and EFS. */
 export async function runFailover(options: FailoverOptions, clients: FailoverClients, world: FailoverWorld): Promise<FailoverResult> {
-  const timings: { step: FailoverStep; seconds: number }[] = [];
-  const facts: { backupsArn?: string; latest?: Date; sourceFileSystemId?: string; copyId?: string } = {};
-  const restoreInput = (): RestoreDBInstanceToPointInTimeCommandInput => ({
-    SourceDBInstanceAutomatedBackupsArn: facts.backupsArn,
+  const files = fileCopySteps(options, FAILOVER_STEPS, clients.efs, world);
+  const database = databaseRestoreSteps(options, clients.rds, world, (backupsArn) => ({
+    SourceDBInstanceAutomatedBackupsArn: backupsArn,
     UseLatestRestorableTime: true,
     TargetDBInstanceIdentifier: options.targetDatabase,
     DBSubnetGroupName: options.subnetGroup,
@@ -97,120 +641,265 @@ export async function runFailover(options: FailoverOptions, clients: FailoverCli
     DeletionProtection: true,
     CopyTagsToSnapshot: true,
     EnableCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
-  });
-  const deletionMode = options.primaryUnreachable ? "LOCAL_CONFIGURATION_ONLY" : "ALL_CONFIGURATIONS";
-  const ago = (time: Date | undefined) => (time ? `${Math.max(0, Math.round((world.now() - time.getTime()) / 1000))} s ago` : "never");
-
-  const waitUntil = async (what: string, done: () => Promise<boolean>) => {
-    const deadline = world.now() + options.timeoutSeconds * 1000;
-    for (;;) {
-      if (await done()) return;
-      if (world.now() >= deadline) throw new StepFailure(`${what} not reached within ${options.timeoutSeconds} s`);
-      await world.sleep(options.intervalSeconds * 1000);
-    }
-  };
+  }));
 
   const steps: Record<FailoverStep, () => Promise<string>> = {
-    "check-database-copy": async () => {
-      // Unfiltered: a DBInstanceIdentifier filter must name an instance of this region, and the source is in the lost one.
-      const answer = await clients.rds.send(new DescribeDBInstanceAutomatedBackupsCommand({}));
-      const copy = (answer.DBInstanceAutomatedBackups ?? []).find(
-        (b) => b.DBInstanceIdentifier === options.sourceDatabase && b.DBInstanceAutomatedBackupsArn?.includes(`:rds:${options.recoveryRegion}:`),
-      );
-      if (!copy?.DBInstanceAutomatedBackupsArn) throw new StepFailure(`no replicated automated backups of ${options.sourceDatabase} in ${options.recoveryRegion}: nothing to restore there`);
-      if (!copy.RestoreWindow?.LatestTime) throw new StepFailure(`the replicated backups (${copy.Status ?? "no status"}) have no restorable time yet`);
-      facts.backupsArn = copy.DBInstanceAutomatedBackupsArn;
-      facts.latest = copy.RestoreWindow.LatestTime;
-      return `${copy.DBInstanceAutomatedBackupsArn} (${copy.Status}), latest restorable time ${copy.RestoreWindow.LatestTime.toISOString()}: the database loses what was written after it (${ago(facts.latest)})`;
-    },
-    "check-file-copy": async () => {
-      const answer = await clients.efs.send(new DescribeReplicationConfigurationsCommand(options.fileSystemId ? { FileSystemId: options.fileSystemId } : {}));
-      const replication = (answer.Replications ?? []).find(
-        (r) => (!options.fileSystemId || r.SourceFileSystemId === options.fileSystemId) && r.SourceFileSystemRegion === options.primaryRegion && r.Destinations?.[0]?.Region === options.recoveryRegion,
-      );
-      const destination = replication?.Destinations?.[0];
-      if (!replication?.SourceFileSystemId || !destination?.FileSystemId) throw new StepFailure(`no replication of ${options.fileSystemId ?? "a file system"} from ${options.primaryRegion} to ${options.recoveryRegion}`);
-      facts.sourceFileSystemId = replication.SourceFileSystemId;
-      facts.copyId = destination.FileSystemId;
-      return `${replication.SourceFileSystemId} -> ${destination.FileSystemId} (${destination.Status}), last synced ${destination.LastReplicatedTimestamp?.toISOString() ?? "never"} (${ago(destination.LastReplicatedTimestamp)})`;
-    },
-    "restore-database": async () => {
-      const input = restoreInput();
-      if (options.dryRun) return `would call RestoreDBInstanceToPointInTime ${JSON.stringify(input)}`;
-      await clients.rds.send(new RestoreDBInstanceToPointInTimeCommand(input));
-      return `restoring ${options.targetDatabase} from ${facts.backupsArn}`;
-    },
-    "wait-for-database": async () => {
-      if (options.dryRun) return `would wait until ${options.targetDatabase} is available (up to ${options.timeoutSeconds} s)`;
-      let status = "unknown";
-      await waitUntil(`${options.targetDatabase} available`, async () => {
-        const answer = await clients.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: options.targetDatabase }));
-        status = answer.DBInstances?.[0]?.DBInstanceStatus ?? "unknown";
-        return status === "available";
-      });
-      return `${options.targetDatabase} is ${status}`;
-    },
-    "promote-file-copy": async () => {
-      const input = { SourceFileSystemId: facts.sourceFileSystemId, DeletionMode: deletionMode } as const;
-      if (options.dryRun) return `would call DeleteReplicationConfiguration ${JSON.stringify(input)} (the copy ${facts.copyId} becomes writable)`;
-      await clients.efs.send(new DeleteReplicationConfigurationCommand(input));
-      return `replication of ${facts.sourceFileSystemId} deleted (${deletionMode})`;
-    },
-    "wait-for-file-copy": async () => {
-      if (options.dryRun) return `would wait until ${facts.copyId} is writable (replication overwrite protection ENABLED)`;
-      let protection = "unknown";
-      await waitUntil(`${facts.copyId} writable`, async () => {
-        const answer = await clients.efs.send(new DescribeFileSystemsCommand({ FileSystemId: facts.copyId }));
-        protection = answer.FileSystems?.[0]?.FileSystemProtection?.ReplicationOverwriteProtection ?? "unknown";
-        return protection === "ENABLED";
-      });
-      return `${facts.copyId} is writable (replication overwrite protection ${protection})`;
-    },
+    "check-database-copy": database.check,
+    "check-file-copy": files.check,
+    "restore-database": database.restore,
+    "wait-for-database": database.wait,
+    "promote-file-copy": files.promote,
+    "wait-for-file-copy": files.wait,
   };
 
   world.log(`${options.dryRun ? "Dry run of the failover" : "Failover"} of ${options.environment}: ${options.primaryRegion} -> ${options.recoveryRegion}`);
-  for (const [index, step] of FAILOVER_STEPS.entries()) {
-    const number = index + 1;
-    // The checks always run: they find what the later steps act on.
-    if (number < options.fromStep && !step.startsWith("check-")) {
-      world.log(`[${number}/${FAILOVER_STEPS.length}] ${step}: skipped (--from-step ${options.fromStep})`);
-      continue;
-    }
-    const started = world.now();
-    try {
-      const said = await steps[step]();
-      const seconds = Math.round((world.now() - started) / 1000);
-      timings.push({ step, seconds });
-      world.log(`[${number}/${FAILOVER_STEPS.length}] ${step}: ${said} (${seconds} s)`);
-    } catch (error) {
-      if ((error as Error).name === "CredentialsProviderError") throw error;
-      const reason = error instanceof StepFailure ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
-      world.log(`[${number}/${FAILOVER_STEPS.length}] ${step}: FAILED: ${reason}`);
-      const resume = step.startsWith("check-") ? "fix the cause, then run it again" : `fix the cause, then resume with --from-step ${number} and the same flags`;
-      return { outcome: "failed", stoppedAt: step, message: `stopped at step ${number} (${step}): ${reason}; steps before it are done; ${resume}`, timings };
-    }
-  }
+  const run = await runSteps(FAILOVER_STEPS.map((name) => ({ name, run: steps[name] })), options, world);
+  if (run.failed) return result(run, options.dryRun, "");
   world.log(
-    `Left to do (docs/runbooks.md#region-lost): mount targets, the TLS-only policy and backups on ${facts.copyId ?? "the copy"}; ` +
+    `Left to do (docs/runbooks.md#region-lost): mount targets, the TLS-only policy and backups on ${files.facts.copyId ?? "the copy"}; ` +
       `the app in ${options.recoveryRegion} pointed at ${options.targetDatabase}; DNS to its load balancer.`,
   );
-  return options.dryRun
-    ? { outcome: "dry-run", message: "nothing was changed; the read-only checks passed", timings }
-    : { outcome: "done", message: `${options.environment}'s data is in ${options.recoveryRegion}: database ${options.targetDatabase}, files ${facts.copyId}`, timings };
+  return result(run, options.dryRun, `${options.environment}'s data is in ${options.recoveryRegion}: database ${options.targetDatabase}, files ${files.facts.copyId}`);
 }
 
+/**
+ * Runs the pilot-light / warm-standby failover of recovery.database "restore" (or its dry run): restore the replicated
+ * backups into what Terraform built for them, promote the file-system copy, then scale the standby and replace what
+ * booted before the database existed.
+ */
+export async function runRestoreStandbyFailover(options: RestoreStandbyFailoverOptions, clients: RestoreStandbyFailoverClients, world: FailoverWorld): Promise<FailoverResult<RestoreStandbyFailoverStep>> {
+  const order = RESTORE_STANDBY_FAILOVER_STEPS;
+  const facts: { vpcId?: string; securityGroupId?: string } = {};
+  const files = fileCopySteps(options, order, clients.efs, world);
+  const group = standbyGroupSteps(options, clients, world);
+  const { settings } = options;
+  const database = databaseRestoreSteps(options, clients.rds, world, (backupsArn) => ({
+    SourceDBInstanceAutomatedBackupsArn: backupsArn,
+    UseLatestRestorableTime: true,
+    TargetDBInstanceIdentifier: options.targetDatabase,
+    DBInstanceClass: settings.instanceClass,
+    DBSubnetGroupName: options.subnetGroup,
+    VpcSecurityGroupIds: facts.securityGroupId ? [facts.securityGroupId] : [],
+    DBParameterGroupName: options.parameterGroup,
+    MultiAZ: settings.multiAz,
+    PubliclyAccessible: false,
+    AutoMinorVersionUpgrade: true,
+    StorageType: "gp3",
+    MaxAllocatedStorage: settings.maxAllocatedStorageGib,
+    CACertificateIdentifier: DATABASE_CA_CERTIFICATE,
+    EnableIAMDatabaseAuthentication: true,
+    EnableCloudwatchLogsExports: [...DATABASE_LOG_EXPORTS],
+    DeletionProtection: settings.deletionProtection,
+    CopyTagsToSnapshot: true,
+    BackupRetentionPeriod: settings.backupRetentionDays,
+    PreferredBackupWindow: settings.backupWindow,
+    Tags: Object.entries(options.tags).map(([Key, Value]) => ({ Key, Value })),
+  }));
+  const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
+  const warm = options.strategy === "warm-standby";
+
+  const steps: Record<RestoreStandbyFailoverStep, () => Promise<string>> = {
+    "check-database-copy": database.check,
+    "check-file-copy": files.check,
+    "check-restore-target": async () => {
+      const subnets = await standing(() => clients.rds.send(new DescribeDBSubnetGroupsCommand({ DBSubnetGroupName: options.subnetGroup })), "DBSubnetGroupNotFoundFault", `DB subnet group ${options.subnetGroup}`, options);
+      const subnetGroup = subnets.DBSubnetGroups?.[0];
+      facts.vpcId = subnetGroup?.VpcId;
+      await standing(() => clients.rds.send(new DescribeDBParameterGroupsCommand({ DBParameterGroupName: options.parameterGroup })), "DBParameterGroupNotFound", `DB parameter group ${options.parameterGroup}`, options);
+      facts.securityGroupId = options.securityGroupId ?? (await findSecurityGroup(clients.ec2, options.securityGroupName, facts.vpcId, options.recoveryRegion));
+      const existing = await describeInstance(clients.rds, options.targetDatabase);
+      const restoredAlready = resumedPast(options.fromStep, order, "restore-database");
+      if (existing && !restoredAlready) throw new StepFailure(`${options.targetDatabase} exists already (${existing.DBInstanceStatus}): if a run restored it, resume with --from-step ${order.indexOf("wait-for-database") + 1}`);
+      if (!existing && restoredAlready) throw new StepFailure(`no instance ${options.targetDatabase}: the restore has not started; resume with --from-step ${order.indexOf("restore-database") + 1}`);
+      database.facts.createdAt = existing?.InstanceCreateTime;
+      const azs = [...new Set((subnetGroup?.Subnets ?? []).map((s) => s.SubnetAvailabilityZone?.Name))].join(", ");
+      const instance = existing ? `; ${options.targetDatabase} exists (${existing.DBInstanceStatus}): restored by the run this one resumes` : "";
+      return `subnet group ${options.subnetGroup} (${facts.vpcId}, ${azs}); parameter group ${options.parameterGroup}; security group ${facts.securityGroupId}${options.securityGroupId ? "" : ` (${options.securityGroupName})`}${instance}`;
+    },
+    "check-standby-group": group.check,
+    "restore-database": database.restore,
+    "wait-for-database": database.wait,
+    "configure-database": async () => {
+      const { partition, account } = arnAccount(database.facts.backupsArn as string);
+      return configureDatabase(
+        clients.rds,
+        options.targetDatabase,
+        {
+          secretKey: options.keyAlias,
+          monitoringIntervalSeconds: settings.monitoringIntervalSeconds,
+          monitoringRoleArn: `arn:${partition}:iam::${account}:role/${options.monitoringRoleName}`,
+          performanceInsights: { key: options.keyAlias, retentionDays: settings.performanceInsightsRetentionDays },
+          maintenanceWindow: settings.maintenanceWindow,
+        },
+        options.dryRun,
+      );
+    },
+    "promote-file-copy": files.promote,
+    "wait-for-file-copy": files.wait,
+    "scale-app": group.scale,
+    "refresh-standby-instances": async () => {
+      // A warm standby's instances booted before the restore; a pilot light's only if someone started some (its
+      // instances of a resumed run launched at scale-app, after the restore).
+      const stale = warm || ((group.facts.inService ?? 0) > 0 && !resumedPast(options.fromStep, order, "scale-app"));
+      if (!stale) return `not needed: ${options.appGroup} held no instance before scale-app, so every instance booted knowing ${options.targetDatabase}`;
+      return refreshInstances(clients.autoScaling, options, database.facts.createdAt, waitUntil, order.indexOf("refresh-standby-instances") + 1);
+    },
+    "wait-for-health": group.health,
+  };
+
+  world.log(`${options.dryRun ? "Dry run of the failover" : "Failover"} of ${options.environment} (${options.strategy}, database restored): ${options.primaryRegion} -> ${options.recoveryRegion}`);
+  const run = await runSteps(order.map((name) => ({ name, run: steps[name] })), options, world);
+  if (run.failed) return result(run, options.dryRun, "");
+  world.log(
+    `Left to do (docs/runbooks.md#region-lost): backups of ${files.facts.copyId ?? "the file-system copy"}; no terraform apply while failed over (it would reset ${options.appGroup}'s size); ` +
+      `as soon as ${options.primaryRegion} answers, \`npm run failback -- --env ${options.environment}\` (its first steps keep users and writes off the stale primary).`,
+  );
+  return result(run, options.dryRun, `${options.environment} runs in ${options.recoveryRegion}: database ${options.targetDatabase}, files ${files.facts.copyId}, ${options.capacity.min} instances`);
+}
+
+/** `call`'s answer; RDS's "not found" (`fault`) is the step's verdict: the standby is not built. */
+async function standing<T>(call: () => Promise<T>, fault: string, what: string, options: StandbyOptions): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if ((error as Error).name === fault) throw new StepFailure(`no ${what} in ${options.recoveryRegion}: the ${options.strategy} standby is not built (terraform apply)`);
+    throw error;
+  }
+}
+
+/** The security group named `name` in `vpcId` (group names are unique within a VPC). */
+async function findSecurityGroup(ec2: EC2Client, name: string, vpcId: string | undefined, region: string): Promise<string> {
+  if (!vpcId) throw new StepFailure(`the DB subnet group names no VPC: cannot find security group ${name}; give --security-group`);
+  const answer = await ec2.send(new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-name", Values: [name] }, { Name: "vpc-id", Values: [vpcId] }] }));
+  const id = answer.SecurityGroups?.[0]?.GroupId;
+  if (!id) throw new StepFailure(`no security group ${name} in ${vpcId} (${region}): the standby is not built (terraform apply), or give --security-group`);
+  return id;
+}
+
+/**
+ * Replaces every instance of the standby group and waits until the refresh succeeds. New instances launch before old
+ * ones stop (MinHealthyPercentage 100, MaxHealthyPercentage 200: "Auto Scaling launches a new instance before
+ * terminating an old one", StartInstanceRefresh), so the capacity serving users never drops; SkipMatching false, or
+ * the instances, launched from the current template, would be skipped. A refresh still running that started after the
+ * database was created is this run's own (resumed after a timeout) and is waited for, not started twice.
+ */
+async function refreshInstances(
+  autoScaling: AutoScalingClient,
+  options: RestoreStandbyFailoverOptions,
+  databaseCreatedAt: Date | undefined,
+  waitUntil: ReturnType<typeof waiter>,
+  stepNumber: number,
+): Promise<string> {
+  const input: StartInstanceRefreshCommandInput = {
+    AutoScalingGroupName: options.appGroup,
+    Strategy: "Rolling",
+    Preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200, SkipMatching: false, AutoRollback: false },
+  };
+  if (options.dryRun) return `would call StartInstanceRefresh ${JSON.stringify(input)}, then wait until it is Successful (up to ${options.timeoutSeconds} s)`;
+  const latest = (await autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: options.appGroup, MaxRecords: 1 }))).InstanceRefreshes?.[0];
+  let id = latest?.InstanceRefreshId;
+  const running = !!latest?.Status && REFRESH_RUNNING.has(latest.Status);
+  if (running && !(latest?.StartTime && databaseCreatedAt && latest.StartTime >= databaseCreatedAt)) {
+    throw new StepFailure(
+      `instance refresh ${id} of ${options.appGroup} is ${latest?.Status}, started before ${options.targetDatabase} existed: the instances it launches may not know the database. ` +
+        `Cancel it (aws autoscaling cancel-instance-refresh --auto-scaling-group-name ${options.appGroup}) and resume with --from-step ${stepNumber}`,
+    );
+  }
+  if (!running) id = (await autoScaling.send(new StartInstanceRefreshCommand(input))).InstanceRefreshId;
+  let status = "unknown";
+  await waitUntil(`instance refresh ${id} of ${options.appGroup} Successful`, async () => {
+    const refresh = (await autoScaling.send(new DescribeInstanceRefreshesCommand({ AutoScalingGroupName: options.appGroup, InstanceRefreshIds: [id as string] }))).InstanceRefreshes?.[0];
+    status = refresh?.Status ?? "unknown";
+    if (["Failed", "Cancelled", "RollbackSuccessful", "RollbackFailed"].includes(status)) {
+      throw new StepFailure(`instance refresh ${id} ${status}${refresh?.StatusReason ? `: ${refresh.StatusReason}` : ""}; resume with --from-step ${stepNumber} to start another`);
+    }
+    return status === "Successful";
+  });
+  return `${running ? "the refresh already running" : "instance refresh"} ${id} ${status}: every instance of ${options.appGroup} booted knowing ${options.targetDatabase}`;
+}
+
+/** Runs the pilot-light / warm-standby failover of recovery.database "replica" (or its dry run): promote the standby's data, then scale it up. */
+export async function runStandbyFailover(options: StandbyFailoverOptions, clients: StandbyFailoverClients, world: FailoverWorld): Promise<FailoverResult<StandbyFailoverStep>> {
+  const files = fileCopySteps(options, STANDBY_FAILOVER_STEPS, clients.efs, world);
+  const group = standbyGroupSteps(options, clients, world);
+  const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
+
+  const steps: Record<StandbyFailoverStep, () => Promise<string>> = {
+    "check-replica": async () => {
+      const db = await describeInstance(clients.rds, options.replica);
+      if (!db) throw new StepFailure(`no instance ${options.replica} in ${options.recoveryRegion}: the ${options.strategy} standby is not built (terraform apply)`);
+      const source = db.ReadReplicaSourceDBInstanceIdentifier;
+      if (!source) {
+        if (resumedPast(options.fromStep, STANDBY_FAILOVER_STEPS, "promote-database")) return `${options.replica} is already a standalone instance (${db.DBInstanceStatus}): promoted by the run this one resumes`;
+        throw new StepFailure(`${options.replica} is not a read replica (${db.DBInstanceStatus}): if a run promoted it already, resume with --from-step ${STANDBY_FAILOVER_STEPS.indexOf("wait-for-database") + 1}`);
+      }
+      if (!isInstance(source, options.sourceDatabase, options.primaryRegion)) throw new StepFailure(`${options.replica} replicates ${source}, not ${options.sourceDatabase} of ${options.primaryRegion}`);
+      // RDS promotes an available replica only (PromoteReadReplica: InvalidDBInstanceState "The specified DB instance is not in the available state").
+      if (db.DBInstanceStatus !== "available") throw new StepFailure(`${options.replica} is ${db.DBInstanceStatus}, not available: RDS promotes an available replica only`);
+      const to = new Date(world.now());
+      const points = await replicaLagPoints(clients.cloudWatch, options.replica, new Date(to.getTime() - REPLICA_LAG_MINUTES * 60_000), to);
+      const worst = points.length ? Math.max(...points.map((p) => p.seconds)) : undefined;
+      const loss =
+        worst === undefined
+          ? `no ReplicaLag reported in the last ${REPLICA_LAG_MINUTES} minutes: the data at risk is unknown`
+          : worst < 0
+            ? "ReplicaLag -1: replication is not running, the data at risk is unknown"
+            : `ReplicaLag maximum ${worst} s over the last ${REPLICA_LAG_MINUTES} minutes: expected data loss, the primary's last ${worst} s of commits at most (the lag also grows while the primary is silent or gone)`;
+      return `${options.replica} replicates ${source} (${db.DBInstanceStatus}, replication ${replicationStatus(db)}); ${loss}`;
+    },
+    "check-file-copy": files.check,
+    "check-standby-group": group.check,
+    "promote-database": async () => {
+      const input = { DBInstanceIdentifier: options.replica, BackupRetentionPeriod: options.backupRetentionDays, PreferredBackupWindow: options.backupWindow };
+      if (options.dryRun) return `would call PromoteReadReplica ${JSON.stringify(input)}`;
+      await clients.rds.send(new PromoteReadReplicaCommand(input));
+      return `promoting ${options.replica}, with ${options.backupRetentionDays} days of automated backups taken in ${options.backupWindow} UTC`;
+    },
+    "wait-for-database": async () => {
+      if (options.dryRun) return `would wait until ${options.replica} is available and no longer a replica (up to ${options.timeoutSeconds} s)`;
+      let status = "unknown";
+      // Right after the call the instance still reads "available" and a replica: done only once both have changed.
+      await waitUntil(`${options.replica} available and standalone`, async () => {
+        const db = await describeInstance(clients.rds, options.replica);
+        status = db?.DBInstanceStatus ?? "unknown";
+        return status === "available" && !db?.ReadReplicaSourceDBInstanceIdentifier;
+      });
+      return `${options.replica} is ${status} and writable`;
+    },
+    "promote-file-copy": files.promote,
+    "wait-for-file-copy": files.wait,
+    "scale-app": group.scale,
+    "wait-for-health": group.health,
+  };
+
+  world.log(`${options.dryRun ? "Dry run of the failover" : "Failover"} of ${options.environment} (${options.strategy}, database replica): ${options.primaryRegion} -> ${options.recoveryRegion}`);
+  const run = await runSteps(STANDBY_FAILOVER_STEPS.map((name) => ({ name, run: steps[name] })), options, world);
+  if (run.failed) return result(run, options.dryRun, "");
+  world.log(
+    `Left to do (docs/runbooks.md#region-lost): ${options.replica} has the primary's users and master password (kept outside RDS's Secrets Manager integration: MH-DR-2); ` +
+      `backups of ${files.facts.copyId ?? "the file-system copy"}; as soon as ${options.primaryRegion} answers, \`npm run failback -- --env ${options.environment}\` (its first steps keep users and writes off the stale primary).`,
+  );
+  return result(run, options.dryRun, `${options.environment} runs in ${options.recoveryRegion}: database ${options.replica}, files ${files.facts.copyId}, ${options.capacity.min} instances`);
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
+// The command line.
+
 const USAGE =
-  "npm run failover -- --env ENV [--dry-run] [--db-subnet-group NAME --security-group ID [--security-group ID]] [--parameter-group NAME] " +
-  "[--file-system-id ID] [--primary-unreachable] [--from-step N] [--timeout s] [--interval s]";
+  "npm run failover -- --env ENV [--dry-run] [--outputs FILE] [--file-system-id ID] [--recovery-file-system-id ID] [--primary-unreachable] [--from-step N] [--timeout s] [--interval s]\n" +
+  "  backup-and-restore: [--db-subnet-group NAME --security-group ID [--parameter-group NAME]]\n" +
+  "  pilot-light, warm-standby (recovery.database restore): [--security-group ID]";
 const COMMAND_LINE = {
   usage: USAGE,
   options: {
     env: { type: "string" },
     "dry-run": { type: "boolean" },
+    outputs: { type: "string" },
     "db-subnet-group": { type: "string" },
     "security-group": { type: "string" },
     "parameter-group": { type: "string" },
     "file-system-id": { type: "string" },
+    "recovery-file-system-id": { type: "string" },
     "primary-unreachable": { type: "boolean" },
     "from-step": { type: "string" },
     timeout: { type: "string" },
@@ -218,50 +907,129 @@ const COMMAND_LINE = {
   },
 } as const;
 
-/** The failover's options from its command line and the configuration, or "help". */
-export function parseArgs(
-  argv: readonly string[],
-  environments: Readonly<Record<string, { readonly region: string; readonly recovery: { readonly strategy: string; readonly region?: string } }>>,
-): FailoverOptions | "help" {
-  const line = parseCommandLine(argv, COMMAND_LINE);
-  if (line === "help") return "help";
+/** What the command lines read of an environment's configuration. */
+export type RecoveryEnvironment = Pick<EnvironmentConfig, "region" | "app" | "database" | "costCenter" | "recovery">;
+
+/** A whole-number flag within bounds, or a UsageError naming it. */
+export function wholeFlag(line: CommandLine, name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = Number(flag(line, name) ?? fallback);
+  if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} takes a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ""}, got "${flag(line, name)}"`);
+  return value;
+}
+
+/** The environment named by --env, refused unless something of it is kept in a recovery region. */
+export function recoveryEnvironment(line: CommandLine, environments: Readonly<Record<string, RecoveryEnvironment>>, usage: string, what: string): { environment: string; config: RecoveryEnvironment; recoveryRegion: string } {
   const environment = flag(line, "env");
-  if (!environment) throw new UsageError(`--env is required: the environment whose region is lost\nusage: ${USAGE}`);
+  if (!environment) throw new UsageError(`--env is required: ${what}\nusage: ${usage}`);
   const config = environments[environment];
   if (!config) throw new UsageError(`--env: unknown environment "${environment}"; known: ${Object.keys(environments).join(", ")}`);
   if (config.recovery.strategy === "off" || !config.recovery.region) {
     throw new UsageError(`--env ${environment}: recovery.strategy is "off", so nothing of its data is in another region to fail over to`);
   }
-  const whole = (name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
-    const value = Number(flag(line, name) ?? fallback);
-    if (!Number.isInteger(value) || value < min || value > max) throw new UsageError(`--${name} takes a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ""}, got "${flag(line, name)}"`);
-    return value;
-  };
+  return { environment, config, recoveryRegion: config.recovery.region };
+}
+
+/** recovery.database, with its default (config/schema.ts). */
+export function recoveryDatabaseMode(config: RecoveryEnvironment): "restore" | "replica" {
+  return config.recovery.database ?? "restore";
+}
+
+/** The failover's options from its command line and the configuration, or "help". */
+export function parseArgs(argv: readonly string[], environments: Readonly<Record<string, RecoveryEnvironment>>): FailoverOptions | StandbyFailoverOptions | RestoreStandbyFailoverOptions | "help" {
+  const line = parseCommandLine(argv, COMMAND_LINE);
+  if (line === "help") return "help";
+  const { environment, config, recoveryRegion } = recoveryEnvironment(line, environments, USAGE, "the environment whose region is lost");
   const dryRun = line.values["dry-run"] === true;
-  const subnetGroup = flag(line, "db-subnet-group");
-  const securityGroup = flag(line, "security-group");
-  if (!dryRun && (!subnetGroup || !securityGroup)) {
-    throw new UsageError(
-      "--db-subnet-group and --security-group are required to restore: the recovery region has none of this environment's network yet " +
-        "(docs/runbooks.md#region-lost, step 1); --dry-run shows the plan without them",
-    );
-  }
-  return {
+  const outputsFile = flag(line, "outputs");
+  const outputs = outputsFile ? readOutputs(outputsFile) : undefined;
+  const common = {
     environment,
     primaryRegion: config.region,
-    recoveryRegion: config.recovery.region,
+    recoveryRegion,
     sourceDatabase: databaseIdentifier(environment),
-    targetDatabase: databaseIdentifier(recoverySiteName(environment)),
-    subnetGroup,
-    securityGroupIds: securityGroup ? [securityGroup] : [],
-    parameterGroup: flag(line, "parameter-group"),
-    fileSystemId: flag(line, "file-system-id"),
+    fileSystemId: flag(line, "file-system-id") ?? stringOutput(outputs, "file_system_id"),
+    recoveryFileSystemId: flag(line, "recovery-file-system-id") ?? stringOutput(outputs, "recovery_file_system_id"),
     primaryUnreachable: line.values["primary-unreachable"] === true,
     dryRun,
-    fromStep: whole("from-step", 1, 1, FAILOVER_STEPS.length),
-    timeoutSeconds: whole("timeout", 3600, 1),
-    intervalSeconds: whole("interval", 30, 1),
+    timeoutSeconds: wholeFlag(line, "timeout", 3600, 1),
+    intervalSeconds: wholeFlag(line, "interval", 30, 1),
   };
+  const strategy = config.recovery.strategy;
+  const site = recoverySiteName(environment);
+  if (strategy === "backup-and-restore") {
+    const subnetGroup = flag(line, "db-subnet-group");
+    const securityGroup = flag(line, "security-group");
+    if (!dryRun && (!subnetGroup || !securityGroup)) {
+      throw new UsageError(
+        "--db-subnet-group and --security-group are required to restore: the recovery region has none of this environment's network yet " +
+          "(docs/runbooks.md#region-lost, step 1); --dry-run shows the plan without them",
+      );
+    }
+    return {
+      ...common,
+      strategy,
+      targetDatabase: databaseIdentifier(site),
+      subnetGroup,
+      securityGroupIds: securityGroup ? [securityGroup] : [],
+      parameterGroup: flag(line, "parameter-group"),
+      fromStep: wholeFlag(line, "from-step", 1, 1, FAILOVER_STEPS.length),
+    };
+  }
+  if (strategy !== "pilot-light" && strategy !== "warm-standby") throw new UsageError(`--env ${environment}: recovery.strategy "${strategy}" has no failover`);
+  const mode = recoveryDatabaseMode(config);
+  const known = mode === "restore" ? ["db-subnet-group", "parameter-group"] : ["db-subnet-group", "security-group", "parameter-group"];
+  for (const name of known) {
+    if (line.values[name] !== undefined) throw new UsageError(`--${name}: ${environment} fails over to its standing ${strategy} environment, whose database ${mode === "restore" ? "restore target Terraform built" : "is a replica"}; only a backup-and-restore takes it`);
+  }
+  const azs = config.recovery.availabilityZones?.length ?? 0;
+  const min = Math.max(config.app.minCapacity, azs);
+  const desired = Math.max(config.app.desiredCapacity, min);
+  const standby = {
+    ...common,
+    strategy,
+    appGroup: resourceName(site, "app"),
+    targetGroup: targetGroupName(site),
+    capacity: { min, desired, max: Math.max(config.app.maxCapacity, desired) },
+  };
+  if (mode === "replica") {
+    return {
+      ...standby,
+      databaseMode: mode,
+      replica: databaseIdentifier(site),
+      backupRetentionDays: config.database.backupRetentionDays,
+      backupWindow: config.database.backupWindow,
+      fromStep: wholeFlag(line, "from-step", 1, 1, STANDBY_FAILOVER_STEPS.length),
+    };
+  }
+  const identifier = databaseIdentifier(site);
+  const { instanceClass, multiAz, deletionProtection, backupRetentionDays, backupWindow, maintenanceWindow, maxAllocatedStorageGib, monitoringIntervalSeconds, performanceInsightsRetentionDays } = config.database;
+  return {
+    ...standby,
+    databaseMode: mode,
+    targetDatabase: identifier,
+    // The names constructs/database.ts (databaseFoundation), security-groups.ts and encryption.ts give them.
+    subnetGroup: identifier,
+    parameterGroup: `${identifier}-postgres${config.database.engineVersion}`,
+    securityGroupName: resourceName(site, "database"),
+    securityGroupId: flag(line, "security-group") ?? stringOutput(outputs, "recovery_database_security_group_id"),
+    monitoringRoleName: resourceName(site, "db-monitoring"),
+    keyAlias: `alias/${PROJECT}-${site}-database`,
+    settings: { instanceClass, multiAz, deletionProtection, backupRetentionDays, backupWindow, maintenanceWindow, maxAllocatedStorageGib, monitoringIntervalSeconds, performanceInsightsRetentionDays },
+    tags: { ...projectTags(site, config.costCenter), Name: identifier, ...PHI_TAGS },
+    fromStep: wholeFlag(line, "from-step", 1, 1, RESTORE_STANDBY_FAILOVER_STEPS.length),
+  };
+}
+
+/** Real time and the console. */
+export const REAL_WORLD: FailoverWorld = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), log: (line) => console.log(line) };
+
+async function run(options: FailoverOptions | StandbyFailoverOptions | RestoreStandbyFailoverOptions): Promise<FailoverResult<string>> {
+  const region = options.recoveryRegion;
+  const data = { rds: new RDSClient({ region }), efs: new EFSClient({ region }) };
+  if (options.strategy === "backup-and-restore") return runFailover(options, data, REAL_WORLD);
+  const standby = { ...data, autoScaling: new AutoScalingClient({ region }), elb: new ElasticLoadBalancingV2Client({ region }) };
+  if (options.databaseMode === "replica") return runStandbyFailover(options, { ...standby, cloudWatch: new CloudWatchClient({ region }) }, REAL_WORLD);
+  return runRestoreStandbyFailover(options, { ...standby, ec2: new EC2Client({ region }) }, REAL_WORLD);
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -270,11 +1038,9 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`usage: ${USAGE}`);
     return 0;
   }
-  const clients = { rds: new RDSClient({ region: options.recoveryRegion }), efs: new EFSClient({ region: options.recoveryRegion }) };
-  const world: FailoverWorld = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), log: (line) => console.log(line) };
-  let result: FailoverResult;
+  let result: FailoverResult<string>;
   try {
-    result = await runFailover(options, clients, world);
+    result = await run(options);
   } catch (error) {
     if ((error as Error).name === "CredentialsProviderError") {
       console.error(`No AWS credentials: the failover reads RDS and EFS in ${options.recoveryRegion} even with --dry-run. Sign in to the environment's account and run it again.`);

@@ -2,7 +2,8 @@
  * `npm run gameday -- <experiment> [--env prod] [--dry-run] [--timeout 900] [--interval 5]`: runs one of the AWS FIS
  * experiments (constructs/failure-experiments.ts) and measures what users would see: it finds the template by its
  * tags, starts it, polls the experiment, the target group's health, the Auto Scaling Group and the public /health
- * URL, and prints a timeline with the measured detection and recovery times.
+ * URL, and prints a timeline with the measured detection and recovery times. It refuses region-isolation, a step of the
+ * "Region evacuation" drill in docs/game-days.md.
  *
  * Exit codes: 0 recovered; 1 the template is missing, the experiment failed or was stopped by a stop condition, or
  * recovery was not reached within --timeout; 2 bad arguments.
@@ -158,7 +159,18 @@ export async function runGameDay(options: GameDayOptions, clients: GameDayClient
   };
 }
 
-const USAGE = `npm run gameday -- <${EXPERIMENTS.join("|")}> [--env prod] [--dry-run] [--timeout s] [--interval s]`;
+/**
+ * Experiments the runner refuses, with where they are run instead. It watches one region's instances; region isolation
+ * is step 1 of a drill whose evidence includes the replication alarms and whose next step is a failover.
+ */
+export const NOT_RUN_BY_GAMEDAY: Readonly<Partial<Record<ExperimentName, string>>> = {
+  "region-isolation":
+    'region-isolation is step 1 of the "Region evacuation" game day (docs/game-days.md): start it with ' +
+    "aws fis start-experiment while you watch the replication alarms, then rehearse the failover with npm run failover",
+};
+const RUNNABLE = EXPERIMENTS.filter((name) => NOT_RUN_BY_GAMEDAY[name] === undefined);
+
+const USAGE = `npm run gameday -- <${RUNNABLE.join("|")}> [--env prod] [--dry-run] [--timeout s] [--interval s]`;
 const COMMAND_LINE = {
   usage: USAGE,
   options: { env: { type: "string" }, "dry-run": { type: "boolean" }, timeout: { type: "string" }, interval: { type: "string" } },
@@ -170,7 +182,9 @@ export function parseArgs(argv: readonly string[], config: { region: (env: strin
   const line = parseCommandLine(argv, COMMAND_LINE);
   if (line === "help") return "help";
   const [experiment] = line.positionals;
-  if (!EXPERIMENTS.includes(experiment as ExperimentName)) {
+  const notHere = experiment !== undefined && Object.hasOwn(NOT_RUN_BY_GAMEDAY, experiment) ? NOT_RUN_BY_GAMEDAY[experiment as ExperimentName] : undefined;
+  if (notHere) throw new UsageError(`${notHere}\nusage: ${USAGE}`);
+  if (!RUNNABLE.includes(experiment as ExperimentName)) {
     throw new UsageError(`${experiment === undefined ? "which experiment?" : `unknown experiment "${experiment}"`}\nusage: ${USAGE}`);
   }
   const environment = flag(line, "env", "prod") as string;

@@ -13,7 +13,7 @@ import { ENVIRONMENT_NAMES } from "../config/schema";
 import { ALB_ALIAS_TTL_SECONDS } from "../constructs/aws-facts";
 import { environmentStackId } from "../constructs/naming";
 import { SUBNET_TIERS } from "../config/subnet-plan";
-import { TARGET_HEALTH_CHECK_DEFAULTS, block, targetDetectionSeconds, type StackView } from "../constructs/policy/stack-view";
+import { StackView, TARGET_HEALTH_CHECK_DEFAULTS, block, targetDetectionSeconds } from "../constructs/policy/stack-view";
 import { flag, runCommand, type CommandLine } from "./cli";
 import { readStackView, withSynthesizedOutput } from "./synthesized";
 
@@ -52,7 +52,10 @@ const seconds = (n: number) => `${n} s`;
 
 /** The report of one synthesized environment stack. */
 export function analyse(stack: StackView): EnvironmentReport {
-  const one = (type: string) => stack.resources(type)[0]?.values ?? {};
+  // The primary region's resources (and the global ones, created through its provider): the recovery region's standby
+  // is judged in the "whole region is lost" row only.
+  const home = (type: string) => stack.resources(type).filter((r) => stack.regionOf(r) === stack.region);
+  const one = (type: string) => home(type)[0]?.values ?? {};
   const check = one("aws_lb_target_group").health_check ?? {};
   const interval = check.interval ?? TARGET_HEALTH_CHECK_DEFAULTS.interval;
   const detection = targetDetectionSeconds(check);
@@ -68,9 +71,9 @@ export function analyse(stack: StackView): EnvironmentReport {
   const backupRules: { rule_name: string; lifecycle?: { delete_after?: number } }[] = one("aws_backup_plan").rule ?? [];
   const daily = backupRules.find((r) => r.rule_name === "daily");
 
-  const azsOf = (tier: string) => new Set(stack.resources("aws_subnet").filter((s) => s.values.tags?.Tier === tier).map((s) => s.values.availability_zone));
+  const azsOf = (tier: string) => new Set(home("aws_subnet").filter((s) => s.values.tags?.Tier === tier).map((s) => s.values.availability_zone));
   const azs = azsOf("private-app");
-  const nats = stack.resources("aws_nat_gateway");
+  const nats = home("aws_nat_gateway");
   const natAzs = new Set(nats.map((n) => stack.referenced(n.values.subnet_id)?.values.availability_zone));
 
   const spofs: string[] = [];
@@ -83,10 +86,14 @@ export function analyse(stack: StackView): EnvironmentReport {
   if (db.multi_az !== true) spofs.push(`database: ${stack.resources("aws_db_instance")[0]?.address ?? "the DB instance"} is single-AZ`);
   if ((group.vpc_zone_identifier ?? []).length < 2) spofs.push("app: the Auto Scaling Group spans fewer than 2 subnets");
   if ((one("aws_lb").subnets ?? []).length < 2) spofs.push("load balancer: fewer than 2 subnets");
-  const mountTargets = stack.resources("aws_efs_mount_target").length;
+  const mountTargets = home("aws_efs_mount_target").length;
   if (stack.resources("aws_efs_file_system").length > 0 && mountTargets < azs.size) spofs.push(`shared storage: ${mountTargets} mount target(s) for ${azs.size} AZs`);
 
   const natPerAz = natAzs.size >= azs.size;
+  const standbyLb = stack.resources("aws_lb").find((lb) => stack.regionOf(lb) !== stack.region);
+  const standbyRegion = standbyLb && stack.regionOf(standbyLb);
+  // Only a standby reading a replica has its database before a failover; one restored at failover does not.
+  const standbyServesAtOnce = standbyRegion !== undefined && stack.resources("aws_db_instance").some((d) => d.values.replicate_source_db !== undefined);
 
   // A human hears of a failure through an alarm (no sooner than datapoints-to-alarm periods of breaching data) or an
   // event rule (as soon as EventBridge delivers): read from the synthesized resources, so a changed alarm changes this.
@@ -141,13 +148,19 @@ export function analyse(stack: StackView): EnvironmentReport {
     },
     {
       failure: "the load balancer or the region's endpoint is unreachable",
-      handledBy: failover ? "Route 53 health check; DNS fails over to the maintenance page (CloudFront)" : "Route 53 health check alarms (no failover configured)",
+      handledBy: failover
+        ? standbyRegion
+          ? `Route 53 health check; DNS fails over to the load balancer in ${standbyRegion} while its own health check passes, else to the maintenance page (CloudFront)`
+          : "Route 53 health check; DNS fails over to the maintenance page (CloudFront)"
+        : "Route 53 health check alarms (no failover configured)",
       detection: `${seconds((route53.request_interval ?? 30) * (route53.failure_threshold ?? 3))} (${route53.request_interval ?? 30} s × ${route53.failure_threshold ?? 3})`,
       notified: told("route53-health-check"),
-      recovery: failover ? `users see the maintenance page within ${seconds(dnsFailover)} (detection + ${ALB_ALIAS_TTL_SECONDS} s alias TTL)` : "users see errors until the endpoint returns",
+      recovery: failover
+        ? `users ${standbyServesAtOnce ? "reach the standby" : "see the maintenance page"} within ${seconds(dnsFailover)} (detection + ${ALB_ALIAS_TTL_SECONDS} s alias TTL)${standbyRegion && !standbyServesAtOnce ? "; the standby takes them once it has its database (a failover: the whole region is lost, below)" : ""}`
+        : "users see errors until the endpoint returns",
       dataLoss: "none",
     },
-    regionLost(stack, told, `${seconds((route53.request_interval ?? 30) * (route53.failure_threshold ?? 3))} (${route53.request_interval ?? 30} s × ${route53.failure_threshold ?? 3})`),
+    regionLost(stack, told, `${seconds((route53.request_interval ?? 30) * (route53.failure_threshold ?? 3))} (${route53.request_interval ?? 30} s × ${route53.failure_threshold ?? 3})`, dnsFailover),
     {
       failure: "data is corrupted or deleted by mistake",
       handledBy: `point-in-time restore (${db.backup_retention_period ?? 0}-day window); AWS Backup ${daily ? `daily points kept ${daily.lifecycle?.delete_after} days` : "(no plan)"}`,
@@ -165,7 +178,7 @@ export function analyse(stack: StackView): EnvironmentReport {
  * AWS Backup's copies: each read from the synthesized resources and their providers' regions) decides what can be
  * restored, how fast and how much is lost.
  */
-function regionLost(stack: StackView, told: (id: string) => string, detection: string): FailureMode {
+function regionLost(stack: StackView, told: (id: string) => string, detection: string, dnsFailover: number): FailureMode {
   const databaseCopy = stack.resources("aws_db_instance_automated_backups_replication")[0];
   const fileCopy = stack.resources("aws_efs_replication_configuration")[0];
   const fileRegion = block(fileCopy?.values.destination)?.region;
@@ -179,14 +192,42 @@ function regionLost(stack: StackView, told: (id: string) => string, detection: s
   if (kept.length === 0) {
     return { ...base, handledBy: "NOTHING: no data is kept outside the region (recovery.strategy \"off\")", recovery: "until the region returns", dataLoss: "everything, unless the region's data returns with it" };
   }
+  const dataLoss = [
+    databaseCopy ? `database ${REPLICATED_PITR_RPO}` : copyVault ? "database ≤ 24 h (daily copy)" : "database: all",
+    fileCopy ? `files ${EFS_REPLICATION_RPO}` : copyVault ? "files ≤ 24 h (daily copy)" : "files: all",
+  ].join("; ");
+  // The standby (recovery.strategy "pilot-light" / "warm-standby"): an app group in another region behind its own load
+  // balancer, which the DNS failover chain reaches through a health check of its own.
+  const standbyGroup = stack.resources("aws_autoscaling_group").find((g) => stack.regionOf(g) !== stack.region);
+  if (standbyGroup) {
+    const where = stack.regionOf(standbyGroup);
+    const min: number = standbyGroup.values.min_size ?? 0;
+    // The standby's Route 53 check: the one probing the recovery region's load balancer.
+    const standbyLb = stack.resources("aws_lb").find((lb) => stack.regionOf(lb) !== stack.region);
+    const standbyCheck = standbyLb && stack.resources("aws_route53_health_check").find((c) => StackView.refersTo(c.values.fqdn, standbyLb));
+    const standbyPath: string | undefined = standbyCheck?.values.resource_path;
+    const ready: number = standbyGroup.values.default_instance_warmup ?? 300;
+    const replica = stack.resources("aws_db_instance").find((db) => db.values.replicate_source_db !== undefined);
+    const database = replica
+      ? `the database's read replica there is promoted by npm run failover (RDS: "several minutes or longer")`
+      : `npm run failover restores the database there from its replicated backups (AWS: a cross-region point-in-time restore "can take up to a few hours")`;
+    return {
+      ...base,
+      handledBy:
+        `${min > 0 ? `warm standby: ${min} instances serving` : "pilot light: network, load balancer and an app group at zero"} in ${where}, behind a health-checked load balancer the DNS failover chain reaches before the maintenance page; ` +
+        `${kept.join("; ")}`,
+      recovery: replica
+        ? `the standby answers users within ${seconds(dnsFailover)} (detection + ${ALB_ALIAS_TTL_SECONDS} s alias TTL), reading from the replica; ${database}; scaled to the primary's size, new instances serve within ${seconds(ready)} of launch (docs/runbooks.md#region-lost)`
+        : `users see the maintenance page within ${seconds(dnsFailover)}; ${database}, the file system's copy is promoted, ` +
+          `${min > 0 ? "the standby's instances are replaced to find the database" : "the group is scaled up"} (each serving within ${seconds(ready)} of launch), and DNS moves users there once the standby's health check of ${standbyPath ?? "its load balancer"} passes (docs/runbooks.md#region-lost)`,
+      dataLoss: replica ? [`database: the replica's lag (the dr-replica-lag alarm tickets over 900 s)`, dataLoss.split("; ")[1]].join("; ") : dataLoss,
+    };
+  }
   return {
     ...base,
     handledBy: `backup and restore: ${kept.join("; ")}; no standby stack`,
     recovery: "hours: restore the database and promote the file system's copy in the recovery region, deploy the environment there, point DNS at it (docs/runbooks.md#region-lost; AWS: a cross-region point-in-time restore \"can take up to a few hours\")",
-    dataLoss: [
-      databaseCopy ? `database ${REPLICATED_PITR_RPO}` : copyVault ? "database ≤ 24 h (daily copy)" : "database: all",
-      fileCopy ? `files ${EFS_REPLICATION_RPO}` : copyVault ? "files ≤ 24 h (daily copy)" : "files: all",
-    ].join("; "),
+    dataLoss,
   };
 }
 

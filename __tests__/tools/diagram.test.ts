@@ -25,9 +25,17 @@ describe("architecture diagram", () => {
     expect(dot.match(/NAT gateway/g)).toHaveLength(prod.availabilityZones.length);
     expect(dot).toContain("RDS primary");
     expect(dot).toContain("RDS standby");
-    expect(dot).toMatch(/route53 -> maintenance \[label=secondary/);
-    // Prod's recovery region, with what is kept there and where it comes from.
-    expect(dot).toContain('label="us-west-2: recovery region (data kept, nothing running)"');
+    // Prod's failover chain: the recovery region's load balancer, then the maintenance page.
+    expect(dot).toMatch(/route53 -> standby_alb \[label="secondary"/);
+    expect(dot).toMatch(/route53 -> maintenance \[label="last resort"/);
+    // Prod's recovery region, with what stands and is kept there and where it comes from.
+    expect(dot).toContain('label="us-west-2: recovery region (warm standby)"');
+    expect(labels.standby_app ?? dot.match(/standby_app \[label="([^"]*)"/)?.[1].split("\\n")).toEqual([
+      "VPC 10.21.0.0/16, 3 AZs (us-west-2a, us-west-2b, us-west-2c)",
+      "NAT per AZ, endpoints",
+      "app instances (ASG 3–9)",
+    ]);
+    expect(dot).toMatch(/recovery_backups -> standby_db \[label="restore"/);
     expect(dot).toMatch(/"private-data_us-east-2a" -> recovery_backups \[label="replicated"/);
     expect(dot).toMatch(/efs -> recovery_files \[label="replicated"/);
     expect(dot).toContain('recovery_vault [label="AWS Backup copy vault"');

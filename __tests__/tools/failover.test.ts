@@ -1,13 +1,53 @@
 /**
- * tools/failover.ts against mocked RDS and EFS of the recovery region (aws-sdk-client-mock): the dry run's plan, a
- * whole run with each step's parameters, a run that fails halfway (it stops, says where and how to resume) and the
- * resumed run, and the command line's refusals.
+ * tools/failover.ts against mocked clients of the recovery region (aws-sdk-client-mock), for every rung: the dry run's
+ * plan, a whole run with each step's parameters, a run that fails halfway (it stops, says where and how to resume) and
+ * the resumed run, and the command line's refusals. The standby's facts (identifiers, retention, capacity, the names
+ * Terraform gives the restore target) are written out as AWS would show them, not taken from the code under test.
  */
-import { DescribeDBInstanceAutomatedBackupsCommand, DescribeDBInstancesCommand, RDSClient, RestoreDBInstanceToPointInTimeCommand } from "@aws-sdk/client-rds";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  DescribeInstanceRefreshesCommand,
+  StartInstanceRefreshCommand,
+  UpdateAutoScalingGroupCommand,
+  type DescribeInstanceRefreshesCommandInput,
+} from "@aws-sdk/client-auto-scaling";
+import { CloudWatchClient, GetMetricStatisticsCommand } from "@aws-sdk/client-cloudwatch";
+import { DescribeSecurityGroupsCommand, EC2Client, type DescribeSecurityGroupsCommandInput } from "@aws-sdk/client-ec2";
 import { DeleteReplicationConfigurationCommand, DescribeFileSystemsCommand, DescribeReplicationConfigurationsCommand, EFSClient } from "@aws-sdk/client-efs";
+import { DescribeTargetHealthCommand, ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import {
+  DescribeDBInstanceAutomatedBackupsCommand,
+  DescribeDBInstancesCommand,
+  DescribeDBParameterGroupsCommand,
+  DescribeDBSubnetGroupsCommand,
+  ModifyDBInstanceCommand,
+  PromoteReadReplicaCommand,
+  RDSClient,
+  RestoreDBInstanceToPointInTimeCommand,
+  type DescribeDBSubnetGroupsCommandInput,
+} from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
 import { DEFAULT_CONFIG } from "../../config/environments";
-import { FAILOVER_STEPS, parseArgs, runFailover, type FailoverOptions, type FailoverWorld } from "../../tools/failover";
+import { CA_CERTIFICATE } from "../../constructs/database";
+import {
+  DATABASE_CA_CERTIFICATE,
+  FAILOVER_STEPS,
+  RESTORE_STANDBY_FAILOVER_STEPS,
+  STANDBY_FAILOVER_STEPS,
+  parseArgs,
+  runFailover,
+  runRestoreStandbyFailover,
+  runStandbyFailover,
+  type FailoverOptions,
+  type FailoverWorld,
+  type RestoreStandbyFailoverOptions,
+  type StandbyFailoverOptions,
+} from "../../tools/failover";
 
 const rds = mockClient(RDSClient);
 const efs = mockClient(EFSClient);
@@ -17,6 +57,7 @@ const LATEST = new Date("2026-11-30T09:50:00Z");
 const SYNCED = new Date("2026-11-30T09:45:00Z");
 
 const OPTIONS: FailoverOptions = {
+  strategy: "backup-and-restore",
   environment: "prod",
   primaryRegion: "us-east-2",
   recoveryRegion: "us-west-2",
@@ -137,9 +178,12 @@ test("no replicated backups in the recovery region: the first check fails and no
 });
 
 describe("command line", () => {
-  const environments = DEFAULT_CONFIG.environments;
+  // The rungs are set here, whatever prod's committed strategy is: the tests are about the command line.
+  const prod = DEFAULT_CONFIG.environments.prod;
+  const environments = { dev: DEFAULT_CONFIG.environments.dev, prod: { ...prod, recovery: { strategy: "backup-and-restore" as const, region: "us-west-2" } } };
   test("names the database and the regions from the configuration", () => {
     expect(parseArgs(["--env", "prod", "--dry-run"], environments)).toMatchObject({
+      strategy: "backup-and-restore",
       primaryRegion: "us-east-2",
       recoveryRegion: "us-west-2",
       sourceDatabase: "medicare-hub-prod-db",
@@ -159,5 +203,596 @@ describe("command line", () => {
   });
   test("has one step per documented step", () => {
     expect([...FAILOVER_STEPS]).toEqual(["check-database-copy", "check-file-copy", "restore-database", "wait-for-database", "promote-file-copy", "wait-for-file-copy"]);
+  });
+});
+
+// One mock per client class for the whole file: the standby blocks reset and program them.
+const autoScaling = mockClient(AutoScalingClient);
+const elb = mockClient(ElasticLoadBalancingV2Client);
+const cloudWatch = mockClient(CloudWatchClient);
+const ec2 = mockClient(EC2Client);
+const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/medicare-hub-prod-dr-app-https/0123456789abcdef";
+const target = (state: string) => ({ Target: { Id: "i-0" }, TargetHealth: { State: state } }) as never;
+const standbyClients = () => ({
+  ...clients,
+  autoScaling: new AutoScalingClient({ region: "us-west-2" }),
+  elb: new ElasticLoadBalancingV2Client({ region: "us-west-2" }),
+  cloudWatch: new CloudWatchClient({ region: "us-west-2" }),
+  ec2: new EC2Client({ region: "us-west-2" }),
+});
+
+describe('pilot-light and warm-standby, recovery.database "replica": promote the standby\'s data, then scale it up', () => {
+  const REPLICA = {
+    DBInstanceIdentifier: "medicare-hub-prod-dr-db",
+    DBInstanceStatus: "available",
+    ReadReplicaSourceDBInstanceIdentifier: "arn:aws:rds:us-east-2:123456789012:db:medicare-hub-prod-db",
+    StatusInfos: [{ StatusType: "read replication", Status: "replicating", Normal: true }],
+  };
+  const PROMOTED = { DBInstanceIdentifier: "medicare-hub-prod-dr-db", DBInstanceStatus: "available" };
+  const STANDBY: StandbyFailoverOptions = {
+    strategy: "warm-standby",
+    databaseMode: "replica",
+    environment: "prod",
+    primaryRegion: "us-east-2",
+    recoveryRegion: "us-west-2",
+    sourceDatabase: "medicare-hub-prod-db",
+    replica: "medicare-hub-prod-dr-db",
+    backupRetentionDays: 35,
+    backupWindow: "03:00-03:30",
+    appGroup: "medicare-hub-prod-dr-app",
+    targetGroup: "medicare-hub-prod-dr-app-https",
+    capacity: { min: 3, desired: 3, max: 9 },
+    primaryUnreachable: true,
+    dryRun: false,
+    fromStep: 1,
+    timeoutSeconds: 600,
+    intervalSeconds: 30,
+  };
+
+  beforeEach(() => {
+    for (const mock of [autoScaling, elb, cloudWatch, ec2]) mock.reset();
+    rds.reset();
+    rds.on(DescribeDBInstancesCommand).resolvesOnce({ DBInstances: [REPLICA] }).resolvesOnce({ DBInstances: [{ ...REPLICA, DBInstanceStatus: "modifying" }] }).resolves({ DBInstances: [PROMOTED] });
+    rds.on(PromoteReadReplicaCommand).resolves({});
+    cloudWatch.on(GetMetricStatisticsCommand).resolves({
+      Datapoints: [
+        { Timestamp: new Date("2026-11-30T09:57:00Z"), Maximum: 4 },
+        { Timestamp: new Date("2026-11-30T09:58:00Z"), Maximum: 7 },
+      ],
+    });
+    autoScaling.on(DescribeAutoScalingGroupsCommand).resolves({
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: "medicare-hub-prod-dr-app",
+          MinSize: 3,
+          DesiredCapacity: 3,
+          MaxSize: 3,
+          TargetGroupARNs: [TARGET_GROUP_ARN],
+          Instances: [{ LifecycleState: "InService" }, { LifecycleState: "InService" }, { LifecycleState: "InService" }],
+        } as never,
+      ],
+    });
+    autoScaling.on(UpdateAutoScalingGroupCommand).resolves({});
+    elb.on(DescribeTargetHealthCommand).resolvesOnce({ TargetHealthDescriptions: [target("healthy"), target("initial")] }).resolves({ TargetHealthDescriptions: [target("healthy"), target("healthy"), target("healthy")] });
+  });
+
+  test("--dry-run reads the replica's lag, the copy and the group, prints every later call, and changes nothing", async () => {
+    const w = world();
+    const result = await runStandbyFailover({ ...STANDBY, dryRun: true }, standbyClients(), w);
+    expect(result.outcome).toBe("dry-run");
+    for (const [mock, command] of [[rds, PromoteReadReplicaCommand], [autoScaling, UpdateAutoScalingGroupCommand], [efs, DeleteReplicationConfigurationCommand]] as const) {
+      expect(mock.commandCalls(command as never)).toHaveLength(0);
+    }
+    expect(cloudWatch.commandCalls(GetMetricStatisticsCommand)[0].args[0].input).toMatchObject({
+      Namespace: "AWS/RDS",
+      MetricName: "ReplicaLag",
+      Dimensions: [{ Name: "DBInstanceIdentifier", Value: "medicare-hub-prod-dr-db" }],
+      StartTime: new Date("2026-11-30T09:55:00Z"),
+      EndTime: new Date("2026-11-30T10:00:00Z"),
+      Statistics: ["Maximum"],
+    });
+    expect(w.lines.slice(1, 10).map((l) => l.split(":")[0])).toEqual(STANDBY_FAILOVER_STEPS.map((step, i) => `[${i + 1}/9] ${step}`));
+    expect(w.lines[1]).toBe(
+      "[1/9] check-replica: medicare-hub-prod-dr-db replicates arn:aws:rds:us-east-2:123456789012:db:medicare-hub-prod-db (available, replication replicating); " +
+        "ReplicaLag maximum 7 s over the last 5 minutes: expected data loss, the primary's last 7 s of commits at most (the lag also grows while the primary is silent or gone) (0 s)",
+    );
+    expect(w.lines[3]).toBe("[3/9] check-standby-group: medicare-hub-prod-dr-app: min 3, desired 3, max 3, 3 in service; registered in medicare-hub-prod-dr-app-https (0 s)");
+    expect(w.lines[4]).toBe('[4/9] promote-database: would call PromoteReadReplica {"DBInstanceIdentifier":"medicare-hub-prod-dr-db","BackupRetentionPeriod":35,"PreferredBackupWindow":"03:00-03:30"} (0 s)');
+    expect(w.lines[8]).toBe('[8/9] scale-app: would call UpdateAutoScalingGroup {"AutoScalingGroupName":"medicare-hub-prod-dr-app","MinSize":3,"DesiredCapacity":3,"MaxSize":9} (0 s)');
+  });
+
+  test("a whole run promotes the database, scales only once both stores are writable, and times each step", async () => {
+    const seen: Record<string, number> = {};
+    autoScaling.on(UpdateAutoScalingGroupCommand).callsFake(() => {
+      seen.promotionsBeforeScaling = rds.commandCalls(PromoteReadReplicaCommand).length;
+      seen.fileCopiesPromotedBeforeScaling = efs.commandCalls(DeleteReplicationConfigurationCommand).length;
+    });
+    const w = world();
+    const result = await runStandbyFailover(STANDBY, standbyClients(), w);
+    expect(result).toMatchObject({ outcome: "done", message: "prod runs in us-west-2: database medicare-hub-prod-dr-db, files fs-copy, 3 instances" });
+    expect(seen).toEqual({ promotionsBeforeScaling: 1, fileCopiesPromotedBeforeScaling: 1 });
+    expect(rds.commandCalls(PromoteReadReplicaCommand)[0].args[0].input).toEqual({ DBInstanceIdentifier: "medicare-hub-prod-dr-db", BackupRetentionPeriod: 35, PreferredBackupWindow: "03:00-03:30" });
+    expect(efs.commandCalls(DeleteReplicationConfigurationCommand)[0].args[0].input).toEqual({ SourceFileSystemId: "fs-primary", DeletionMode: "LOCAL_CONFIGURATION_ONLY" });
+    expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)[0].args[0].input).toEqual({ AutoScalingGroupName: "medicare-hub-prod-dr-app", MinSize: 3, DesiredCapacity: 3, MaxSize: 9 });
+    expect(elb.commandCalls(DescribeTargetHealthCommand)[0].args[0].input).toEqual({ TargetGroupArn: TARGET_GROUP_ARN });
+    // The database read "modifying" once, the copy "REPLICATING" once, the targets 1 of 3 healthy once: 30 s each.
+    expect(result.timings.map((t) => `${t.step} ${t.seconds}`)).toEqual([
+      "check-replica 0",
+      "check-file-copy 0",
+      "check-standby-group 0",
+      "promote-database 0",
+      "wait-for-database 30",
+      "promote-file-copy 0",
+      "wait-for-file-copy 30",
+      "scale-app 0",
+      "wait-for-health 30",
+    ]);
+    expect(w.lines[9]).toBe("[9/9] wait-for-health: 3 healthy targets in medicare-hub-prod-dr-app-https: Route 53 sends users here once the standby's health check passes (30 s)");
+    expect(w.lines.at(-1)).toMatch(/^Left to do .*medicare-hub-prod-dr-db has the primary's users and master password.*npm run failback -- --env prod/);
+  });
+
+  test("promote-database failing stops the run at step 4 with what to run next; --from-step 4 checks again and promotes", async () => {
+    // RDS's side: a replica until a promotion succeeds, then promoted after one read of "modifying".
+    let promoted = false;
+    let readsSincePromotion = 0;
+    rds.on(DescribeDBInstancesCommand).callsFake(() => ({ DBInstances: [!promoted ? REPLICA : readsSincePromotion++ ? PROMOTED : { ...REPLICA, DBInstanceStatus: "modifying" }] }));
+    rds
+      .on(PromoteReadReplicaCommand)
+      .rejectsOnce(Object.assign(new Error("DB instance medicare-hub-prod-dr-db is not in available state"), { name: "InvalidDBInstanceStateFault" }))
+      .callsFake(() => void (promoted = true));
+    const first = await runStandbyFailover(STANDBY, standbyClients(), world());
+    expect(first).toMatchObject({
+      outcome: "failed",
+      stoppedAt: "promote-database",
+      message:
+        "stopped at step 4 (promote-database): InvalidDBInstanceStateFault: DB instance medicare-hub-prod-dr-db is not in available state; " +
+        "steps before it are done; fix the cause, then resume with --from-step 4 and the same flags",
+    });
+    expect(efs.commandCalls(DeleteReplicationConfigurationCommand)).toHaveLength(0);
+    expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+
+    const resumed = await runStandbyFailover({ ...STANDBY, fromStep: 4 }, standbyClients(), world());
+    expect(resumed.outcome).toBe("done");
+    expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(2);
+    expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
+  });
+
+  test("a run resumed past the promotion accepts the standalone instance; a fresh run refuses it and says where to resume", async () => {
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [PROMOTED] });
+    const w = world();
+    expect((await runStandbyFailover({ ...STANDBY, fromStep: 6 }, standbyClients(), w)).outcome).toBe("done");
+    expect(w.lines[1]).toBe("[1/9] check-replica: medicare-hub-prod-dr-db is already a standalone instance (available): promoted by the run this one resumes (0 s)");
+    const fresh = await runStandbyFailover(STANDBY, standbyClients(), world());
+    expect(fresh).toMatchObject({ outcome: "failed", stoppedAt: "check-replica", message: expect.stringContaining("if a run promoted it already, resume with --from-step 5") });
+  });
+
+  test("scale-app failing after the copy was promoted: the resumed run finds no replication and goes on", async () => {
+    efs.on(DeleteReplicationConfigurationCommand).callsFake(() => void efs.on(DescribeReplicationConfigurationsCommand).rejects(Object.assign(new Error("Replication does not exist"), { name: "ReplicationNotFound" })));
+    autoScaling.on(UpdateAutoScalingGroupCommand).rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "Throttling" })).resolves({});
+    const first = await runStandbyFailover({ ...STANDBY, fileSystemId: "fs-primary" }, standbyClients(), world());
+    expect(first).toMatchObject({ outcome: "failed", stoppedAt: "scale-app", message: expect.stringContaining("resume with --from-step 8 and the same flags") });
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [PROMOTED] });
+    const w = world();
+    const resumed = await runStandbyFailover({ ...STANDBY, fileSystemId: "fs-primary", fromStep: 8 }, standbyClients(), w);
+    expect(resumed.outcome).toBe("done");
+    expect(w.lines[2]).toBe("[2/9] check-file-copy: no replication left: deleted by the run this one resumes (the copy: unknown, give --recovery-file-system-id to wait for it) (0 s)");
+    expect(efs.commandCalls(DeleteReplicationConfigurationCommand)).toHaveLength(1);
+  });
+
+  test("targets that never become healthy time out at --timeout, naming the target group", async () => {
+    elb.on(DescribeTargetHealthCommand).resolves({ TargetHealthDescriptions: [target("unhealthy")] });
+    const result = await runStandbyFailover({ ...STANDBY, timeoutSeconds: 60 }, standbyClients(), world());
+    expect(result).toMatchObject({ outcome: "failed", stoppedAt: "wait-for-health", message: expect.stringContaining("3 healthy targets in medicare-hub-prod-dr-app-https not reached within 60 s") });
+  });
+});
+
+describe('pilot-light and warm-standby, recovery.database "restore": restore into the standing target, then scale and refresh', () => {
+  const DB_ARN_PREFIX = "arn:aws:rds:us-west-2:123456789012";
+  const RESTORE: RestoreStandbyFailoverOptions = {
+    strategy: "warm-standby",
+    databaseMode: "restore",
+    environment: "prod",
+    primaryRegion: "us-east-2",
+    recoveryRegion: "us-west-2",
+    sourceDatabase: "medicare-hub-prod-db",
+    targetDatabase: "medicare-hub-prod-dr-db",
+    subnetGroup: "medicare-hub-prod-dr-db",
+    parameterGroup: "medicare-hub-prod-dr-db-postgres17",
+    securityGroupName: "medicare-hub-prod-dr-database",
+    securityGroupId: undefined,
+    monitoringRoleName: "medicare-hub-prod-dr-db-monitoring",
+    keyAlias: "alias/medicare-hub-prod-dr-database",
+    settings: {
+      instanceClass: "db.m6g.large",
+      multiAz: true,
+      deletionProtection: true,
+      backupRetentionDays: 35,
+      backupWindow: "03:00-03:30",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      maxAllocatedStorageGib: 1000,
+      monitoringIntervalSeconds: 15,
+      performanceInsightsRetentionDays: 7,
+    },
+    tags: { Project: "medicare-hub", Environment: "prod-dr", ManagedBy: "cdktf", CostCenter: "medicare-hub-prod", Name: "medicare-hub-prod-dr-db", DataClassification: "PHI" },
+    appGroup: "medicare-hub-prod-dr-app",
+    targetGroup: "medicare-hub-prod-dr-app-https",
+    capacity: { min: 3, desired: 3, max: 9 },
+    fileSystemId: undefined,
+    recoveryFileSystemId: undefined,
+    primaryUnreachable: true,
+    dryRun: false,
+    fromStep: 1,
+    timeoutSeconds: 3600,
+    intervalSeconds: 30,
+  };
+
+  /** The recovery region as the fake's reads report it; the mutating calls change it the way AWS would. */
+  interface Region {
+    now: number;
+    /** The restored instance: created at, whether it has been read once since (it reads "creating" first), its secret. */
+    db?: { createdAt: Date; read: boolean; secret: boolean };
+    inService: number;
+    refresh?: { id: string; startedAt: Date; status: string };
+    /** Order of events, to check what happened before what. */
+    events: string[];
+  }
+  let aws: Region;
+  const at = () => new Date(aws.now);
+  /** A clock at 10:00 UTC that moves only when the tool sleeps; the fake reads it too. */
+  const clock = (): FailoverWorld & { lines: string[] } => {
+    const lines: string[] = [];
+    return { lines, now: () => aws.now, sleep: async (ms) => void (aws.now += ms), log: (line) => void lines.push(line) };
+  };
+  const notFound = (name: string, message: string) => Object.assign(new Error(message), { name });
+
+  beforeEach(() => {
+    for (const mock of [autoScaling, elb, cloudWatch, ec2]) mock.reset();
+    rds.reset();
+    aws = { now: Date.parse("2026-11-30T10:00:00Z"), inService: 3, events: [] };
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({
+      DBInstanceAutomatedBackups: [{ DBInstanceIdentifier: "medicare-hub-prod-db", DBInstanceAutomatedBackupsArn: BACKUPS_ARN, Status: "replicating", RestoreWindow: { LatestTime: LATEST } }],
+    });
+    rds.on(DescribeDBSubnetGroupsCommand).callsFake((input: DescribeDBSubnetGroupsCommandInput) => {
+      if (input.DBSubnetGroupName !== "medicare-hub-prod-dr-db") throw notFound("DBSubnetGroupNotFoundFault", `DBSubnetGroup ${input.DBSubnetGroupName} not found.`);
+      return {
+        DBSubnetGroups: [
+          {
+            DBSubnetGroupName: "medicare-hub-prod-dr-db",
+            VpcId: "vpc-0dr",
+            Subnets: ["us-west-2a", "us-west-2b", "us-west-2c"].map((az) => ({ SubnetIdentifier: `subnet-${az}`, SubnetAvailabilityZone: { Name: az } })),
+          },
+        ],
+      };
+    });
+    rds.on(DescribeDBParameterGroupsCommand).resolves({ DBParameterGroups: [{ DBParameterGroupName: "medicare-hub-prod-dr-db-postgres17", DBParameterGroupFamily: "postgres17" }] });
+    rds.on(DescribeDBInstancesCommand).callsFake(() => {
+      const db = aws.db;
+      if (!db) throw notFound("DBInstanceNotFoundFault", "DBInstance medicare-hub-prod-dr-db not found.");
+      const status = db.read ? "available" : "creating";
+      db.read = true;
+      if (status === "available" && !aws.events.includes("database available")) aws.events.push("database available");
+      return {
+        DBInstances: [
+          {
+            DBInstanceIdentifier: "medicare-hub-prod-dr-db",
+            DBInstanceArn: `${DB_ARN_PREFIX}:db:medicare-hub-prod-dr-db`,
+            DBInstanceStatus: status,
+            InstanceCreateTime: db.createdAt,
+            MasterUserSecret: db.secret ? { SecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-0123", SecretStatus: "active" } : undefined,
+          },
+        ],
+      };
+    });
+    rds.on(RestoreDBInstanceToPointInTimeCommand).callsFake(() => {
+      aws.events.push("restore");
+      aws.db = { createdAt: at(), read: false, secret: false };
+      return {};
+    });
+    rds.on(ModifyDBInstanceCommand).callsFake(() => {
+      aws.events.push("configure");
+      if (aws.db) aws.db.secret = true;
+      return {};
+    });
+    ec2.on(DescribeSecurityGroupsCommand).callsFake((input: DescribeSecurityGroupsCommandInput) => {
+      const wanted = JSON.stringify(input.Filters) === JSON.stringify([{ Name: "group-name", Values: ["medicare-hub-prod-dr-database"] }, { Name: "vpc-id", Values: ["vpc-0dr"] }]);
+      return { SecurityGroups: wanted ? [{ GroupId: "sg-0database", GroupName: "medicare-hub-prod-dr-database", VpcId: "vpc-0dr" }] : [] };
+    });
+    efs.on(DeleteReplicationConfigurationCommand).callsFake(() => void aws.events.push("files promoted"));
+    autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake(() => ({
+      AutoScalingGroups: [
+        {
+          AutoScalingGroupName: "medicare-hub-prod-dr-app",
+          MinSize: aws.inService,
+          DesiredCapacity: aws.inService,
+          MaxSize: 9,
+          TargetGroupARNs: [TARGET_GROUP_ARN],
+          Instances: Array.from({ length: aws.inService }, () => ({ LifecycleState: "InService" })),
+        } as never,
+      ],
+    }));
+    autoScaling.on(UpdateAutoScalingGroupCommand).callsFake(() => void aws.events.push("scaled"));
+    autoScaling.on(StartInstanceRefreshCommand).callsFake(() => {
+      aws.events.push("refresh started");
+      aws.refresh = { id: "refresh-0001", startedAt: at(), status: "InProgress" };
+      return { InstanceRefreshId: "refresh-0001" };
+    });
+    autoScaling.on(DescribeInstanceRefreshesCommand).callsFake((input: DescribeInstanceRefreshesCommandInput) => {
+      const refresh = aws.refresh;
+      if (!refresh) return { InstanceRefreshes: [] };
+      const answer = { InstanceRefreshes: [{ InstanceRefreshId: refresh.id, AutoScalingGroupName: "medicare-hub-prod-dr-app", Status: refresh.status as never, StartTime: refresh.startedAt }] };
+      // Read by id, a running refresh is found one poll later Successful.
+      if (input.InstanceRefreshIds && refresh.status === "InProgress") refresh.status = "Successful";
+      return answer;
+    });
+    elb.on(DescribeTargetHealthCommand).resolvesOnce({ TargetHealthDescriptions: [target("healthy"), target("initial")] }).resolves({ TargetHealthDescriptions: [target("healthy"), target("healthy"), target("healthy")] });
+  });
+
+  /** The calls that change something, by API, in the order each client saw them. */
+  const mutations = () =>
+    [rds, efs, autoScaling]
+      .flatMap((mock) => mock.calls().map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, "")))
+      .filter((name) => !/^Describe/.test(name));
+
+  test("--dry-run checks the copies and the restore target, prints every later call with its parameters, and changes nothing", async () => {
+    const w = clock();
+    const result = await runRestoreStandbyFailover({ ...RESTORE, dryRun: true }, standbyClients(), w);
+    expect(result.outcome).toBe("dry-run");
+    expect(mutations()).toEqual([]);
+    expect(w.lines[0]).toBe("Dry run of the failover of prod (warm-standby, database restored): us-east-2 -> us-west-2");
+    expect(w.lines.slice(1, 13).map((l) => l.split(":")[0])).toEqual(RESTORE_STANDBY_FAILOVER_STEPS.map((step, i) => `[${i + 1}/12] ${step}`));
+    const said = (step: string) => w.lines.find((l) => l.includes(`] ${step}: `)) as string;
+    const call = (step: string, api: string) => JSON.parse(said(step).replace(new RegExp(`^.*would call ${api} (\\{.*\\})(, then .*)? \\(0 s\\)$`), "$1"));
+    expect(said("check-restore-target")).toBe(
+      "[3/12] check-restore-target: subnet group medicare-hub-prod-dr-db (vpc-0dr, us-west-2a, us-west-2b, us-west-2c); parameter group medicare-hub-prod-dr-db-postgres17; " +
+        "security group sg-0database (medicare-hub-prod-dr-database) (0 s)",
+    );
+    expect(call("restore-database", "RestoreDBInstanceToPointInTime")).toMatchObject({ SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, TargetDBInstanceIdentifier: "medicare-hub-prod-dr-db", VpcSecurityGroupIds: ["sg-0database"] });
+    expect(call("configure-database", "ModifyDBInstance")).toEqual({
+      DBInstanceIdentifier: "medicare-hub-prod-dr-db",
+      ManageMasterUserPassword: true,
+      MasterUserSecretKmsKeyId: "alias/medicare-hub-prod-dr-database",
+      MonitoringInterval: 15,
+      MonitoringRoleArn: "arn:aws:iam::123456789012:role/medicare-hub-prod-dr-db-monitoring",
+      EnablePerformanceInsights: true,
+      PerformanceInsightsKMSKeyId: "alias/medicare-hub-prod-dr-database",
+      PerformanceInsightsRetentionPeriod: 7,
+      PreferredMaintenanceWindow: "sun:04:30-sun:05:30",
+      ApplyImmediately: true,
+    });
+    expect(call("scale-app", "UpdateAutoScalingGroup")).toEqual({ AutoScalingGroupName: "medicare-hub-prod-dr-app", MinSize: 3, DesiredCapacity: 3, MaxSize: 9 });
+    expect(call("refresh-standby-instances", "StartInstanceRefresh")).toEqual({
+      AutoScalingGroupName: "medicare-hub-prod-dr-app",
+      Strategy: "Rolling",
+      Preferences: { MinHealthyPercentage: 100, MaxHealthyPercentage: 200, SkipMatching: false, AutoRollback: false },
+    });
+  });
+
+  test("a whole run restores the database as the primary is configured, into what Terraform built, and times each step", async () => {
+    const w = clock();
+    const result = await runRestoreStandbyFailover(RESTORE, standbyClients(), w);
+    expect(result).toMatchObject({ outcome: "done", message: "prod runs in us-west-2: database medicare-hub-prod-dr-db, files fs-copy, 3 instances" });
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).toEqual({
+      SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN,
+      UseLatestRestorableTime: true,
+      TargetDBInstanceIdentifier: "medicare-hub-prod-dr-db",
+      DBInstanceClass: "db.m6g.large",
+      DBSubnetGroupName: "medicare-hub-prod-dr-db",
+      VpcSecurityGroupIds: ["sg-0database"],
+      DBParameterGroupName: "medicare-hub-prod-dr-db-postgres17",
+      MultiAZ: true,
+      PubliclyAccessible: false,
+      AutoMinorVersionUpgrade: true,
+      StorageType: "gp3",
+      MaxAllocatedStorage: 1000,
+      CACertificateIdentifier: "rds-ca-rsa2048-g1",
+      EnableIAMDatabaseAuthentication: true,
+      EnableCloudwatchLogsExports: ["postgresql", "upgrade"],
+      DeletionProtection: true,
+      CopyTagsToSnapshot: true,
+      BackupRetentionPeriod: 35,
+      PreferredBackupWindow: "03:00-03:30",
+      Tags: [
+        { Key: "Project", Value: "medicare-hub" },
+        { Key: "Environment", Value: "prod-dr" },
+        { Key: "ManagedBy", Value: "cdktf" },
+        { Key: "CostCenter", Value: "medicare-hub-prod" },
+        { Key: "Name", Value: "medicare-hub-prod-dr-db" },
+        { Key: "DataClassification", Value: "PHI" },
+      ],
+    });
+    // The master secret: RDS manages it again, under the recovery region's key (the primary's is in the lost region).
+    expect(rds.commandCalls(ModifyDBInstanceCommand)[0].args[0].input).toMatchObject({
+      DBInstanceIdentifier: "medicare-hub-prod-dr-db",
+      ManageMasterUserPassword: true,
+      MasterUserSecretKmsKeyId: "alias/medicare-hub-prod-dr-database",
+      ApplyImmediately: true,
+    });
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(1);
+    expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(1);
+    expect(aws.events).toEqual(["restore", "database available", "configure", "files promoted", "scaled", "refresh started"]);
+    // The restore read "creating" once, the copy "REPLICATING" once, the refresh "InProgress" once, the targets 1 of 3
+    // healthy once: 30 s each.
+    expect(result.timings.map((t) => `${t.step} ${t.seconds}`)).toEqual([
+      "check-database-copy 0",
+      "check-file-copy 0",
+      "check-restore-target 0",
+      "check-standby-group 0",
+      "restore-database 0",
+      "wait-for-database 30",
+      "configure-database 0",
+      "promote-file-copy 0",
+      "wait-for-file-copy 30",
+      "scale-app 0",
+      "refresh-standby-instances 30",
+      "wait-for-health 30",
+    ]);
+    expect(w.lines[11]).toBe("[11/12] refresh-standby-instances: instance refresh refresh-0001 Successful: every instance of medicare-hub-prod-dr-app booted knowing medicare-hub-prod-dr-db (30 s)");
+    expect(w.lines.at(-1)).toMatch(/^Left to do .*no terraform apply while failed over.*npm run failback -- --env prod/);
+  });
+
+  test("a step that fails halfway stops the run and says how to resume; the resumed run finds the restored instance and restores nothing twice", async () => {
+    efs
+      .on(DeleteReplicationConfigurationCommand)
+      .rejectsOnce(Object.assign(new Error("User is not authorized to perform elasticfilesystem:DeleteReplicationConfiguration"), { name: "AccessDeniedException" }))
+      .callsFake(() => void aws.events.push("files promoted"));
+    const first = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
+    expect(first).toMatchObject({
+      outcome: "failed",
+      stoppedAt: "promote-file-copy",
+      message:
+        "stopped at step 8 (promote-file-copy): AccessDeniedException: User is not authorized to perform elasticfilesystem:DeleteReplicationConfiguration; " +
+        "steps before it are done; fix the cause, then resume with --from-step 8 and the same flags",
+    });
+    expect(aws.events).toEqual(["restore", "database available", "configure"]);
+
+    const w = clock();
+    const resumed = await runRestoreStandbyFailover({ ...RESTORE, fromStep: 8 }, standbyClients(), w);
+    expect(resumed.outcome).toBe("done");
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(1);
+    expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(1);
+    expect(w.lines[3]).toBe(
+      "[3/12] check-restore-target: subnet group medicare-hub-prod-dr-db (vpc-0dr, us-west-2a, us-west-2b, us-west-2c); parameter group medicare-hub-prod-dr-db-postgres17; " +
+        "security group sg-0database (medicare-hub-prod-dr-database); medicare-hub-prod-dr-db exists (available): restored by the run this one resumes (0 s)",
+    );
+    expect(w.lines.filter((l) => l.includes("skipped (--from-step 8)")).map((l) => l.split(":")[0])).toEqual(["[5/12] restore-database", "[6/12] wait-for-database", "[7/12] configure-database"]);
+    expect(aws.events.slice(3)).toEqual(["files promoted", "scaled", "refresh started"]);
+  });
+
+  test("a refresh that times out: the resumed run waits for the same refresh instead of starting another", async () => {
+    let stuck = true;
+    autoScaling.on(DescribeInstanceRefreshesCommand).callsFake((input: DescribeInstanceRefreshesCommandInput) => {
+      const refresh = aws.refresh;
+      if (!refresh) return { InstanceRefreshes: [] };
+      const answer = { InstanceRefreshes: [{ InstanceRefreshId: refresh.id, Status: refresh.status as never, StartTime: refresh.startedAt }] };
+      if (!stuck && input.InstanceRefreshIds) refresh.status = "Successful";
+      return answer;
+    });
+    const first = await runRestoreStandbyFailover({ ...RESTORE, timeoutSeconds: 60 }, standbyClients(), clock());
+    expect(first).toMatchObject({ outcome: "failed", stoppedAt: "refresh-standby-instances", message: expect.stringContaining("instance refresh refresh-0001 of medicare-hub-prod-dr-app Successful not reached within 60 s") });
+    stuck = false;
+    const w = clock();
+    const resumed = await runRestoreStandbyFailover({ ...RESTORE, fromStep: 11 }, standbyClients(), w);
+    expect(resumed.outcome).toBe("done");
+    expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(1);
+    expect(w.lines[11]).toMatch(/^\[11\/12\] refresh-standby-instances: the refresh already running refresh-0001 Successful/);
+  });
+
+  test("a refresh started before the database existed is not adopted: the step says to cancel it", async () => {
+    aws.refresh = { id: "refresh-0000", startedAt: new Date("2026-11-30T09:00:00Z"), status: "InProgress" };
+    const result = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
+    expect(result).toMatchObject({ outcome: "failed", stoppedAt: "refresh-standby-instances" });
+    expect(result.message).toContain("instance refresh refresh-0000 of medicare-hub-prod-dr-app is InProgress, started before medicare-hub-prod-dr-db existed");
+    expect(result.message).toContain("aws autoscaling cancel-instance-refresh --auto-scaling-group-name medicare-hub-prod-dr-app) and resume with --from-step 11");
+    expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(0);
+  });
+
+  test("a pilot light's group is at zero until scale-app: its instances boot knowing the database, nothing is refreshed", async () => {
+    aws.inService = 0;
+    const w = clock();
+    const result = await runRestoreStandbyFailover({ ...RESTORE, strategy: "pilot-light" }, standbyClients(), w);
+    expect(result.outcome).toBe("done");
+    expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(0);
+    expect(w.lines[11]).toBe(
+      "[11/12] refresh-standby-instances: not needed: medicare-hub-prod-dr-app held no instance before scale-app, so every instance booted knowing medicare-hub-prod-dr-db (0 s)",
+    );
+  });
+
+  test("a security group given (--security-group or --outputs) is used as it is; one not found stops the run before the restore", async () => {
+    await runRestoreStandbyFailover({ ...RESTORE, dryRun: true, securityGroupId: "sg-0given" }, standbyClients(), clock());
+    expect(ec2.commandCalls(DescribeSecurityGroupsCommand)).toHaveLength(0);
+    ec2.on(DescribeSecurityGroupsCommand).resolves({ SecurityGroups: [] });
+    const result = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
+    expect(result).toMatchObject({ outcome: "failed", stoppedAt: "check-restore-target" });
+    expect(result.message).toContain("no security group medicare-hub-prod-dr-database in vpc-0dr (us-west-2): the standby is not built (terraform apply), or give --security-group");
+    expect(mutations()).toEqual([]);
+  });
+
+  test("a subnet group that is not there means the standby is not built; an instance already there means a run restored it", async () => {
+    const missing = await runRestoreStandbyFailover({ ...RESTORE, subnetGroup: "medicare-hub-prod-dr-data" }, standbyClients(), clock());
+    expect(missing.message).toContain("stopped at step 3 (check-restore-target): no DB subnet group medicare-hub-prod-dr-data in us-west-2: the warm-standby standby is not built (terraform apply)");
+    aws.db = { createdAt: at(), read: true, secret: true };
+    const again = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
+    expect(again.message).toContain("medicare-hub-prod-dr-db exists already (available): if a run restored it, resume with --from-step 6");
+    expect(mutations()).toEqual([]);
+  });
+
+  test("the CA the restore pins is the one the database construct pins", () => {
+    expect(DATABASE_CA_CERTIFICATE).toBe(CA_CERTIFICATE);
+  });
+
+  describe("command line", () => {
+    const prod = DEFAULT_CONFIG.environments.prod;
+    const standing = { region: "us-west-2", availabilityZones: ["us-west-2a", "us-west-2b", "us-west-2c"], vpcCidr: "10.21.0.0/16" };
+    const environments = {
+      prod,
+      // A pilot light smaller than its recovery AZs: the group is scaled to one instance per AZ at least.
+      staging: { ...prod, app: { ...prod.app, minCapacity: 2, desiredCapacity: 2, maxCapacity: 6 }, recovery: { strategy: "pilot-light" as const, ...standing } },
+      replicated: { ...prod, recovery: { strategy: "warm-standby" as const, ...standing, database: "replica" as const } },
+    };
+
+    test("prod's committed configuration fails over by a restore, with every name and setting from it and no flag", () => {
+      expect(parseArgs(["--env", "prod", "--primary-unreachable"], environments)).toEqual(RESTORE);
+      expect(parseArgs(["--env", "staging", "--dry-run"], environments)).toMatchObject({ strategy: "pilot-light", databaseMode: "restore", capacity: { min: 3, desired: 3, max: 6 } });
+    });
+
+    test("recovery.database replica fails over by a promotion", () => {
+      expect(parseArgs(["--env", "replicated"], environments)).toEqual({
+        strategy: "warm-standby",
+        databaseMode: "replica",
+        environment: "replicated",
+        primaryRegion: "us-east-2",
+        recoveryRegion: "us-west-2",
+        sourceDatabase: "medicare-hub-replicated-db",
+        replica: "medicare-hub-replicated-dr-db",
+        backupRetentionDays: 35,
+        backupWindow: "03:00-03:30",
+        appGroup: "medicare-hub-replicated-dr-app",
+        targetGroup: "medicare-hub-replicated-dr-app-https",
+        capacity: { min: 3, desired: 3, max: 9 },
+        fileSystemId: undefined,
+        recoveryFileSystemId: undefined,
+        primaryUnreachable: false,
+        dryRun: false,
+        fromStep: 1,
+        timeoutSeconds: 3600,
+        intervalSeconds: 30,
+      });
+    });
+
+    test("reads the database security group and the file systems from `terraform output -json`", () => {
+      const file = join(mkdtempSync(join(tmpdir(), "failover-outputs-")), "outputs.json");
+      writeFileSync(
+        file,
+        JSON.stringify({
+          file_system_id: { sensitive: false, type: "string", value: "fs-0123456789abcdef0" },
+          recovery_file_system_id: { sensitive: false, type: "string", value: "fs-0fedcba9876543210" },
+          recovery_database_security_group_id: { sensitive: false, type: "string", value: "sg-0fromoutputs" },
+        }),
+      );
+      expect(parseArgs(["--env", "prod", "--outputs", file], environments)).toMatchObject({ fileSystemId: "fs-0123456789abcdef0", recoveryFileSystemId: "fs-0fedcba9876543210", securityGroupId: "sg-0fromoutputs" });
+      expect(parseArgs(["--env", "prod", "--outputs", file, "--security-group", "sg-0flag"], environments)).toMatchObject({ securityGroupId: "sg-0flag" });
+    });
+
+    test.each([
+      [["--env", "prod", "--db-subnet-group", "dr-data"], /--db-subnet-group: prod fails over to its standing warm-standby environment, whose database restore target Terraform built/],
+      [["--env", "prod", "--parameter-group", "dr-postgres17"], /--parameter-group: prod fails over to its standing warm-standby environment/],
+      [["--env", "replicated", "--security-group", "sg-0dr"], /--security-group: replicated fails over to its standing warm-standby environment, whose database is a replica/],
+      [["--env", "prod", "--from-step", "13"], /--from-step takes a whole number from 1 to 12, got "13"/],
+      [["--env", "replicated", "--from-step", "10"], /--from-step takes a whole number from 1 to 9, got "10"/],
+      [["--env", "prod", "--outputs", "/nonexistent/outputs.json"], /--outputs \/nonexistent\/outputs.json: not readable/],
+      [["--env", "prod", "--routing-control-primary", "arn:aws:route53-recovery-control::123456789012:controlpanel/p/routingcontrol/a"], /Unknown option '--routing-control-primary'/],
+    ])("refuses %j", (argv, message) => {
+      expect(() => parseArgs(argv, environments)).toThrow(message);
+    });
+
+    test("a bad flag is exit code 2 with a message naming it, as a real process", () => {
+      const run = spawnSync(process.execPath, ["--require", "tsx/cjs", "tools/failover.ts", "--env", "prod", "--dry-run", "--from-step", "99"], {
+        cwd: join(__dirname, "..", ".."),
+        env: Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== "MEDICARE_HUB_CONFIG_OVERRIDES")),
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(2);
+      expect(run.stderr).toMatch(/^--from-step takes a whole number from 1 to \d+, got "99"/m);
+    });
   });
 });

@@ -128,6 +128,12 @@ describe("parseArgs", () => {
     expect(() => parseArgs(["pull-the-plug"], config)).toThrow(/usage: npm run gameday -- <terminate-instance\|az-loss-compute\|rds-failover\|az-network-disruption>/);
     expect(() => parseArgs(["rds-failover", "--timeout", "soon"], config)).toThrow(/--timeout takes a whole number of seconds/);
   });
+
+  test("refuses region-isolation, saying where it is run instead, and leaves it out of the usage", () => {
+    expect(() => parseArgs(["region-isolation"], config)).toThrow(/region-isolation is step 1 of the "Region evacuation" game day \(docs\/game-days.md\)/);
+    expect(() => parseArgs(["region-isolation"], config)).toThrow(/usage: npm run gameday -- <terminate-instance\|az-loss-compute\|rds-failover\|az-network-disruption>/);
+    expect(() => parseArgs(["toString"], config)).toThrow(/unknown experiment "toString"/);
+  });
 });
 
 describe("npm run gameday as a real process", () => {

@@ -26,7 +26,9 @@ describe("inventory", () => {
     const prod = views().find((v) => v.stackId === environmentStackId("prod")) as StackView;
     const rows = inventory(prod);
     for (const type of ["aws_subnet", "aws_nat_gateway", "aws_efs_mount_target"]) {
-      for (const row of rows.filter((r) => r.type === type)) expect(row.availabilityZone).toMatch(/^us-east-2[a-c]$/);
+      // Prod's own AZs, and the recovery region's for the standby (recovery.availabilityZones).
+      for (const row of rows.filter((r) => r.type === type)) expect(row.availabilityZone).toMatch(row.address.startsWith(`${type}.standby_`) ? /^us-west-2[a-c]$/ : /^us-east-2[a-c]$/);
+      expect(rows.filter((r) => r.type === type && r.address.startsWith(`${type}.standby_`)).length).toBeGreaterThan(0);
     }
     expect(rows.find((r) => r.type === "aws_db_instance")?.availabilityZone).toBe("regional");
     expect(inventoryMarkdown([prod])).toMatch(/\| aws_db_instance \| `aws_db_instance.database_instance` \| regional \| PostgreSQL database: medicare-hub-prod-db \|/);

@@ -34,6 +34,18 @@ describe("recovery report", () => {
     expect(modes["data is corrupted or deleted by mistake"].handledBy).toContain(`${prod.database.backupRetentionDays}-day window`);
   });
 
+  test("the whole region lost, in prod's warm standby: the maintenance page first, the standby once its database is restored", () => {
+    const modes = Object.fromEntries(analyse(view("prod")).modes.map((m) => [m.failure, m]));
+    const lost = modes["the whole region is lost"];
+    expect(lost.handledBy).toMatch(/^warm standby: 3 instances serving in us-west-2, behind a health-checked load balancer/);
+    // 10 s × 3 failed checks, then the 60 s alias TTL.
+    expect(lost.recovery).toMatch(/^users see the maintenance page within 90 s; npm run failover restores the database there from its replicated backups/);
+    expect(lost.recovery).toContain("once the standby's health check of /health/deep passes");
+    expect(lost.dataLoss).toBe("database 5–30 min (AWS Prescriptive Guidance); files ≈ 15 min (EFS documented, most file systems)");
+    // Dev keeps nothing elsewhere.
+    expect(Object.fromEntries(analyse(view("dev")).modes.map((m) => [m.failure, m]))["the whole region is lost"].handledBy).toMatch(/^NOTHING/);
+  });
+
   test("a human is notified on a separate clock, recomputed from the synthesized alarms: points to alarm × period, with severity", () => {
     const tf = readStackJson(synthApp(), environmentStackId("prod"));
     const alarm = (name: string) => Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).find((a) => a.alarm_name === `medicare-hub-prod-${name}`);

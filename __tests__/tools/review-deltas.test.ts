@@ -50,16 +50,17 @@ beforeAll(() => {
 const stack = (output: SynthOutput, id: string) => output.stacks.find((s) => s.stackId === id) as StackView;
 
 describe("prod's maxCapacity 9 → 12 and WAF off, from two synthesized outputs", () => {
-  test("the change is in the head's Terraform: the group may grow to 12, and the web ACL and its association are gone", () => {
-    const group = (output: SynthOutput) => stack(output, PROD).resources("aws_autoscaling_group")[0].values;
-    expect([group(base).max_size, group(head).max_size]).toEqual([9, 12]);
-    expect([group(base).desired_capacity, group(head).desired_capacity]).toEqual([3, 3]);
+  test("the change is in the head's Terraform: the groups may grow to 12, and the web ACLs and their associations are gone, in both regions", () => {
+    const groups = (output: SynthOutput) => stack(output, PROD).resources("aws_autoscaling_group").map((g) => g.values);
+    // The primary's group and the warm standby's (built from the same app settings).
+    expect(groups(base).map((g) => [g.name, g.max_size, g.desired_capacity])).toEqual([["medicare-hub-prod-app", 9, 3], ["medicare-hub-prod-dr-app", 9, 3]]);
+    expect(groups(head).map((g) => [g.name, g.max_size, g.desired_capacity])).toEqual([["medicare-hub-prod-app", 12, 3], ["medicare-hub-prod-dr-app", 12, 3]]);
     for (const type of ["aws_wafv2_web_acl", "aws_wafv2_web_acl_association"]) {
-      expect({ type, base: stack(base, PROD).resources(type).length, head: stack(head, PROD).resources(type).length }).toEqual({ type, base: 1, head: 0 });
+      expect({ type, base: stack(base, PROD).resources(type).length, head: stack(head, PROD).resources(type).length }).toEqual({ type, base: 2, head: 0 });
     }
   });
 
-  test("cost: prod loses the WAF lines and its four WAF alarms, $9.40 a month; the larger maximum costs nothing at desired capacity; dev is unchanged", () => {
+  test("cost: prod loses the WAF lines of both regions and its four WAF alarms, $18.40 a month; the larger maximum costs nothing at desired capacity; dev is unchanged", () => {
     // The unit prices the difference is made of (tools/data/prices.ts): a change there shows up here first.
     expect([PRICES.wafWebAcl.usd, PRICES.wafRule.usd, PRICES.cloudwatchAlarm.usd]).toEqual([5, 1, 0.1]);
     const delta = compareCost(base, head);
@@ -67,24 +68,27 @@ describe("prod's maxCapacity 9 → 12 and WAF off, from two synthesized outputs"
     const [dev, prod] = delta.environments;
     expect({ difference: dev.differenceUsd, lines: dev.lines }).toEqual({ difference: 0, lines: [] });
 
-    // 1 web ACL × $5 + 4 rules × $1 + 4 alarms × $0.10.
-    expect(prod.differenceUsd).toBe(-9.4);
-    expect(prod.afterUsd).toBeCloseTo(prod.beforeUsd - 9.4, 2);
+    // 2 web ACLs (the primary's, the standby's) × ($5 + 4 rules × $1) + the primary's 4 WAF alarms × $0.10.
+    expect(prod.differenceUsd).toBe(-18.4);
+    expect(prod.afterUsd).toBeCloseTo(prod.beforeUsd - 18.4, 2);
     expect(prod.lines.map((l) => ({ layer: l.layer, item: l.item, before: l.before, after: l.after, difference: l.differenceUsd }))).toEqual([
       { layer: "load-balancer", item: "WAF web ACLs", before: { quantity: 1, monthlyUsd: 5 }, after: undefined, difference: -5 },
+      { layer: "standby", item: "WAF web ACLs", before: { quantity: 1, monthlyUsd: 5 }, after: undefined, difference: -5 },
       { layer: "load-balancer", item: "WAF rules", before: { quantity: 4, monthlyUsd: 4 }, after: undefined, difference: -4 },
+      { layer: "standby", item: "WAF rules", before: { quantity: 4, monthlyUsd: 4 }, after: undefined, difference: -4 },
       { layer: "monitoring", item: "CloudWatch alarms", before: expect.anything(), after: expect.anything(), difference: -0.4 },
     ]);
-    const alarms = prod.lines[2];
+    const alarms = prod.lines[4];
     expect((alarms.before?.quantity ?? 0) - (alarms.after?.quantity ?? 0)).toBe(4);
     expect(prod.layers.filter((l) => l.differenceUsd !== 0).map((l) => [l.layer, l.differenceUsd])).toEqual([
       ["load-balancer", -9],
+      ["standby", -9],
       ["monitoring", -0.4],
     ]);
     // The head's own estimate has no WAF line at all, and prices instances at desired capacity (3), not the maximum.
     const after = estimate(stack(head, PROD));
     expect(after.lines.filter((l) => l.item.startsWith("WAF"))).toEqual([]);
-    expect(after.lines.find((l) => l.item.startsWith("EC2"))).toMatchObject({ layer: "app-tier", quantity: 3 });
+    expect(after.lines.filter((l) => l.item.startsWith("EC2")).map((l) => [l.layer, l.quantity])).toEqual([["app-tier", 3], ["standby", 3]]);
   });
 
   test("guardrails, judged by a base branch that carries the suppression: MH-ELB-7 newly suppressed in prod, called out first, and nothing else", () => {
@@ -97,8 +101,8 @@ describe("prod's maxCapacity 9 → 12 and WAF off, from two synthesized outputs"
         title: "Internet-facing load balancers are protected by an AWS WAF web ACL",
         severity: "error",
         before: "pass",
-        after: "suppressed (1)",
-        addresses: ["aws_lb.load-balancer_alb"],
+        after: "suppressed (2)",
+        addresses: ["aws_lb.load-balancer_alb", "aws_lb.standby_load-balancer_alb"],
         reasons: [EXAMPLE_SUPPRESSION.reason],
       },
     ]);
@@ -113,7 +117,16 @@ describe("prod's maxCapacity 9 → 12 and WAF off, from two synthesized outputs"
   test("judged by a base branch without it (the committed suppressions), the same change is newly failing: what vet refuses", () => {
     const { delta, headResults } = comparePolicy(base, head, SUPPRESSIONS);
     expect(delta.changes.map(({ kind, stackId, rule, before, after, addresses, reasons, fix }) => ({ kind, stackId, rule, before, after, addresses, reasons, fix }))).toEqual([
-      { kind: "newly-failing", stackId: PROD, rule: "MH-ELB-7", before: "pass", after: "FAIL (1)", addresses: ["aws_lb.load-balancer_alb"], reasons: ["no WAF web ACL"], fix: "Set loadBalancer.waf to true." },
+      {
+        kind: "newly-failing",
+        stackId: PROD,
+        rule: "MH-ELB-7",
+        before: "pass",
+        after: "FAIL (2)",
+        addresses: ["aws_lb.load-balancer_alb", "aws_lb.standby_load-balancer_alb"],
+        reasons: ["no WAF web ACL"],
+        fix: "Set loadBalancer.waf to true.",
+      },
     ]);
     expect(exitCode(headResults)).toBe(1);
   });
@@ -124,12 +137,13 @@ describe("prod's maxCapacity 9 → 12 and WAF off, from two synthesized outputs"
     const at = (line: string) => summary.indexOf(line);
     expect(at("### Guardrail changes: base → head")).toBeGreaterThan(at("No changes."));
     expect(at("### Estimated monthly cost: base → head")).toBeGreaterThan(at("### Guardrail changes: base → head"));
-    expect(summary.find((l) => l.startsWith("#### "))).toMatch(/^#### prod: \$\d+\.\d\d → \$\d+\.\d\d per month \(-\$9\.40\)$/);
+    expect(summary.find((l) => l.startsWith("#### "))).toMatch(/^#### prod: \$\d+\.\d\d → \$\d+\.\d\d per month \(-\$18\.40\)$/);
     expect(summary.filter((l) => l.startsWith("#### dev"))).toEqual([]);
     // Only the layers that changed, then the lines.
     expect(summary.filter((l) => /^\| (load-balancer|monitoring|app-tier|network) \| \$/.test(l)).map((l) => l.split(" | ")[0])).toEqual(["| load-balancer", "| monitoring"]);
+    expect(summary).toContain("| standby | WAF web ACLs | 1 ($5.00) | — | -$5.00 |");
     expect(summary).toContain("| load-balancer | WAF web ACLs | 1 ($5.00) | — | -$5.00 |");
-    expect(summary).toContain("> - **newly suppressed**: `medicare-hub-prod` MH-ELB-7 (error) Internet-facing load balancers are protected by an AWS WAF web ACL: pass → suppressed (1), at `aws_lb.load-balancer_alb`: accepted by a suppression: \"" + EXAMPLE_SUPPRESSION.reason + "\"");
+    expect(summary).toContain("> - **newly suppressed**: `medicare-hub-prod` MH-ELB-7 (error) Internet-facing load balancers are protected by an AWS WAF web ACL: pass → suppressed (2), at `aws_lb.load-balancer_alb`, `aws_lb.standby_load-balancer_alb`: accepted by a suppression: \"" + EXAMPLE_SUPPRESSION.reason + "\"");
   });
 });
 
@@ -188,7 +202,7 @@ describe("npm run cost / policy -- --compare, as processes", () => {
   test("cost prints before, after and the difference per environment and layer; --format json is the same delta", async () => {
     const [markdown, json] = await Promise.all([tool("tools/cost.ts", ["--compare", baseDir, "--from", headDir]), tool("tools/cost.ts", ["--compare", baseDir, "--from", headDir, "--format", "json"])]);
     expect([markdown.code, json.code]).toEqual([0, 0]);
-    expect(markdown.stdout).toMatch(/^## prod: \$\d+\.\d\d → \$\d+\.\d\d per month \(-\$9\.40\)$/m);
+    expect(markdown.stdout).toMatch(/^## prod: \$\d+\.\d\d → \$\d+\.\d\d per month \(-\$18\.40\)$/m);
     expect(markdown.stdout).toMatch(/^## dev: \$(\d+\.\d\d) → \$\1 per month \(\$0\.00\)$/m);
     expect(markdown.stdout).toContain("| load-balancer | WAF rules | 4 ($4.00) | — | -$4.00 |");
     expect(markdown.stdout).toMatch(/^\| app-tier \| \$(\d+\.\d\d) \| \$\1 \| \$0\.00 \|$/m);
@@ -354,5 +368,5 @@ test("docs/ci.md's example comment is what plan:summary renders for the example 
   // What the example shows a reviewer, whatever the prices: the WAF log group's deletion, the newly suppressed rule, the cost.
   expect(generated).toContain("> - `aws_cloudwatch_log_group.load-balancer_waf_log-group` (aws_cloudwatch_log_group): **delete**");
   expect(generated).toContain("> **Review first: 1 newly suppressed.**");
-  expect(generated).toMatch(/^#### prod: .* \(-\$9\.40\)$/m);
+  expect(generated).toMatch(/^#### prod: .* \(-\$18\.40\)$/m);
 });

@@ -93,6 +93,11 @@ export const EXPORT_LAYERS: Readonly<Record<string, ExportFileEntry>> = {
     summary: "the data kept in a second region under keys of that region: replicated database backups and file system",
     doc: "docs/data.md#the-recovery-region",
   },
+  standby: {
+    title: "Standby in the recovery region",
+    summary: "the environment standing in its recovery region (pilot light or warm standby): network, load balancer, app group and the restore target of the database, built by the same constructs",
+    doc: "docs/architecture.md#the-standby-in-the-recovery-region",
+  },
   backup: {
     title: "Backup",
     summary: "the locked AWS Backup vault, its plan and selection, copies to another region and the restore role",
