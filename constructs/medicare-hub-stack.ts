@@ -21,7 +21,7 @@ import { refusePlaceholders, type PlaceholderGuard } from "./placeholder-guard";
 import { SecurityGroups } from "./security-groups";
 import { SessionManager } from "./session-manager";
 import { SharedStorage } from "./shared-storage";
-import { appTierProps, databaseProps, loadBalancerProps, networkProps, type SiteBasis } from "./site";
+import { appTierProps, databaseProps, endpointsProps, loadBalancerProps, networkProps, servingPlacement, type SiteBasis } from "./site";
 import { SyntheticChecks } from "./synthetic-checks";
 import { VpcEndpoints } from "./vpc-endpoints";
 import type { DeploymentContext } from "./context";
@@ -102,14 +102,7 @@ export class MediCareHubStack extends MediCareStack {
       appPort: config.app.port,
     });
 
-    this.endpoints = new VpcEndpoints(this, "endpoints", {
-      ...context,
-      vpcId: this.network.vpcId,
-      gatewayRouteTableIds: this.network.appRouteTableIds,
-      interfaceSubnetIds: this.network.appSubnetIds,
-      securityGroupId: this.securityGroups.endpoints.id,
-      interfaceEndpoints: config.network.interfaceEndpoints,
-    });
+    this.endpoints = new VpcEndpoints(this, "endpoints", endpointsProps(config, site, this.network, this.securityGroups));
 
     this.dns = new Dns(this, "dns", {
       environment,
@@ -232,10 +225,7 @@ export class MediCareHubStack extends MediCareStack {
       this,
       "app-tier",
       appTierProps(config, site, {
-        subnetIds: this.network.appSubnetIds,
-        securityGroupId: this.securityGroups.app.id,
-        targetGroupArn: this.loadBalancer.targetGroup.arn,
-        requestCountResourceLabel: `${this.loadBalancer.alb.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        ...servingPlacement(this.network, this.securityGroups, this.loadBalancer),
         capacity: { min: app.minCapacity, desired: app.desiredCapacity, max: app.maxCapacity },
         database: { resourceId: this.database.resourceId, user: this.database.appUser, address: this.database.instance.address, port: this.database.instance.port },
         sessionLogGroupArn: this.sessionManager.logGroup.arn,

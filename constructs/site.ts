@@ -9,7 +9,10 @@ import type { EnvironmentConfig } from "../config/schema";
 import type { AppTierProps } from "./app-tier";
 import type { DatabaseProps } from "./database";
 import type { LoadBalancerProps } from "./load-balancer";
-import type { NetworkProps } from "./network";
+import type { Network, NetworkProps } from "./network";
+import type { LoadBalancer } from "./load-balancer";
+import type { SecurityGroups } from "./security-groups";
+import type { VpcEndpointsProps } from "./vpc-endpoints";
 import type { KmsKeyRef } from "./secure-bucket";
 import type { DeploymentContext } from "./context";
 
@@ -33,6 +36,32 @@ export function networkProps(config: EnvironmentConfig, site: SiteBasis): Networ
     natGateways: config.network.natGateways,
     logKey: site.storageKey,
     flowLogRetentionDays: config.logRetentionDays,
+  };
+}
+
+/** The site's VPC endpoints: gateways on the app route tables, interface endpoints (as configured) in the app subnets. */
+export function endpointsProps(config: EnvironmentConfig, site: SiteBasis, network: Network, securityGroups: SecurityGroups): VpcEndpointsProps {
+  return {
+    ...site.context,
+    vpcId: network.vpcId,
+    gatewayRouteTableIds: network.appRouteTableIds,
+    interfaceSubnetIds: network.appSubnetIds,
+    securityGroupId: securityGroups.endpoints.id,
+    interfaceEndpoints: config.network.interfaceEndpoints,
+  };
+}
+
+/** Where the site's app instances run and whom they serve: its app subnets and group, behind its load balancer. */
+export function servingPlacement(
+  network: Network,
+  securityGroups: SecurityGroups,
+  loadBalancer: LoadBalancer,
+): Pick<AppPlacement, "subnetIds" | "securityGroupId" | "targetGroupArn" | "requestCountResourceLabel"> {
+  return {
+    subnetIds: network.appSubnetIds,
+    securityGroupId: securityGroups.app.id,
+    targetGroupArn: loadBalancer.targetGroup.arn,
+    requestCountResourceLabel: `${loadBalancer.alb.arnSuffix}/${loadBalancer.targetGroup.arnSuffix}`,
   };
 }
 

@@ -13,7 +13,7 @@ import { Network } from "./network";
 import { SecurityGroups } from "./security-groups";
 import { SessionManager } from "./session-manager";
 import { APP_ACCESS_POINT, appAccessPoint, fileSystemPolicy } from "./shared-storage";
-import { appTierProps, databaseProps, loadBalancerProps, networkProps, type SiteBasis } from "./site";
+import { appTierProps, databaseProps, endpointsProps, loadBalancerProps, networkProps, servingPlacement, type SiteBasis } from "./site";
 import { VpcEndpoints } from "./vpc-endpoints";
 import { buildInRegion } from "./regions";
 import type { DeploymentContext } from "./context";
@@ -92,14 +92,7 @@ export class RegionStandby extends Construct {
     };
     this.network = new Network(this, "network", networkProps(config, site));
     this.securityGroups = new SecurityGroups(this, "security-groups", { environment: context.environment, vpcId: this.network.vpcId, appPort: config.app.port });
-    this.endpoints = new VpcEndpoints(this, "endpoints", {
-      ...context,
-      vpcId: this.network.vpcId,
-      gatewayRouteTableIds: this.network.appRouteTableIds,
-      interfaceSubnetIds: this.network.appSubnetIds,
-      securityGroupId: this.securityGroups.endpoints.id,
-      interfaceEndpoints: config.network.interfaceEndpoints,
-    });
+    this.endpoints = new VpcEndpoints(this, "endpoints", endpointsProps(config, site, this.network, this.securityGroups));
     this.loadBalancer = new LoadBalancer(
       this,
       "load-balancer",
@@ -145,10 +138,7 @@ export class RegionStandby extends Construct {
       this,
       "app-tier",
       appTierProps(config, site, {
-        subnetIds: this.network.appSubnetIds,
-        securityGroupId: this.securityGroups.app.id,
-        targetGroupArn: this.loadBalancer.targetGroup.arn,
-        requestCountResourceLabel: `${this.loadBalancer.alb.arnSuffix}/${this.loadBalancer.targetGroup.arnSuffix}`,
+        ...servingPlacement(this.network, this.securityGroups, this.loadBalancer),
         // Warm standby: one instance per AZ serves health checks; failover scales the group to the primary's size.
         capacity: pilotLight ? { min: 0, desired: 0, max: Math.max(config.app.maxCapacity, azs) } : { min: azs, desired: azs, max: Math.max(config.app.maxCapacity, azs) },
         pilotLight,
