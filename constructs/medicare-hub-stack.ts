@@ -111,16 +111,7 @@ export class MediCareHubStack extends MediCareStack {
     });
 
     const lb = config.loadBalancer;
-    this.loadBalancer = new LoadBalancer(
-      this,
-      "load-balancer",
-      loadBalancerProps(config, site, {
-        vpcId: this.network.vpcId,
-        publicSubnetIds: this.network.publicSubnetIds,
-        securityGroupId: this.securityGroups.alb.id,
-        certificateArn: this.dns.certificateArn,
-      }),
-    );
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", loadBalancerProps(config, site, this.network, this.securityGroups, this.dns.certificateArn));
 
     // Athena over the access logs, in every environment: nothing is billed until a query scans (see the construct).
     this.accessLogQueries = new AccessLogQueries(this, "access-log-queries", {

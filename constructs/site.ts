@@ -66,15 +66,14 @@ export function servingPlacement(
 }
 
 /** The site's load balancer, its health check and firewall as configured. */
-export function loadBalancerProps(
-  config: EnvironmentConfig,
-  site: SiteBasis,
-  placement: { readonly vpcId: string; readonly publicSubnetIds: readonly string[]; readonly securityGroupId: string; readonly certificateArn: string },
-): LoadBalancerProps {
+export function loadBalancerProps(config: EnvironmentConfig, site: SiteBasis, network: Network, securityGroups: SecurityGroups, certificateArn: string): LoadBalancerProps {
   const lb = config.loadBalancer;
   return {
     ...site.context,
-    ...placement,
+    vpcId: network.vpcId,
+    publicSubnetIds: network.publicSubnetIds,
+    securityGroupId: securityGroups.alb.id,
+    certificateArn,
     appPort: config.app.port,
     healthCheck: lb.healthCheck,
     deregistrationDelaySeconds: lb.deregistrationDelaySeconds,

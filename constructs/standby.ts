@@ -93,16 +93,7 @@ export class RegionStandby extends Construct {
     this.network = new Network(this, "network", networkProps(config, site));
     this.securityGroups = new SecurityGroups(this, "security-groups", { environment: context.environment, vpcId: this.network.vpcId, appPort: config.app.port });
     this.endpoints = new VpcEndpoints(this, "endpoints", endpointsProps(config, site, this.network, this.securityGroups));
-    this.loadBalancer = new LoadBalancer(
-      this,
-      "load-balancer",
-      loadBalancerProps(config, site, {
-        vpcId: this.network.vpcId,
-        publicSubnetIds: this.network.publicSubnetIds,
-        securityGroupId: this.securityGroups.alb.id,
-        certificateArn: props.certificateArn,
-      }),
-    );
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", loadBalancerProps(config, site, this.network, this.securityGroups, props.certificateArn));
     const placement = { subnetIds: this.network.dataSubnetIds, securityGroupId: this.securityGroups.database.id };
     if (props.database === "replica") {
       this.database = new Database(this, "database", databaseProps(config, site, { ...placement, replicaOf: { sourceArn: props.primaryDatabaseArn } }));
