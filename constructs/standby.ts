@@ -101,8 +101,9 @@ export class RegionStandby extends Construct {
       this.restoreTarget = new DatabaseRestoreTarget(this, "database", databaseProps(config, site, placement));
     }
 
-    // The copy is created by EFS with automatic backups on ("Amazon EFS replication"): off, as on the primary, so no
-    // PHI goes to the AWS-managed default vault; AWS Backup's copies of the primary's recovery points are kept here.
+    // Automatic backups of the copy off, stated rather than left to EFS's default for it (on for One Zone copies, "Amazon
+    // EFS replication"; "after the file system is created, you can change the automatic backup setting"), as on the
+    // primary: no PHI in the AWS-managed default vault; AWS Backup's copies of the primary's points are kept here.
     new EfsBackupPolicy(this, "file-system-automatic-backups", { fileSystemId: props.fileSystem.id, backupPolicy: { status: "DISABLED" } });
     this.mountTargets = props.availabilityZones.map(
       (az, i) =>

@@ -66,8 +66,8 @@
  *   the DatabaseIdentifier tag), once: a warm standby's instances booted before the restore know no database and are
  *   replaced (11), launching the new ones first so capacity never drops. A pilot light's group is at zero until 10, so
  *   its instances boot after the restore. Route 53 sends users to the standby once the primary's health check fails
- *   and the standby's passes (constructs/dns.ts): a pilot light only after 10, a warm standby all along, whose
- *   requests that need the database fail until 11 ends; the run cannot hold them back.
+ *   and the standby's passes (constructs/dns.ts): it probes /health/deep, which fails while an instance expects a
+ *   database it has not found, so users stay on the maintenance page until the instances of 10-11 answer with it.
  * - In "replica" mode the promotion comes first (4-5): a PostgreSQL replica is read-only until promoted, and RDS
  *   reboots it to promote it. The backup retention and window are passed because a replica has no automated backups
  *   and PromoteReadReplica's BackupRetentionPeriod is "Default: 1". Its instances know the replica's address already.
@@ -505,7 +505,9 @@ function fileCopySteps(options: CommonOptions, steps: readonly string[], efs: EF
   return {
     facts,
     check: async () => {
-      const answer = await efs.send(new DescribeReplicationConfigurationsCommand(options.fileSystemId ? { FileSystemId: options.fileSystemId } : {})).catch((error: Error) => {
+      // Every replication this account has in the recovery region, filtered below: asked by the primary's id there, EFS
+      // may refuse ("you can only describe the replication configuration for a file system in its own Region").
+      const answer = await efs.send(new DescribeReplicationConfigurationsCommand({})).catch((error: Error) => {
         if (error.name === "ReplicationNotFound") return { Replications: [] };
         throw error;
       });
@@ -684,7 +686,8 @@ export async function runRestoreStandbyFailover(options: RestoreStandbyFailoverO
     MultiAZ: settings.multiAz,
     PubliclyAccessible: false,
     AutoMinorVersionUpgrade: true,
-    StorageType: "gp3",
+    // No StorageType: the restore keeps "most of the original configuration" (gp3), and StorageType gp3 "you must also
+    // include a value for the Iops parameter" (RDS API Reference), which a 100 GiB gp3 volume cannot take.
     MaxAllocatedStorage: settings.maxAllocatedStorageGib,
     CACertificateIdentifier: DATABASE_CA_CERTIFICATE,
     EnableIAMDatabaseAuthentication: true,
@@ -1015,7 +1018,9 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
     monitoringRoleName: resourceName(site, "db-monitoring"),
     keyAlias: `alias/${PROJECT}-${site}-database`,
     settings: { instanceClass, multiAz, deletionProtection, backupRetentionDays, backupWindow, maintenanceWindow, maxAllocatedStorageGib, monitoringIntervalSeconds, performanceInsightsRetentionDays },
-    tags: { ...projectTags(site, config.costCenter), Name: identifier, ...PHI_TAGS },
+    // The environment's tags, as the recovery provider's default tags give every standby resource (Environment: the
+    // environment, not its site): cost, ci:vet and the drift report group by them.
+    tags: { ...projectTags(environment, config.costCenter), Name: identifier, ...PHI_TAGS },
     fromStep: wholeFlag(line, "from-step", 1, 1, RESTORE_STANDBY_FAILOVER_STEPS.length),
   };
 }
