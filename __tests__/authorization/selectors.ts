@@ -344,8 +344,16 @@ export const trailBucket = (s: Scope) => follow(s, trail(s).values.s3_bucket_nam
 export const trailKey = (s: Scope) => follow(s, trail(s).values.kms_key_id, "aws_kms_key");
 export const trailLogGroup = (s: Scope) => follow(s, String(trail(s).values.cloud_watch_logs_group_arn).replace(/:\*$/, ""), "aws_cloudwatch_log_group");
 export const trailLogsRole = (s: Scope) => follow(s, trail(s).values.cloud_watch_logs_role_arn, "aws_iam_role");
-/** The bucket the AWS Config delivery channel writes to. */
-export const configBucket = (s: Scope) => follow(s, only(s, "aws_config_delivery_channel").values.s3_bucket_name, "aws_s3_bucket");
+/**
+ * The bucket the audited region's AWS Config delivery channel writes to (the recovery region's delivers into the same
+ * one: a test below follows both).
+ */
+export const configBucket = (s: Scope) => follow(s, only(s, "aws_config_delivery_channel", (c) => c.values.provider === undefined).values.s3_bucket_name, "aws_s3_bucket");
+/**
+ * The delivery channel of AWS Config in the environment's recovery region (the audit stack's provider alias), which
+ * delivers into the audited region's Config bucket.
+ */
+export const recoveryConfigChannel = (s: Scope) => only(s, "aws_config_delivery_channel", (c) => c.values.provider !== undefined);
 /** The topic an audit event rule (`guardduty-finding`, ...) targets, and the rule. */
 export function auditRule(s: Scope, id: string): { rule: Located; topic: Located } {
   const rule = only(s, "aws_cloudwatch_event_rule", (r) => String(r.values.name).endsWith(`-${id}`));

@@ -16,12 +16,13 @@ describe("cost estimate", () => {
     const audit = estimate(new StackView("medicare-hub-audit", readStackJson(synthApp(), "medicare-hub-audit")));
     // A line per layer: the keys of the trail and of the alerts are two lines.
     const monthly = (prefix: string) => audit.lines.filter((l) => l.item.startsWith(prefix)).reduce((sum, l) => sum + l.monthlyUsd, 0);
-    // $0.003 per item × 5,000; $0.001 per check × 20,000; $4 per million events × 500,000 + $1 per GB × 20;
-    // $0.10 per 100,000 data events × 1,000,000; two keys; 14 CIS alarms at $0.10.
-    expect(monthly("AWS Config items recorded")).toBe(15);
-    expect(monthly("Security Hub checks")).toBe(20);
-    expect(monthly("GuardDuty: management events")).toBe(2);
-    expect(monthly("GuardDuty: flow and DNS logs")).toBe(20);
+    // Per region (prod's and its recovery region, both watched): $0.003 per item × 5,000; $0.001 per check × 20,000;
+    // $4 per million events × 500,000 + $1 per GB × 20. Then $0.10 per 100,000 data events × 1,000,000; two keys; 14
+    // CIS alarms at $0.10.
+    expect(monthly("AWS Config items recorded")).toBe(2 * 15);
+    expect(monthly("Security Hub checks")).toBe(2 * 20);
+    expect(monthly("GuardDuty: management events")).toBe(2 * 2);
+    expect(monthly("GuardDuty: flow and DNS logs")).toBe(2 * 20);
     expect(monthly("CloudTrail S3 data events")).toBe(1);
     expect(monthly("KMS customer-managed keys")).toBe(2);
     expect(monthly("CloudWatch alarms")).toBe(1.4);

@@ -18,6 +18,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamServiceLinkedRole } from "@cdktf/provider-aws/lib/iam-service-linked-role";
 import type { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecurityhubAccount } from "@cdktf/provider-aws/lib/securityhub-account";
+import { SecurityhubFindingAggregator } from "@cdktf/provider-aws/lib/securityhub-finding-aggregator";
 import { SecurityhubStandardsSubscription } from "@cdktf/provider-aws/lib/securityhub-standards-subscription";
 import { SnsTopic } from "@cdktf/provider-aws/lib/sns-topic";
 import { SnsTopicPolicy } from "@cdktf/provider-aws/lib/sns-topic-policy";
@@ -31,6 +32,7 @@ import { customerKey } from "../kms";
 import { encryptedLogGroup } from "../logging";
 import { PHI_TAGS, PROJECT, bucketName, projectTags } from "../naming";
 import { refusePlaceholders, type PlaceholderGuard } from "../placeholder-guard";
+import { buildInRegion } from "../regions";
 import { SecureBucket, serverAccessLogDelivery } from "../secure-bucket";
 import { CIS_ALARMS, type CisAlarm } from "./cis-alarms";
 
@@ -271,16 +273,7 @@ export class AuditStack extends MediCareStack {
     for (const spec of CIS_ALARMS) this.cisAlarm(spec, logGroup.name);
 
 
-    this.guardDuty = new GuarddutyDetector(detection, "guardduty", { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
-    for (const feature of GUARDDUTY_FEATURES) {
-      new GuarddutyDetectorFeature(detection, `guardduty-${feature.toLowerCase().replace(/_/g, "-")}`, {
-        detectorId: this.guardDuty.id,
-        name: feature,
-        status: "ENABLED",
-        // Runtime monitoring of the app instances: GuardDuty manages its agent on EC2 (through SSM, which they have).
-        additionalConfiguration: feature === "RUNTIME_MONITORING" ? [{ name: "EC2_AGENT_MANAGEMENT", status: "ENABLED" }] : undefined,
-      });
-    }
+    this.guardDuty = this.guardDutyIn(detection);
     this.rule(detection, "guardduty-finding", "page", "GuardDuty reports a finding of medium severity or above: read it in the GuardDuty console (its type says what was seen: a compromised credential, an instance talking to a known bad host, malware).", {
       source: ["aws.guardduty"],
       "detail-type": ["GuardDuty Finding"],
@@ -331,33 +324,41 @@ export class AuditStack extends MediCareStack {
       awsServiceName: "config.amazonaws.com",
       description: "AWS Config records this account's resources (MediCare Hub audit)",
     });
-    const recorder = new ConfigConfigurationRecorder(evaluation, "config-recorder", {
-      name: `${PROJECT}-${AUDIT_NAME}`,
-      roleArn: configRole.arn,
-      recordingGroup: { allSupported: true, includeGlobalResourceTypes: true },
-    });
-    const channel = new ConfigDeliveryChannel(evaluation, "config-delivery-channel", {
-      name: `${PROJECT}-${AUDIT_NAME}`,
-      s3BucketName: this.configBucket.bucket.id,
-      s3KmsKeyArn: this.key.arn,
-      snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
-      dependsOn: [recorder, this.configBucket.policy],
-    });
-    const recording = new ConfigConfigurationRecorderStatus(evaluation, "config-recorder-status", { name: recorder.name, isEnabled: true, dependsOn: [channel] });
-
-    // Security Hub evaluates its controls from AWS Config's records: enabled once Config records.
-    const hub = new SecurityhubAccount(evaluation, "security-hub", { enableDefaultStandards: false, controlFindingGenerator: "SECURITY_CONTROL", autoEnableControls: true, dependsOn: [recording] });
-    for (const [standard, path] of [
-      ["fsbp", "aws-foundational-security-best-practices/v/1.0.0"],
-      ["cis", "cis-aws-foundations-benchmark/v/3.0.0"],
-    ] as const) {
-      new SecurityhubStandardsSubscription(evaluation, `security-hub-${standard}`, { standardsArn: `arn:${partition}:securityhub:${region}::standards/${path}`, dependsOn: [hub] });
-    }
+    const hub = this.securityHubIn(evaluation, region, partition, configRole.arn, true);
     this.rule(evaluation, "security-hub-failed-control", "ticket", "A Security Hub control of the FSBP or CIS standard newly fails with critical or high severity: read the finding's remediation link, fix the resource (or this code), and the finding resolves itself.", {
       source: ["aws.securityhub"],
       "detail-type": ["Security Hub Findings - Imported"],
       detail: { findings: { Severity: { Label: ["CRITICAL", "HIGH"] }, Compliance: { Status: ["FAILED"] }, Workflow: { Status: ["NEW"] }, RecordState: ["ACTIVE"] } },
     });
+    // The recovery region holds PHI too (the copies, and a standby's instances): watched the same way, its findings
+    // aggregated here, where the rules and topics are.
+    const recoveryRegion = env.recovery.strategy !== "off" ? env.recovery.region : undefined;
+    if (recoveryRegion) {
+      const provider = this.addAwsProvider(recoveryRegion, projectTags("shared", audit.costCenter), accountId, "recovery");
+      const away = new Construct(this, "recovery-region");
+      this.guardDutyIn(away);
+      new AccessanalyzerAnalyzer(away, "access-analyzer", { analyzerName: `${PROJECT}-${AUDIT_NAME}`, type: "ACCOUNT" });
+      // Global resource types (IAM) are recorded once, in the audited region; one service-linked role serves every region.
+      // Its deliveries go to the one Config bucket: "AWS Config supports cross-Region and cross-account delivery
+      // channels", under the audit key, which "must belong to the same Region as the destination S3 bucket"
+      // (PutDeliveryChannel, DeliveryChannel in the AWS Config API Reference).
+      this.securityHubIn(away, recoveryRegion, partition, configRole.arn, false);
+      buildInRegion(away, provider);
+      // "In an aggregation Region, the event feed includes events for findings from the aggregation Region and the
+      // linked Regions" (Security Hub User Guide, "Security Hub event types in EventBridge"): the rules below, and the
+      // failed-control rule above, see the recovery region's findings here. GuardDuty and Access Analyzer send theirs to
+      // Security Hub in their region.
+      new SecurityhubFindingAggregator(evaluation, "security-hub-aggregator", { linkingMode: "SPECIFIED_REGIONS", specifiedRegions: [recoveryRegion], dependsOn: [hub] });
+      const fromRecovery = (product: string, labels?: readonly string[]) => ({
+        source: ["aws.securityhub"],
+        "detail-type": ["Security Hub Findings - Imported"],
+        detail: {
+          findings: { ProductName: [product], Region: [recoveryRegion], ...(labels ? { Severity: { Label: [...labels] } } : {}), Workflow: { Status: ["NEW"] }, RecordState: ["ACTIVE"] },
+        },
+      });
+      this.rule(detection, "guardduty-finding-recovery-region", "page", `GuardDuty reports a finding of medium severity or above in the recovery region (${recoveryRegion}), through Security Hub: read it in GuardDuty there.`, fromRecovery("GuardDuty", ["MEDIUM", "HIGH", "CRITICAL"]));
+      this.rule(detection, "access-analyzer-finding-recovery-region", "ticket", `IAM Access Analyzer found a resource of the recovery region (${recoveryRegion}) shared outside the account: confirm it is meant to be, or remove the grant.`, fromRecovery("IAM Access Analyzer"));
+    }
     this.finishTopics(accountId, partition);
 
     const output = (outputId: string, value: string, description: string) => new TerraformOutput(this, outputId, { value, description, staticId: true });
@@ -366,6 +367,50 @@ export class AuditStack extends MediCareStack {
     output("trail_log_group_name", logGroup.name, "CloudWatch Logs copy of the trail, which the CIS metric filters read");
     output("guardduty_detector_id", this.guardDuty.id, "GuardDuty detector of the account's region");
     output("alerts_topic_arn", this.pages.arn, "SNS topic the audit pages go to (subscribe the on-call pager here)");
+  }
+
+  /** GuardDuty with the protection plans that apply here, in the region of `scope`'s provider. */
+  private guardDutyIn(scope: Construct): GuarddutyDetector {
+    const detector = new GuarddutyDetector(scope, "guardduty", { enable: true, findingPublishingFrequency: "FIFTEEN_MINUTES" });
+    for (const feature of GUARDDUTY_FEATURES) {
+      new GuarddutyDetectorFeature(scope, `guardduty-${feature.toLowerCase().replace(/_/g, "-")}`, {
+        detectorId: detector.id,
+        name: feature,
+        status: "ENABLED",
+        // Runtime monitoring of the app instances: GuardDuty manages its agent on EC2 (through SSM, which they have).
+        additionalConfiguration: feature === "RUNTIME_MONITORING" ? [{ name: "EC2_AGENT_MANAGEMENT", status: "ENABLED" }] : undefined,
+      });
+    }
+    return detector;
+  }
+
+  /**
+   * AWS Config recording every supported resource (global ones where `globalTypes`) into the Config bucket under the
+   * audit key, then Security Hub with FSBP and CIS, which evaluates its controls from Config's records.
+   */
+  private securityHubIn(scope: Construct, region: string, partition: string, configRoleArn: string, globalTypes: boolean): SecurityhubAccount {
+    const recorder = new ConfigConfigurationRecorder(scope, "config-recorder", {
+      name: `${PROJECT}-${AUDIT_NAME}`,
+      roleArn: configRoleArn,
+      recordingGroup: { allSupported: true, includeGlobalResourceTypes: globalTypes },
+    });
+    const channel = new ConfigDeliveryChannel(scope, "config-delivery-channel", {
+      name: `${PROJECT}-${AUDIT_NAME}`,
+      s3BucketName: this.configBucket.bucket.id,
+      s3KmsKeyArn: this.key.arn,
+      snapshotDeliveryProperties: { deliveryFrequency: "TwentyFour_Hours" },
+      dependsOn: [recorder, this.configBucket.policy],
+    });
+    const recording = new ConfigConfigurationRecorderStatus(scope, "config-recorder-status", { name: recorder.name, isEnabled: true, dependsOn: [channel] });
+    // Security Hub evaluates its controls from AWS Config's records: enabled once Config records.
+    const hub = new SecurityhubAccount(scope, "security-hub", { enableDefaultStandards: false, controlFindingGenerator: "SECURITY_CONTROL", autoEnableControls: true, dependsOn: [recording] });
+    for (const [standard, path] of [
+      ["fsbp", "aws-foundational-security-best-practices/v/1.0.0"],
+      ["cis", "cis-aws-foundations-benchmark/v/3.0.0"],
+    ] as const) {
+      new SecurityhubStandardsSubscription(scope, `security-hub-${standard}`, { standardsArn: `arn:${partition}:securityhub:${region}::standards/${path}`, dependsOn: [hub] });
+    }
+    return hub;
   }
 
   private readonly topicPolicies: { topic: SnsTopic; id: string }[] = [];

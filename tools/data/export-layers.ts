@@ -158,6 +158,11 @@ export const EXPORT_LAYERS: Readonly<Record<string, ExportFileEntry>> = {
     summary: "GuardDuty with the protection plans that apply here, IAM Access Analyzer, and the rules that send their findings on",
     doc: "docs/audit.md",
   },
+  "recovery-region": {
+    title: "Detection and evaluation in the recovery region",
+    summary: "GuardDuty, IAM Access Analyzer, AWS Config and Security Hub in the environment's recovery region, whose findings are aggregated into the audited region",
+    doc: "docs/audit.md",
+  },
   evaluation: {
     title: "Continuous evaluation",
     summary: "AWS Config recording every resource into an encrypted bucket, and Security Hub with the FSBP and CIS standards",

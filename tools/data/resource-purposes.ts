@@ -88,6 +88,7 @@ export const RESOURCE_PURPOSES: Readonly<Record<string, string>> = {
   aws_config_delivery_channel: "where AWS Config delivers its history and snapshots (the encrypted config bucket)",
   aws_securityhub_account: "Security Hub: continuous evaluation of the account's resources against controls",
   aws_securityhub_standards_subscription: "a Security Hub standard the account is checked against (FSBP, CIS)",
+  aws_securityhub_finding_aggregator: "Security Hub's cross-Region aggregation: the recovery region's findings reach the audited region's rules",
   aws_s3_bucket_replication_configuration: "replicates the Terraform state bucket to its replica in another region (S3 RTC: 15 minutes)",
   aws_ssm_document: "Session Manager preferences: logged sessions, not as root",
   aws_wafv2_ip_set: "shared egress ranges the WAF rate limit does not count",

@@ -4,7 +4,7 @@
  * encrypted topics, and nothing of another account does.
  */
 import { ACCOUNT, OTHER_ACCOUNT, arnOf, role, service, sym, via, type AuthorizationRow, type Scope } from "../row";
-import { auditAlarm, auditRule, configBucket, trail, trailBucket, trailKey, trailLogGroup, trailLogsRole } from "../selectors";
+import { auditAlarm, auditRule, configBucket, recoveryConfigChannel, trail, trailBucket, trailKey, trailLogGroup, trailLogsRole } from "../selectors";
 import { CLOUDWATCH, EVENTS } from "./principals";
 import { SOURCES } from "./sources";
 
@@ -15,6 +15,11 @@ const OTHER_TRAIL = sym("arn:aws:cloudtrail:<region>:<account>:trail/another-tra
 const LOG_FILE = sym("<trail bucket ARN>/AWSLogs/<account>/CloudTrail/<region>/<date>/<file>.json.gz", (s) => `${s.world.attribute(trailBucket(s), "arn")}/AWSLogs/${s.account}/CloudTrail/${s.region}/2026/11/30/${s.account}_CloudTrail_${s.region}_20261130T0000Z_abc.json.gz`);
 const TRAIL_KEY = arnOf("the trail's key (its kms_key_id)", trailKey);
 const CONFIG_FILE = sym("<config bucket ARN>/AWSLogs/<account>/Config/<region>/<date>/ConfigSnapshot/<file>.json.gz", (s) => `${s.world.attribute(configBucket(s), "arn")}/AWSLogs/${s.account}/Config/${s.region}/2026/11/30/ConfigSnapshot/snapshot.json.gz`);
+// What the recovery region's Config delivers: its region in the key, into the same bucket (cross-Region delivery).
+const RECOVERY_CONFIG_FILE = sym(
+  "<config bucket ARN>/AWSLogs/<account>/Config/<recovery region>/<date>/ConfigSnapshot/<file>.json.gz",
+  (s) => `${s.world.attribute(configBucket(s), "arn")}/AWSLogs/${s.account}/Config/${recoveryConfigChannel(s).region}/2026/11/30/ConfigSnapshot/snapshot.json.gz`,
+);
 const topicOf = (kind: "rule" | "alarm", id: string) => (s: Scope) => (kind === "rule" ? auditRule(s, id).topic : auditAlarm(s, id).topic);
 
 export const AUDIT_ROWS: readonly AuthorizationRow[] = [
@@ -116,6 +121,17 @@ export const AUDIT_ROWS: readonly AuthorizationRow[] = [
     context: { "aws:SourceAccount": OTHER_ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control", "aws:SecureTransport": "true" },
     expected: "Denied",
     source: [SOURCES.configBucketPolicy, SOURCES.confusedDeputy],
+  },
+  {
+    id: "AZ-AUD-15",
+    request: "AWS Config of the recovery region delivers a configuration snapshot into the same bucket",
+    stacks: ["audit"],
+    principal: CONFIG,
+    action: "s3:PutObject",
+    resource: RECOVERY_CONFIG_FILE,
+    context: { "aws:SourceAccount": ACCOUNT, "s3:x-amz-acl": "bucket-owner-full-control", "aws:SecureTransport": "true" },
+    expected: "Allowed",
+    source: [SOURCES.configBucketPolicy],
   },
   {
     id: "AZ-AUD-10",

@@ -8,15 +8,16 @@ import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../../config/environments";
 import { CIS_ALARMS } from "../../../constructs/audit/cis-alarms";
 import { matchesFilterPattern, parseFilterPattern } from "../../../constructs/audit/log-filter-pattern";
-import { readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../../support/synth";
+import { primaryRegion, readStackJson, refName, resourcesOf, synthApp, type TerraformJson } from "../../support/synth";
 
 describe("medicare-hub-audit", () => {
   let tf: TerraformJson;
   beforeAll(() => {
     tf = readStackJson(synthApp(), "medicare-hub-audit");
   });
+  // The audited environment's own region; the recovery region's detection is judged in its own test below.
   const one = (type: string) => {
-    const all = Object.entries(resourcesOf(tf, type));
+    const all = Object.entries(resourcesOf(primaryRegion(tf), type));
     expect(all).toHaveLength(1);
     return all[0][1];
   };
@@ -87,7 +88,7 @@ describe("medicare-hub-audit", () => {
   test("GuardDuty runs the protection plans that apply here, and its medium-and-above findings page", () => {
     const detector = one("aws_guardduty_detector");
     expect(detector.enable).toBe(true);
-    const features = Object.values(resourcesOf(tf, "aws_guardduty_detector_feature")).map((f) => [f.name, f.status]).sort();
+    const features = Object.values(resourcesOf(primaryRegion(tf), "aws_guardduty_detector_feature")).map((f) => [f.name, f.status]).sort();
     expect(features).toEqual([["EBS_MALWARE_PROTECTION", "ENABLED"], ["LAMBDA_NETWORK_LOGS", "ENABLED"], ["RDS_LOGIN_EVENTS", "ENABLED"], ["RUNTIME_MONITORING", "ENABLED"], ["S3_DATA_EVENTS", "ENABLED"]]);
     const rules = Object.entries(resourcesOf(tf, "aws_cloudwatch_event_rule")).filter(([, r]) => JSON.parse(r.event_pattern).source[0] === "aws.guardduty");
     expect(rules).toHaveLength(1);
@@ -104,9 +105,51 @@ describe("medicare-hub-audit", () => {
     expect(byRef("aws_s3_bucket", channel.s3_bucket_name).bucket).toMatch(/^medicare-hub-audit-config-/);
     expect(refName(channel.s3_kms_key_arn, "aws_kms_key")).toBe(refName(one("aws_cloudtrail").kms_key_id, "aws_kms_key"));
     expect(one("aws_config_configuration_recorder_status").is_enabled).toBe(true);
-    const standards = Object.values(resourcesOf(tf, "aws_securityhub_standards_subscription")).map((s) => s.standards_arn.replace(/^arn:\$\{[^}]+\}:securityhub:us-east-2::standards\//, "")).sort();
+    const standards = Object.values(resourcesOf(primaryRegion(tf), "aws_securityhub_standards_subscription")).map((s) => s.standards_arn.replace(/^arn:\$\{[^}]+\}:securityhub:us-east-2::standards\//, "")).sort();
     expect(standards).toEqual(["aws-foundational-security-best-practices/v/1.0.0", "cis-aws-foundations-benchmark/v/3.0.0"]);
     expect(one("aws_accessanalyzer_analyzer").type).toBe("ACCOUNT");
+  });
+
+  test("prod's recovery region, where the standby runs and the copies are, is watched too; its findings reach us-east-2's rules", () => {
+    const recovery = tf.provider?.aws.find((p) => p.alias === "recovery");
+    expect(recovery).toMatchObject({ region: "us-west-2", allowed_account_ids: [DEFAULT_CONFIG.environments.prod.accountId] });
+    const there = (type: string) => Object.values(resourcesOf(tf, type)).filter((r) => r.provider === "aws.recovery");
+    // GuardDuty with the same plans, Access Analyzer, Config (global resources recorded once, in us-east-2), Security Hub.
+    expect(there("aws_guardduty_detector")).toEqual([expect.objectContaining({ enable: true })]);
+    expect(there("aws_guardduty_detector_feature").map((f) => [f.name, f.status]).sort()).toEqual([
+      ["EBS_MALWARE_PROTECTION", "ENABLED"], ["LAMBDA_NETWORK_LOGS", "ENABLED"], ["RDS_LOGIN_EVENTS", "ENABLED"], ["RUNTIME_MONITORING", "ENABLED"], ["S3_DATA_EVENTS", "ENABLED"],
+    ]);
+    expect(there("aws_accessanalyzer_analyzer")).toEqual([expect.objectContaining({ type: "ACCOUNT" })]);
+    const [recorder] = there("aws_config_configuration_recorder");
+    expect(recorder.recording_group).toEqual({ all_supported: true, include_global_resource_types: false });
+    expect(byRef("aws_iam_service_linked_role", recorder.role_arn)).toMatchObject({ aws_service_name: "config.amazonaws.com" });
+    // Delivered to the one Config bucket, under its key (both in us-east-2: SSE-KMS takes a key of the bucket's region).
+    const [channel] = there("aws_config_delivery_channel");
+    expect(channel.s3_bucket_name).toBe(one("aws_config_delivery_channel").s3_bucket_name);
+    expect(channel.s3_kms_key_arn).toBe(one("aws_config_delivery_channel").s3_kms_key_arn);
+    expect(there("aws_config_configuration_recorder_status")).toEqual([expect.objectContaining({ is_enabled: true })]);
+    expect(there("aws_securityhub_standards_subscription").map((s) => s.standards_arn.replace(/^arn:\$\{[^}]+\}:securityhub:us-west-2::standards\//, "")).sort()).toEqual([
+      "aws-foundational-security-best-practices/v/1.0.0",
+      "cis-aws-foundations-benchmark/v/3.0.0",
+    ]);
+    // Aggregated into us-east-2, whose EventBridge then sees the recovery region's findings too ("In an aggregation
+    // Region, the event feed includes events for findings from the aggregation Region and the linked Regions").
+    expect(one("aws_securityhub_finding_aggregator")).toMatchObject({ linking_mode: "SPECIFIED_REGIONS", specified_regions: ["us-west-2"] });
+    const rules = Object.entries(resourcesOf(tf, "aws_cloudwatch_event_rule")).map(([name, r]) => ({ name, rule: r, pattern: JSON.parse(r.event_pattern) }));
+    const fromRecovery = (product: string) => rules.find((r) => r.pattern.source[0] === "aws.securityhub" && r.pattern.detail?.findings?.ProductName?.[0] === product);
+    const topicOf = (ruleName: string) =>
+      byRef("aws_sns_topic", Object.values(resourcesOf(tf, "aws_cloudwatch_event_target")).find((t) => refName(t.rule, "aws_cloudwatch_event_rule") === ruleName)?.arn).name;
+    const guardDuty = fromRecovery("GuardDuty");
+    expect(guardDuty?.rule.provider).toBeUndefined();
+    expect(guardDuty?.pattern).toEqual({
+      source: ["aws.securityhub"],
+      "detail-type": ["Security Hub Findings - Imported"],
+      detail: { findings: { ProductName: ["GuardDuty"], Region: ["us-west-2"], Severity: { Label: ["MEDIUM", "HIGH", "CRITICAL"] }, Workflow: { Status: ["NEW"] }, RecordState: ["ACTIVE"] } },
+    });
+    expect(topicOf(guardDuty?.name as string)).toBe("medicare-hub-audit-pages");
+    const analyzer = fromRecovery("IAM Access Analyzer");
+    expect(analyzer?.pattern.detail.findings).toMatchObject({ Region: ["us-west-2"], Workflow: { Status: ["NEW"] }, RecordState: ["ACTIVE"] });
+    expect(topicOf(analyzer?.name as string)).toBe("medicare-hub-audit-tickets");
   });
 
   test("while prod's account id, its alert address or the state bucket's name are placeholders, every plan is refused", () => {
@@ -119,7 +162,9 @@ describe("medicare-hub-audit", () => {
   test("every alarm and rule of the stack has its runbook section", () => {
     const runbooks = readFileSync(join(__dirname, "..", "..", "..", "docs", "runbooks.md"), "utf8");
     const anchors = [...Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")), ...Object.values(resourcesOf(tf, "aws_cloudwatch_event_rule"))].map((r) => r.tags.Runbook.replace("docs/runbooks.md#", ""));
-    expect(anchors).toHaveLength(CIS_ALARMS.length + 3);
+    // The CIS alarms, then GuardDuty, Access Analyzer and Security Hub in us-east-2 and GuardDuty and Access Analyzer
+    // findings of the recovery region.
+    expect(anchors).toHaveLength(CIS_ALARMS.length + 5);
     for (const anchor of anchors) expect(runbooks).toContain(`\n## ${anchor}\n`);
   });
 });
