@@ -85,6 +85,13 @@ export interface StandbyRouting {
     readonly dnsName: string;
     readonly zoneId: string;
   };
+  /**
+   * A second, shallow check of that load balancer (`healthCheckPath`) for an alarm only: a warm standby's public path
+   * (listener, certificate, WAF, instances) is proven from the internet every day, not first during a failover, while
+   * the routing check waits for a database that exists only after one.
+   * @default false (a pilot light has nothing to answer it)
+   */
+  readonly reachabilityCheck?: boolean;
 }
 
 /**
@@ -113,6 +120,11 @@ export interface DnsRouting {
    * @default - none, without a standby
    */
   readonly standbyHealthCheck?: Route53HealthCheck;
+  /**
+   * The shallow check of the recovery region's load balancer, for the `dr-standby-unreachable` alarm.
+   * @default - none, without `standby.reachabilityCheck`
+   */
+  readonly standbyReachabilityCheck?: Route53HealthCheck;
 }
 
 /**
@@ -216,6 +228,18 @@ export class Dns extends Construct {
         })
       : undefined;
     const toStandby = standby ? { name: standby.loadBalancer.dnsName, zoneId: standby.loadBalancer.zoneId, evaluateTargetHealth: true } : undefined;
+    const standbyReachabilityCheck = standby?.reachabilityCheck
+      ? new Route53HealthCheck(this, "standby-reachability-check", {
+          type: "HTTPS",
+          fqdn: standby.loadBalancer.dnsName,
+          port: 443,
+          resourcePath: props.healthCheckPath,
+          enableSni: true,
+          requestInterval: props.requestIntervalSeconds,
+          failureThreshold: props.failureThreshold,
+          tags: { Name: resourceName(this.environment, "dr-alb-reachable") },
+        })
+      : undefined;
 
     if (!props.maintenancePage) {
       for (const type of RECORD_TYPES) {
@@ -225,7 +249,7 @@ export class Dns extends Construct {
           new Route53Record(this, `${type.toLowerCase()}-record`, { zoneId: this.zoneId, name: this.domainName, type, alias: toLoadBalancer });
         }
       }
-      return { healthCheck, deepHealthCheck, standbyHealthCheck };
+      return { healthCheck, deepHealthCheck, standbyHealthCheck, standbyReachabilityCheck };
     }
 
     const page = props.maintenancePage;
@@ -278,7 +302,7 @@ export class Dns extends Construct {
         alias: toMaintenancePage,
       });
     }
-    return { healthCheck, deepHealthCheck, maintenanceSite, standbyHealthCheck };
+    return { healthCheck, deepHealthCheck, maintenanceSite, standbyHealthCheck, standbyReachabilityCheck };
   }
 
   /** A health-checked failover pair at `name`: the primary region's load balancer, then the recovery region's. */

@@ -239,7 +239,9 @@ export class MediCareHubStack extends MediCareStack {
       requestIntervalSeconds: config.dns.healthCheck.requestIntervalSeconds,
       failureThreshold: config.dns.healthCheck.failureThreshold,
       maintenancePage: config.dns.maintenancePage ? { accountId: config.accountId, region: config.region, usEast1 } : undefined,
-      standby: this.standby ? { loadBalancer: { dnsName: this.standby.loadBalancer.alb.dnsName, zoneId: this.standby.loadBalancer.alb.zoneId } } : undefined,
+      standby: this.standby
+        ? { loadBalancer: { dnsName: this.standby.loadBalancer.alb.dnsName, zoneId: this.standby.loadBalancer.alb.zoneId }, reachabilityCheck: strategy === "warm-standby" }
+        : undefined,
     });
 
     const synthetic = config.syntheticChecks;
@@ -283,7 +285,11 @@ export class MediCareHubStack extends MediCareStack {
                 replicaIdentifier: this.standby.database?.instance.identifier,
                 warm:
                   strategy === "warm-standby"
-                    ? { loadBalancerArnSuffix: this.standby.loadBalancer.alb.arnSuffix, targetGroupArnSuffix: this.standby.loadBalancer.targetGroup.arnSuffix }
+                    ? {
+                        loadBalancerArnSuffix: this.standby.loadBalancer.alb.arnSuffix,
+                        targetGroupArnSuffix: this.standby.loadBalancer.targetGroup.arnSuffix,
+                        reachabilityCheckId: routing.standbyReachabilityCheck?.id,
+                      }
                     : undefined,
               }
             : undefined,

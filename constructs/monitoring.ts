@@ -90,7 +90,17 @@ export interface StandbyResources {
    * The standby's target group and load balancer (ARN suffixes): a warm standby always has healthy instances there.
    * @default - a pilot light: nothing runs until failover, so nothing is watched
    */
-  readonly warm?: { readonly loadBalancerArnSuffix: string; readonly targetGroupArnSuffix: string };
+  readonly warm?: {
+    /** The standby's load balancer and target group (ARN suffixes), whose healthy hosts a warm standby always has. */
+    readonly loadBalancerArnSuffix: string;
+    readonly targetGroupArnSuffix: string;
+    /**
+     * The Route 53 check of the standby's public path (shallow, `Dns` `standbyReachabilityCheck`): its alarm lives in
+     * us-east-1 with the other health checks' and tickets there.
+     * @default - none
+     */
+    readonly reachabilityCheckId?: string;
+  };
 }
 
 export interface AlarmThresholds {
@@ -292,6 +302,8 @@ export class Monitoring extends Construct {
   /** The heartbeat's topic, when `heartbeatUrl` is set. */
   heartbeatTopic?: SnsTopic;
   private readonly environment: string;
+  /** The us-east-1 alerts key: the page topic there, and the standby's ticket topic there when it has one. */
+  private readonly globalKey: KmsKey;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -333,7 +345,8 @@ export class Monitoring extends Construct {
     const rulesOf = (severity: Severity) => this.eventRules.filter((rule) => ruleSeverity.get(rule) === severity);
     const pages = [...(props.email ? [{ protocol: "email", endpoint: props.email }] : []), ...(props.pageUrls ?? []).map((endpoint) => ({ protocol: "https", endpoint }))];
     this.topic = this.alertsTopic("alerts", props, alertsKey, pages, undefined, rulesOf("page"));
-    this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.alertsKey("alerts-us-east-1-key", props, "us-east-1", props.usEast1), pages, props.usEast1);
+    this.globalKey = this.alertsKey("alerts-us-east-1-key", props, "us-east-1", props.usEast1);
+    this.globalTopic = this.alertsTopic("alerts-us-east-1", props, this.globalKey, pages, props.usEast1);
     const ticketEmail = props.ticketEmail ?? props.email;
     this.ticketTopic = this.alertsTopic("tickets", props, alertsKey, ticketEmail ? [{ protocol: "email", endpoint: ticketEmail }] : [], undefined, rulesOf("ticket"));
     for (const rule of this.eventRules) {
@@ -717,6 +730,20 @@ export class Monitoring extends Construct {
         },
         topic,
         standby.provider,
+      );
+    }
+    if (standby.warm?.reachabilityCheckId) {
+      const ticketsThere = this.alertsTopic("dr-tickets-us-east-1", props, this.globalKey, ticketEmail ? [{ protocol: "email", endpoint: ticketEmail }] : [], props.usEast1);
+      this.alarm(
+        "dr-standby-unreachable",
+        {
+          severity: "ticket",
+          description: "Route 53 cannot reach the warm standby's load balancer over HTTPS (/health) for 5 minutes: its listener, certificate, firewall or instances are broken, and a failover would find them so. Check the standby's listener and certificate, then its targets.",
+          metric: { namespace: "AWS/Route53", name: "HealthCheckStatus", stat: "Minimum", dimensions: { HealthCheckId: standby.warm.reachabilityCheckId } },
+          comparison: "LessThanThreshold", threshold: 1, evaluationPeriods: 5, datapointsToAlarm: 5, treatMissingData: "breaching",
+        },
+        ticketsThere,
+        props.usEast1,
       );
     }
     if (standby.warm) {

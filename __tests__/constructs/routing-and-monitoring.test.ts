@@ -199,12 +199,13 @@ describe("DNS routing and monitoring", () => {
       const topics = resourcesOf(tf, "aws_sns_topic");
       const heartbeat = config.alerts.heartbeatUrl ? [`medicare-hub-${env}-heartbeat`] : [];
       expect(env === "prod" ? heartbeat : []).toHaveLength(env === "prod" ? 1 : 0);
-      const standbyTickets = env === "prod" ? ["medicare-hub-prod-dr-tickets"] : [];
+      // Prod's warm standby tickets where its metrics are: the recovery region, and us-east-1 for its Route 53 check.
+      const standbyTickets = env === "prod" ? ["medicare-hub-prod-dr-tickets", "medicare-hub-prod-dr-tickets-us-east-1"] : [];
       expect(Object.values(topics).map((t) => t.name).sort()).toEqual(
         [`medicare-hub-${env}-alerts`, `medicare-hub-${env}-alerts-us-east-1`, ...standbyTickets, ...heartbeat, `medicare-hub-${env}-tickets`].sort(),
       );
       // The standby's tickets are raised where its metrics are.
-      for (const name of standbyTickets) expect(Object.values(topics).find((t) => t.name === name)?.provider).toBe("aws.recovery");
+      for (const name of standbyTickets) expect(Object.values(topics).find((t) => t.name === name)?.provider).toBe(name.endsWith("-us-east-1") ? "aws.us-east-1" : "aws.recovery");
       // SNS encrypts with a key of the topic's own region (provider), which rotates.
       const keys = resourcesOf(tf, "aws_kms_key");
       for (const topic of Object.values(topics)) {
@@ -234,7 +235,8 @@ describe("DNS routing and monitoring", () => {
     test("pages reach the page topic of their region, tickets the tickets topic of their region", () => {
       const topics = resourcesOf(tf, "aws_sns_topic");
       // By the alarm's region (its provider): the primary region, us-east-1 (Route 53's metrics), the recovery region.
-      const ticketTopic = (provider?: string) => (provider === "aws.recovery" ? `medicare-hub-${env}-dr-tickets` : `medicare-hub-${env}-tickets`);
+      const ticketTopic = (provider?: string) =>
+        provider === "aws.recovery" ? `medicare-hub-${env}-dr-tickets` : provider === "aws.us-east-1" ? `medicare-hub-${env}-dr-tickets-us-east-1` : `medicare-hub-${env}-tickets`;
       const pageTopic = (provider?: string) => (provider === "aws.us-east-1" ? `medicare-hub-${env}-alerts-us-east-1` : `medicare-hub-${env}-alerts`);
       for (const alarm of alerting()) {
         for (const action of alarm.alarm_actions ?? []) {
@@ -432,7 +434,8 @@ describe("DNS routing and monitoring", () => {
     });
 
     test("the Route 53 alarms live in us-east-1, where the health checks' metrics are: one per check of the primary region's load balancer, each by reference", () => {
-      const route53 = alarms.filter(([, a]) => a.namespace === "AWS/Route53");
+      // Prod's warm standby's reachability check is alarmed too (below).
+      const route53 = alarms.filter(([, a]) => a.namespace === "AWS/Route53" && a.alarm_name !== `medicare-hub-${env}-dr-standby-unreachable`);
       expect(route53).toHaveLength(2);
       for (const [, a] of route53) {
         expect(a).toMatchObject({ provider: "aws.us-east-1", metric_name: "HealthCheckStatus", comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching" });
@@ -444,8 +447,15 @@ describe("DNS routing and monitoring", () => {
       expect(route53.map(([, a]) => refName(a.dimensions.HealthCheckId, "aws_route53_health_check")).sort()).toEqual(Object.keys(checks).filter(probesPrimary).sort());
       // Prod's standby check: the standby's readiness is watched in the recovery region by dr-standby-unhealthy, on the
       // target group of the load balancer that check probes.
-      const standbyChecks = Object.keys(checks).filter((name) => !probesPrimary(name));
+      const standbyChecks = Object.keys(checks).filter((name) => !probesPrimary(name) && checks[name].tags.Name !== `medicare-hub-${env}-dr-alb-reachable`);
       expect(standbyChecks).toHaveLength(env === "prod" ? 1 : 0);
+      // Its reachability check (shallow, the public path) tickets from us-east-1.
+      const reachability = Object.entries(checks).filter(([, c]) => c.tags.Name === `medicare-hub-${env}-dr-alb-reachable`);
+      expect(reachability).toHaveLength(env === "prod" ? 1 : 0);
+      for (const [name] of reachability) {
+        const unreachable = alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-dr-standby-unreachable`)?.[1];
+        expect(unreachable).toMatchObject({ provider: "aws.us-east-1", tags: { Severity: "ticket" }, dimensions: { HealthCheckId: `\${aws_route53_health_check.${name}.id}` } });
+      }
       for (const name of standbyChecks) {
         const unhealthy = alarms.find(([, a]) => a.alarm_name === `medicare-hub-${env}-dr-standby-unhealthy`)?.[1];
         expect(unhealthy).toMatchObject({ provider: "aws.recovery", metric_name: "HealthyHostCount" });

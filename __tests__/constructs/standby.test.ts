@@ -163,6 +163,17 @@ describe("warm standby in us-west-2 (prod's default)", () => {
     expect(topic.name).toBe("medicare-hub-prod-dr-tickets");
     expect(regionOf(topic)).toBe("us-west-2");
     expect(regionOf(byRef("aws_kms_key", topic.kms_master_key_id))).toBe("us-west-2");
+    // The public path, proven from the internet: a shallow check of the standby's load balancer, its alarm in us-east-1
+    // (where Route 53's metrics are), ticketing there.
+    const reachable = alarms.find((a) => a.alarm_name === "medicare-hub-prod-dr-standby-unreachable");
+    expect(reachable).toMatchObject({ namespace: "AWS/Route53", metric_name: "HealthCheckStatus", comparison_operator: "LessThanThreshold", threshold: 1, treat_missing_data: "breaching", tags: { Severity: "ticket" } });
+    expect(regionOf(reachable)).toBe("us-east-1");
+    const check = byRef("aws_route53_health_check", reachable.dimensions.HealthCheckId);
+    expect(check).toMatchObject({ type: "HTTPS", port: 443, resource_path: "/health" });
+    expect(regionOf(byRef("aws_lb", check.fqdn))).toBe("us-west-2");
+    const ticketsThere = byRef("aws_sns_topic", reachable.alarm_actions[0]);
+    expect(ticketsThere.name).toBe("medicare-hub-prod-dr-tickets-us-east-1");
+    expect(regionOf(byRef("aws_kms_key", ticketsThere.kms_master_key_id))).toBe("us-east-1");
     // No replica, so no lag to watch.
     expect(alarms.map((a) => a.alarm_name)).not.toContain("medicare-hub-prod-dr-replica-lag");
   });
@@ -221,5 +232,7 @@ describe("the guardrails cover the recovery region", () => {
     const groups = Object.values(resourcesOf(tf, "aws_autoscaling_group")).filter((g) => g.name === "medicare-hub-prod-dr-app");
     expect(groups).toEqual([expect.objectContaining({ min_size: 0, desired_capacity: 0, max_size: 9 })]);
     expect(Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).map((a) => a.alarm_name)).not.toContain("medicare-hub-prod-dr-standby-unhealthy");
+    // Nothing answers a pilot light's load balancer before failover: no reachability check to fail for ever.
+    expect(Object.values(resourcesOf(tf, "aws_route53_health_check")).map((c) => c.tags.Name)).not.toContain("medicare-hub-prod-dr-alb-reachable");
   });
 });
