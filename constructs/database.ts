@@ -5,7 +5,8 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import type { CloudwatchLogGroup } from "@cdktf/provider-aws/lib/cloudwatch-log-group";
-import { DATABASE_LOG_EXPORTS, PHI_TAGS, databaseIdentifier, rdsLogGroupName, resourceName } from "./naming";
+import { RDS_CA_CERTIFICATE } from "./aws-facts";
+import { DATABASE_LOG_EXPORTS, PHI_TAGS, databaseIdentifier, databaseParameterGroupName, rdsLogGroupName, resourceName } from "./naming";
 import type { KmsKeyRef } from "./secure-bucket";
 import { POSTGRES_PORT } from "./security-groups";
 import { serviceTrustPolicy } from "./iam";
@@ -17,8 +18,8 @@ export const EXPORTED_LOGS = DATABASE_LOG_EXPORTS;
 /** The application database and its administrative user (whose password only Secrets Manager knows). */
 export const DATABASE_NAME = "medicarehub";
 export const MASTER_USERNAME = "medicare_admin";
-/** RSA 2048 CA valid until 2061: clients pin it for verify-full TLS. */
-export const CA_CERTIFICATE = "rds-ca-rsa2048-g1";
+/** RSA 2048 CA valid until 2061: clients pin it for verify-full TLS (constructs/aws-facts.ts, where the tools read it). */
+export const CA_CERTIFICATE = RDS_CA_CERTIFICATE;
 
 /**
  * Parameters of the database: TLS forced for every connection, and the logging an auditor and an on-call engineer
@@ -233,7 +234,7 @@ function databaseFoundation(scope: Construct, props: DatabaseFoundationProps): D
     });
 
     const parameters = new DbParameterGroup(scope, "parameter-group", {
-      name: `${identifier}-postgres${props.engineVersion}`,
+      name: databaseParameterGroupName(environment, props.engineVersion),
       family: `postgres${props.engineVersion}`,
       description: `MediCare Hub ${environment}: TLS only, connection, DDL and slow-statement logging`,
       parameter: Object.entries(DATABASE_PARAMETERS).map(([name, value]) => ({ name, value, applyMethod: "immediate" })),

@@ -3,7 +3,7 @@ import type { DataAwsIamPolicyDocumentStatement } from "@cdktf/provider-aws/lib/
 import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { denyInsecureTransport } from "./iam";
 import { USE_ACTIONS, customerKey } from "./kms";
-import { PHI_TAGS, PROJECT, canaryLogGroupPrefix, databaseIdentifier, logGroupPrefix, wafLogGroupName } from "./naming";
+import { PHI_TAGS, PROJECT, canaryLogGroupPrefix, databaseIdentifier, keyAliasName, logGroupPrefix, wafLogGroupName } from "./naming";
 import type { DeploymentContext } from "./context";
 
 /** The service-linked role EC2 Auto Scaling launches instances as (created by AWS on the account's first group). */
@@ -157,7 +157,7 @@ export class Encryption extends Construct {
         accountId,
         partition,
         description: `MediCare Hub ${environment}: ${purpose}`,
-        alias: `${PROJECT}-${environment}-${role}`,
+        alias: keyAliasName(environment, role),
         statements,
         preventDestroy: props.preventDestroy ?? true,
         tags: { ...PHI_TAGS },

@@ -59,6 +59,16 @@ export function databaseIdentifier(environment: string): string {
   return resourceName(environment, "db");
 }
 
+/** The database's parameter group (TLS forced, logging), one per PostgreSQL major version: `<identifier>-postgres<major>`. */
+export function databaseParameterGroupName(environment: string, engineVersion: string): string {
+  return `${databaseIdentifier(environment)}-postgres${engineVersion}`;
+}
+
+/** A customer key's alias name (without `alias/`), `medicare-hub-<env>-<role>`: `database`, `storage`. */
+export function keyAliasName(environment: string, role: string): string {
+  return resourceName(environment, role);
+}
+
 /** Logs the database exports to CloudWatch (constructs/database.ts); a restore in the recovery region exports them too. */
 export const DATABASE_LOG_EXPORTS = ["postgresql", "upgrade"] as const;
 

@@ -103,7 +103,8 @@ import {
 } from "@aws-sdk/client-rds";
 import { loadConfig } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
-import { DATABASE_LOG_EXPORTS, PHI_TAGS, PROJECT, databaseIdentifier, projectTags, recoverySiteName, resourceName, targetGroupName } from "../constructs/naming";
+import { RDS_CA_CERTIFICATE } from "../constructs/aws-facts";
+import { DATABASE_LOG_EXPORTS, PHI_TAGS, databaseIdentifier, databaseParameterGroupName, keyAliasName, projectTags, recoverySiteName, resourceName, targetGroupName } from "../constructs/naming";
 import { UsageError, flag, parseCommandLine, runMain, type CommandLine } from "./cli";
 
 export const FAILOVER_STEPS = ["check-database-copy", "check-file-copy", "restore-database", "wait-for-database", "promote-file-copy", "wait-for-file-copy"] as const;
@@ -141,12 +142,8 @@ export type StandbyFailoverStep = (typeof STANDBY_FAILOVER_STEPS)[number];
 /** The window over which the replica's lag is read, as AWS's console shows it: long enough to hold several 1-minute points. */
 const REPLICA_LAG_MINUTES = 5;
 
-/**
- * The CA of the database's server certificate, which clients pin for verify-full TLS: constructs/database.ts's
- * CA_CERTIFICATE (tools may not import a layer; __tests__/tools/failover.test.ts keeps the two equal). A restore takes
- * the region's default CA otherwise.
- */
-export const DATABASE_CA_CERTIFICATE = "rds-ca-rsa2048-g1";
+/** The CA of the database's server certificate, which clients pin for verify-full TLS (constructs/aws-facts.ts). */
+export const DATABASE_CA_CERTIFICATE = RDS_CA_CERTIFICATE;
 
 /**
  * Instance refreshes that are still running: the standby's own is adopted, not started twice.
@@ -1012,11 +1009,11 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
     targetDatabase: identifier,
     // The names constructs/database.ts (databaseFoundation), security-groups.ts and encryption.ts give them.
     subnetGroup: identifier,
-    parameterGroup: `${identifier}-postgres${config.database.engineVersion}`,
+    parameterGroup: databaseParameterGroupName(site, config.database.engineVersion),
     securityGroupName: resourceName(site, "database"),
     securityGroupId: flag(line, "security-group") ?? stringOutput(outputs, "recovery_database_security_group_id"),
     monitoringRoleName: resourceName(site, "db-monitoring"),
-    keyAlias: `alias/${PROJECT}-${site}-database`,
+    keyAlias: `alias/${keyAliasName(site, "database")}`,
     settings: { instanceClass, multiAz, deletionProtection, backupRetentionDays, backupWindow, maintenanceWindow, maxAllocatedStorageGib, monitoringIntervalSeconds, performanceInsightsRetentionDays },
     // The environment's tags, as the recovery provider's default tags give every standby resource (Environment: the
     // environment, not its site): cost, ci:vet and the drift report group by them.

@@ -33,7 +33,7 @@ import {
 } from "@aws-sdk/client-rds";
 import { mockClient } from "aws-sdk-client-mock";
 import { DEFAULT_CONFIG } from "../../config/environments";
-import { CA_CERTIFICATE } from "../../constructs/database";
+import { readStackJson, resourcesOf, synthApp } from "../support/synth";
 import {
   DATABASE_CA_CERTIFICATE,
   FAILOVER_STEPS,
@@ -715,8 +715,11 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     expect(mutations()).toEqual([]);
   });
 
-  test("the CA the restore pins is the one the database construct pins", () => {
-    expect(DATABASE_CA_CERTIFICATE).toBe(CA_CERTIFICATE);
+  test("the CA the restore pins is the one the database is created with (clients pin it for verify-full TLS)", () => {
+    const prod = readStackJson(synthApp(), "medicare-hub-prod");
+    const [primary] = Object.values(resourcesOf(prod, "aws_db_instance"));
+    expect(primary.ca_cert_identifier).toBe("rds-ca-rsa2048-g1");
+    expect(DATABASE_CA_CERTIFICATE).toBe(primary.ca_cert_identifier);
   });
 
   describe("command line", () => {
