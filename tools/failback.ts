@@ -29,40 +29,47 @@
  *                                  file-system copy, which serve users now
  *   2 check-primary-site           the stale database (it lends its settings), the file system, the app group; with
  *                                  "restore", whether RDS replicates backups from the recovery region here
- *   3 hold-primary-app             the primary app group to 0/0/0: Route 53 would send users back to it, onto the
- *                                  stale database, as soon as its health check passed
- *   4 release-primary-file-system  delete what is left of the old replication on the primary file system ("A file system
+ *   3 hold-primary-app             the primary app group to 0/0/0: its instances and background jobs write to the
+ *                                  stale database (the failover's fence keeps users off it)
+ *   4 back-up-primary-files        an AWS Backup on-demand backup (StartBackupJob) of the primary file system into the
+ *                                  primary region's vault, waited for: replicating the copy back makes the file system
+ *                                  match the copy and destroys what was written there after the copy's last sync
+ *   5 release-primary-file-system  delete what is left of the old replication on the primary file system ("A file system
  *                                  can be part of only one replication configuration"), then disable its replication
  *                                  overwrite protection ("Before you can use the file system as the destination ... you
  *                                  must disable the protection", EFS User Guide, "File system protection")
- *   5 replicate-files-back         CreateReplicationConfiguration: the recovery copy -> the primary file system
- *   6 rename-stale-database        the stale primary to `<identifier>-stale`, kept. Renaming frees the identifier, so the
+ *   6 replicate-files-back         CreateReplicationConfiguration: the recovery copy -> the primary file system
+ *   7 rename-stale-database        the stale primary to `<identifier>-stale`, kept. Renaming frees the identifier, so the
  *                                  new primary gets the old endpoint and the app's configuration does not change (RDS
  *                                  User Guide, "Renaming to replace an existing DB instance")
- *   7 wait-for-rename              until the stale instance is available under its new name
- *   8 replicate-database-backups   "restore": StartDBInstanceAutomatedBackupsReplication of the recovery database into
+ *   8 wait-for-rename              until the stale instance is available under its new name
+ *   9 replicate-database-backups   "restore": StartDBInstanceAutomatedBackupsReplication of the recovery database into
  *                                  the primary region, encrypted with the stale instance's key
  *     create-database-replica      "replica": an encrypted cross-region read replica of it, under the original identifier
- *   9 wait-for-database-backups    until the replicated backups have a restorable time (a snapshot copied across
+ *  10 wait-for-database-backups    until the replicated backups have a restorable time (a snapshot copied across
  *     wait-for-database-replica    regions first: hours) / until the replica is available and replicating
- *  10 wait-for-files-back          until the file replication is ENABLED and has completed a sync
+ *  11 wait-for-files-back          until the file replication is ENABLED and has completed a sync
  *
  * Cutover (`--cutover`, at a moment you choose: users see the maintenance page or errors for its duration):
  *
- *  11 verify-ready                 the database's copy and the files are ready, the primary group is held at zero
- *  12 stop-writes                  the recovery app group to 0/0/0, until no instance is left: nothing writes any more
- *  13 wait-for-sync                files and database both past the moment writes stopped (below)
+ *  12 verify-ready                 the database's copy and the files are ready, the primary group is held at zero
+ *  13 stop-writes                  the recovery app group to 0/0/0, until no instance is left: nothing writes any more
+ *  14 wait-for-sync                files and database both past the moment writes stopped (below)
  *  "restore":
- *  14 restore-primary-database     RestoreDBInstanceToPointInTime of the replicated backups, latest restorable time,
+ *  15 restore-primary-database     RestoreDBInstanceToPointInTime of the replicated backups, latest restorable time,
  *                                  under the original identifier, with the stale instance's settings
- *  15 wait-for-primary-database    until it is available
- *  16 configure-primary-database   the master password managed by RDS (under the stale one's secret key), monitoring,
+ *  16 wait-for-primary-database    until it is available
+ *  17 configure-primary-database   the master password managed by RDS (under the stale one's secret key), monitoring,
  *                                  Performance Insights: a restore cannot set them
  *  "replica":
- *  14 promote-primary-database     PromoteReadReplica, with the configured backup retention and window
- *  15 wait-for-primary-database    until it is available and no longer a replica
- *  then promote-primary-files (delete the replication), wait-for-primary-files (writable), scale-primary-app (the
- *  configured capacity), wait-for-primary-health (Route 53 returns users to the primary once its health check passes).
+ *  15 promote-primary-database     PromoteReadReplica, with the configured backup retention and window
+ *  16 wait-for-primary-database    until it is available and no longer a replica
+ *  then apply-app-role: the run stops, outcome "paused" (exit 0), because the primary app's role allows IAM sign-in to
+ *  the old instance's resource id (constructs/app-tier.ts) and the new primary has its own: reconcile Terraform's state,
+ *  apply the role's policy, resume with `--cutover --from-step N` (printed). Then promote-primary-files (delete the
+ *  replication), wait-for-primary-files (writable), scale-primary-app (the configured capacity),
+ *  wait-for-primary-health, and unfence-primary: the primary's Route 53 health check requests /health again (the
+ *  failover's fence-primary pointed it at a path that never answers 2xx/3xx), so Route 53 returns users to it.
  *
  * "Synced past the stop": EFS says any change made before `LastReplicatedTimestamp` "has been successfully replicated"
  * (EFS API, Destination). Replicated backups restore "to any point in time" up to their `RestoreWindow.LatestTime`,
@@ -80,6 +87,7 @@
  * Exit codes: 0 done, ready for the cutover, or dry run; 1 a step failed or timed out; 2 bad arguments.
  */
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from "@aws-sdk/client-auto-scaling";
+import { BackupClient, DescribeBackupJobCommand, StartBackupJobCommand, type DescribeBackupJobCommandOutput } from "@aws-sdk/client-backup";
 import { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import {
   CreateReplicationConfigurationCommand,
@@ -103,27 +111,35 @@ import {
   type DBInstanceAutomatedBackup,
 } from "@aws-sdk/client-rds";
 import { loadConfig } from "../config/load";
+import { HEALTH_CHECK_PATH } from "../constructs/app/user-data";
 import { DATABASE_LOG_EXPORTS, databaseIdentifier, recoverySiteName, resourceName, targetGroupName } from "../constructs/naming";
 import { UsageError, flag, parseCommandLine, runMain } from "./cli";
 import {
   REAL_WORLD,
   StepFailure,
   ago,
+  arnAccount,
+  clientConfig,
   configureDatabase,
   describeInstance,
   healthyTargets,
   isInstance,
+  primaryHealthCheckName,
   readOutputs,
+  route53HealthChecks,
+  setHealthCheckPath,
   recoveryDatabaseMode,
   recoveryEnvironment,
   replicaLagPoints,
   replicatedBackups,
   replicationStatus,
   runSteps,
+  stopOnStuckStatus,
   stringOutput,
   waiter,
   wholeFlag,
   type FailoverWorld,
+  type HealthChecks,
   type RecoveryEnvironment,
   type StepsRun,
 } from "./failover";
@@ -133,6 +149,7 @@ export const FAILBACK_STEPS = [
   "check-recovery-site",
   "check-primary-site",
   "hold-primary-app",
+  "back-up-primary-files",
   "release-primary-file-system",
   "replicate-files-back",
   "rename-stale-database",
@@ -146,16 +163,19 @@ export const FAILBACK_STEPS = [
   "restore-primary-database",
   "wait-for-primary-database",
   "configure-primary-database",
+  "apply-app-role",
   "promote-primary-files",
   "wait-for-primary-files",
   "scale-primary-app",
   "wait-for-primary-health",
+  "unfence-primary",
 ] as const;
 /** recovery.database "replica": the new primary a read replica of the recovery database, promoted at the cutover. */
 export const REPLICA_FAILBACK_STEPS = [
   "check-recovery-site",
   "check-primary-site",
   "hold-primary-app",
+  "back-up-primary-files",
   "release-primary-file-system",
   "replicate-files-back",
   "rename-stale-database",
@@ -168,10 +188,12 @@ export const REPLICA_FAILBACK_STEPS = [
   "wait-for-sync",
   "promote-primary-database",
   "wait-for-primary-database",
+  "apply-app-role",
   "promote-primary-files",
   "wait-for-primary-files",
   "scale-primary-app",
   "wait-for-primary-health",
+  "unfence-primary",
 ] as const;
 export type FailbackStep = (typeof FAILBACK_STEPS)[number] | (typeof REPLICA_FAILBACK_STEPS)[number];
 /** The cutover's first step, in both modes: the steps before it prepare, with no user impact. */
@@ -201,13 +223,16 @@ export interface FailbackOptions {
   /** The primary region's file system (stale) and the recovery region's copy (serving). */
   readonly fileSystemId: string;
   readonly recoveryFileSystemId: string;
+  /** The primary region's AWS Backup vault and the role its plan backs up as (constructs/backup.ts). */
+  readonly backupVault: string;
+  readonly backupRole: string;
   /** The app groups of both regions, and the primary's target group. */
   readonly primaryGroup: string;
   readonly primaryTargetGroup: string;
   readonly recoveryGroup: string;
   /** The primary app group's configured capacity (config: app.*). */
   readonly capacity: { readonly min: number; readonly desired: number; readonly max: number };
-  /** Run the cutover (steps 11 on); without it the run stops after the prepare steps. */
+  /** Run the cutover (from verify-ready on); without it the run stops after the prepare steps. */
   readonly cutover: boolean;
   readonly dryRun: boolean;
   readonly fromStep: number;
@@ -217,13 +242,25 @@ export interface FailbackOptions {
 
 /** Clients of each region. */
 export interface FailbackClients {
-  readonly primary: { readonly rds: RDSClient; readonly efs: EFSClient; readonly autoScaling: AutoScalingClient; readonly elb: ElasticLoadBalancingV2Client; readonly cloudWatch: CloudWatchClient };
+  readonly primary: {
+    readonly rds: RDSClient;
+    readonly efs: EFSClient;
+    readonly autoScaling: AutoScalingClient;
+    readonly elb: ElasticLoadBalancingV2Client;
+    readonly cloudWatch: CloudWatchClient;
+    readonly backup: BackupClient;
+  };
   readonly recovery: { readonly rds: RDSClient; readonly efs: EFSClient; readonly autoScaling: AutoScalingClient };
+  /** Route 53 (global): the failover's fence on the primary's health check, lifted at the end. */
+  readonly route53: HealthChecks;
 }
 
 export interface FailbackResult {
-  /** "ready": the prepare steps are done, the cutover is next (`--cutover`). */
-  readonly outcome: "done" | "ready" | "dry-run" | "failed";
+  /**
+   * "ready": the prepare steps are done, the cutover is next (`--cutover`). "paused": the cutover waits at apply-app-role
+   * for a Terraform apply, then goes on with `--cutover --from-step N`.
+   */
+  readonly outcome: "done" | "ready" | "paused" | "dry-run" | "failed";
   readonly stoppedAt?: FailbackStep;
   readonly message: string;
   readonly timings: StepsRun<FailbackStep>["timings"];
@@ -263,12 +300,14 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
   const order = failbackSteps(options.databaseMode);
   const facts: {
     recoveryArn?: string;
+    recoveryResourceId?: string;
     template?: DBInstance;
     renamed?: boolean;
     current?: DBInstance;
     backups?: DBInstanceAutomatedBackup;
     primaryTargetGroupArn?: string;
     writesStoppedAt?: number;
+    pauseMessage?: string;
   } = {};
   const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
   const dry = options.dryRun;
@@ -277,7 +316,8 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
   const filesBack = async () =>
     (await replications(recovery.efs, options.recoveryFileSystemId)).find((r) => r.SourceFileSystemId === options.recoveryFileSystemId && r.Destinations?.[0]?.FileSystemId === options.fileSystemId)?.Destinations?.[0];
   const isNewReplica = (db: DBInstance | undefined) => !!db?.ReadReplicaSourceDBInstanceIdentifier && isInstance(db.ReadReplicaSourceDBInstanceIdentifier, options.recoveryDatabase, options.recoveryRegion);
-  const backupsHere = () => replicatedBackups(primary.rds, options.recoveryDatabase, options.primaryRegion);
+  // The recovery database's own, by its resource id: an earlier failback's, retained, may carry the same identifier.
+  const backupsHere = () => replicatedBackups(primary.rds, options.recoveryDatabase, options.primaryRegion, { resourceId: facts.recoveryResourceId });
   const databaseReady = (db: DBInstance | undefined) => db?.DBInstanceStatus === "available" && isNewReplica(db) && replicationStatus(db) === "replicating";
 
   const steps: Record<FailbackStep, () => Promise<string>> = {
@@ -300,6 +340,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
         );
       }
       facts.recoveryArn = db.DBInstanceArn;
+      facts.recoveryResourceId = db.DbiResourceId;
       const copy = await protection(recovery.efs, options.recoveryFileSystemId);
       if (copy === "REPLICATING") throw new StepFailure(`${options.recoveryFileSystemId} is still a replication destination (read-only): the failover has not promoted it`);
       const { live } = await groupInstances(recovery.autoScaling, options.recoveryGroup);
@@ -346,6 +387,31 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
       await primary.autoScaling.send(new UpdateAutoScalingGroupCommand(input));
       return `${options.primaryGroup} held at 0: no user reaches the stale database, no instance writes to it`;
     },
+    "back-up-primary-files": async () => {
+      // Replicating the copy back makes the primary file system match it: files written there after the copy's last
+      // sync (before the loss, or while the region was only impaired) are destroyed. This recovery point keeps them.
+      const { partition, account } = arnAccount(facts.recoveryArn as string);
+      const input = {
+        BackupVaultName: options.backupVault,
+        ResourceArn: `arn:${partition}:elasticfilesystem:${options.primaryRegion}:${account}:file-system/${options.fileSystemId}`,
+        IamRoleArn: `arn:${partition}:iam::${account}:role/${options.backupRole}`,
+        // "Retrying a successful request with the same idempotency token results in a success message with no action
+        // taken" (StartBackupJob): a resumed run the same day adopts the job instead of starting another.
+        IdempotencyToken: `failback-${options.fileSystemId}-${new Date(world.now()).toISOString().slice(0, 10)}`,
+        RecoveryPointTags: { Reason: "failback: the primary file system before the recovery copy replaced it" },
+      };
+      if (dry) return `would call StartBackupJob ${JSON.stringify(input)} in ${options.primaryRegion}, then wait until it is COMPLETED`;
+      const started = await primary.backup.send(new StartBackupJobCommand(input));
+      let job: DescribeBackupJobCommandOutput | undefined;
+      await waitUntil(`backup job ${started.BackupJobId} of ${options.fileSystemId} COMPLETED`, async () => {
+        job = await primary.backup.send(new DescribeBackupJobCommand({ BackupJobId: started.BackupJobId }));
+        if (job.State && BACKUP_JOB_FAILED.has(job.State)) {
+          throw new StepFailure(`backup job ${started.BackupJobId} of ${options.fileSystemId} is ${job.State}${job.StatusMessage ? ` (${job.StatusMessage})` : ""}: nothing was replicated over it yet`);
+        }
+        return job.State === "COMPLETED";
+      });
+      return `${options.fileSystemId} backed up before the copy replaces it: recovery point ${job?.RecoveryPointArn ?? started.RecoveryPointArn} in ${options.backupVault} (job ${started.BackupJobId})`;
+    },
     "release-primary-file-system": async () => {
       const leftover = (await replications(primary.efs, options.fileSystemId)).filter((r) => r.SourceFileSystemId === options.fileSystemId);
       // The recovery side was deleted by the failover (check-recovery-site found the copy writable): only this side is left.
@@ -378,6 +444,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
       await waitUntil(`${options.staleDatabase} available under its new name`, async () => {
         const stale = await describeInstance(primary.rds, options.staleDatabase);
         status = stale?.DBInstanceStatus ?? "not found";
+        stopOnStuckStatus(options.staleDatabase, stale?.DBInstanceStatus);
         const current = await describeInstance(primary.rds, options.database);
         return status === "available" && (!current || isNewReplica(current));
       });
@@ -432,6 +499,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
       await waitUntil(`${options.database} available and replicating`, async () => {
         const db = await describeInstance(primary.rds, options.database);
         said = db ? `${db.DBInstanceStatus}, replication ${replicationStatus(db)}` : "not found";
+        stopOnStuckStatus(options.database, db?.DBInstanceStatus);
         return databaseReady(db);
       });
       return `${options.database} is ${said}`;
@@ -441,6 +509,9 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
       let destination: Awaited<ReturnType<typeof filesBack>>;
       await waitUntil(`the first sync of ${options.recoveryFileSystemId} -> ${options.fileSystemId}`, async () => {
         destination = await filesBack();
+        if (destination?.Status === "ERROR" || destination?.Status === "PAUSED") {
+          throw new StepFailure(`the replication ${options.recoveryFileSystemId} -> ${options.fileSystemId} is ${destination.Status}${destination.StatusMessage ? ` (${destination.StatusMessage})` : ""}: it will not sync by itself`);
+        }
         return destination?.Status === "ENABLED" && !!destination.LastReplicatedTimestamp;
       });
       return `${options.fileSystemId} last synced ${ago(world, destination?.LastReplicatedTimestamp)}`;
@@ -522,7 +593,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
       if (facts.current) return `${options.database} exists (${facts.current.DBInstanceStatus}): restored by an earlier run`;
       const t = facts.template as DBInstance;
       const input = {
-        SourceDBInstanceAutomatedBackupsArn: facts.backups?.DBInstanceAutomatedBackupsArn ?? (dry ? "<the replicated backups of step 9>" : undefined),
+        SourceDBInstanceAutomatedBackupsArn: facts.backups?.DBInstanceAutomatedBackupsArn ?? (dry ? `<the replicated backups of step ${stepNumber("wait-for-database-backups")}>` : undefined),
         // Nothing has written since the stop, and the backups are restorable past it: the latest time is the stop's state.
         UseLatestRestorableTime: true,
         TargetDBInstanceIdentifier: options.database,
@@ -533,7 +604,9 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
         MultiAZ: t.MultiAZ,
         PubliclyAccessible: false,
         AutoMinorVersionUpgrade: t.AutoMinorVersionUpgrade,
-        StorageType: t.StorageType,
+        // No StorageType, as in the failover's restore: the restore keeps "most of the original configuration" (gp3), and
+        // StorageType gp3 "you must also include a value for the Iops parameter" (RDS API Reference,
+        // RestoreDBInstanceToPointInTime), which a 100 GiB gp3 volume cannot take.
         MaxAllocatedStorage: t.MaxAllocatedStorage,
         CACertificateIdentifier: t.CACertificateIdentifier,
         EnableIAMDatabaseAuthentication: true,
@@ -559,6 +632,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
       if (dry) return `would wait until ${options.database} is available${restore ? "" : " and no longer a replica"}`;
       await waitUntil(`${options.database} available and standalone`, async () => {
         const db = await describeInstance(primary.rds, options.database);
+        stopOnStuckStatus(options.database, db?.DBInstanceStatus);
         return db?.DBInstanceStatus === "available" && !db.ReadReplicaSourceDBInstanceIdentifier;
       });
       return `${options.database} is available and writable`;
@@ -575,6 +649,19 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
         dry,
         ` in ${options.primaryRegion}`,
       );
+    },
+    "apply-app-role": async () => {
+      // The app's role allows rds-db:connect to the old instance's resource id (constructs/app-tier.ts): the new primary
+      // has its own, and an app scaled up now would serve users errors until Terraform names it.
+      const db = dry ? undefined : await describeInstance(primary.rds, options.database);
+      const resume = `--cutover --from-step ${stepNumber("apply-app-role") + 1}`;
+      const what =
+        `reconcile Terraform's state with the new ${options.database} (docs/runbooks.md#region-failback: terraform state rm and import of its aws_db_instance), ` +
+        "then run `terraform apply` for the environment now (it updates the app role to the new database's resource id: npm run plan:check first; " +
+        `apply only the role's policy, -target=aws_iam_role_policy.app-tier_instance-policy: a whole apply would also set both app groups' sizes and the primary health check's path back mid-cutover), then resume with ${resume}`;
+      if (dry) return `would stop here (outcome paused): ${what}`;
+      facts.pauseMessage = `${options.database} is available with resource id ${db?.DbiResourceId ?? "unknown"}, which the primary app's role does not name yet: ${what}`;
+      return `paused: the primary app stays at zero until its role names ${db?.DbiResourceId ?? "the new resource id"}`;
     },
     "promote-primary-files": async () => {
       const input = { SourceFileSystemId: options.recoveryFileSystemId, DeletionMode: "ALL_CONFIGURATIONS" } as const;
@@ -602,16 +689,26 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
         healthy = await healthyTargets(primary.elb, facts.primaryTargetGroupArn as string);
         return healthy >= min;
       });
-      return `${healthy} healthy targets in ${options.primaryTargetGroup}: Route 53 returns users to the primary once its health check passes`;
+      return `${healthy} healthy targets in ${options.primaryTargetGroup}: Route 53 returns users to the primary once unfence-primary lifts the fence`;
     },
+    "unfence-primary": () =>
+      setHealthCheckPath(
+        clients.route53,
+        primaryHealthCheckName(options.environment),
+        HEALTH_CHECK_PATH,
+        dry,
+        `the failover's fence is lifted: Route 53 returns users to ${options.primaryRegion} once its checkers get 2xx/3xx there (Terraform's resource_path again: no drift)`,
+      ),
   };
 
   const what = dry ? "Dry run of the failback" : options.cutover ? "Failback cutover" : "Failback preparation";
   world.log(`${what} of ${options.environment} (${options.strategy}, database ${options.databaseMode}): ${options.recoveryRegion} -> ${options.primaryRegion}`);
-  const toStep = dry || options.cutover ? undefined : CUTOVER_STEP - 1;
+  const pause = stepNumber("apply-app-role");
+  const toStep = dry ? undefined : !options.cutover ? CUTOVER_STEP - 1 : options.fromStep <= pause ? pause : undefined;
   const run = await runSteps(order.map((name) => ({ name, run: steps[name] })), { fromStep: options.fromStep, toStep }, world);
   if (run.failed) return { outcome: "failed", stoppedAt: run.failed.step, message: run.failed.message, timings: run.timings };
   if (dry) return { outcome: "dry-run", message: "nothing was changed; the read-only checks passed", timings: run.timings };
+  if (toStep === pause) return { outcome: "paused", stoppedAt: "apply-app-role", message: facts.pauseMessage as string, timings: run.timings };
   if (!options.cutover) {
     const database = restore ? `the backups of ${options.recoveryDatabase} replicate to ${options.primaryRegion}` : `${options.database} replicates ${options.recoveryDatabase}`;
     return {
@@ -624,7 +721,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
     ? `${options.recoveryDatabase} (outside Terraform's state) and its backups replicated to ${options.primaryRegion} (aws rds stop-db-instance-automated-backups-replication --source-db-instance-arn ${facts.recoveryArn} --region ${options.primaryRegion}) are to be deleted`
     : `${options.recoveryDatabase} and ${options.recoveryFileSystemId} are to be replaced`;
   world.log(
-    `Left to do (docs/runbooks.md#region-failback): reconcile Terraform's state (the database at ${options.database} is a new instance, and the app's role names its resource id: until the apply it cannot sign in with IAM); ${database}; ` +
+    `Left to do (docs/runbooks.md#region-failback): ${database}; ` +
       `then terraform apply to rebuild the ${options.strategy} standby; keep ${options.staleDatabase} until its last writes are reconciled.`,
   );
   return { outcome: "done", message: `${options.environment} runs in ${options.primaryRegion} again: database ${options.database}, files ${options.fileSystemId}`, timings: run.timings };
@@ -648,6 +745,9 @@ const COMMAND_LINE = {
 } as const;
 
 const FILE_SYSTEM_ID = /^fs-[0-9a-f]{8,40}$/;
+
+/** Backup job states that will never reach COMPLETED (AWS Backup API, BackupJob State). */
+const BACKUP_JOB_FAILED = new Set(["ABORTING", "ABORTED", "FAILED", "EXPIRED", "PARTIAL"]);
 
 /** The failback's options from its command line and the configuration, or "help". */
 export function parseArgs(argv: readonly string[], environments: Readonly<Record<string, RecoveryEnvironment>>): FailbackOptions | "help" {
@@ -688,6 +788,8 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
     backupWindow: config.database.backupWindow,
     fileSystemId: fileSystem("file-system-id", "file_system_id"),
     recoveryFileSystemId: fileSystem("recovery-file-system-id", "recovery_file_system_id"),
+    backupVault: resourceName(environment, "backup"),
+    backupRole: resourceName(environment, "backup"),
     primaryGroup: resourceName(environment, "app"),
     primaryTargetGroup: targetGroupName(environment),
     recoveryGroup: resourceName(site, "app"),
@@ -706,10 +808,11 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log(`usage: ${USAGE}`);
     return 0;
   }
-  const [p, r] = [{ region: options.primaryRegion }, { region: options.recoveryRegion }];
+  const [p, r] = [clientConfig(options.primaryRegion), clientConfig(options.recoveryRegion)];
   const clients: FailbackClients = {
-    primary: { rds: new RDSClient(p), efs: new EFSClient(p), autoScaling: new AutoScalingClient(p), elb: new ElasticLoadBalancingV2Client(p), cloudWatch: new CloudWatchClient(p) },
+    primary: { rds: new RDSClient(p), efs: new EFSClient(p), autoScaling: new AutoScalingClient(p), elb: new ElasticLoadBalancingV2Client(p), cloudWatch: new CloudWatchClient(p), backup: new BackupClient(p) },
     recovery: { rds: new RDSClient(r), efs: new EFSClient(r), autoScaling: new AutoScalingClient(r) },
+    route53: route53HealthChecks(new RDSClient(p).config.credentials),
   };
   let result: FailbackResult;
   try {

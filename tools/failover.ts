@@ -24,27 +24,34 @@
  *   3 check-restore-target       the subnet group and parameter group Terraform built, the database security group
  *                                (--security-group, --outputs, or found by its name in the subnet group's VPC)
  *   4 check-standby-group        the standby group exists and is registered in the standby target group
- *   5 restore-database           a point-in-time restore into them, set as the primary is (config: database.*)
- *   6 wait-for-database          until it is available
- *   7 configure-database         what a restore cannot set: the master password managed by RDS under the recovery
+ *   5 fence-primary              the primary's Route 53 health check (tagged Name=<project>-<env>-alb-health) requests
+ *                                FENCED_PATH, which never answers 2xx/3xx: Route 53 sends users to the standby (or the
+ *                                maintenance page) whatever the primary region does, until the failback lifts it
+ *   6 restore-database           a point-in-time restore into them, set as the primary is (config: database.*)
+ *   7 wait-for-database          until it is available
+ *   8 configure-database         what a restore cannot set: the master password managed by RDS under the recovery
  *                                region's key, enhanced monitoring, Performance Insights, the maintenance window
- *   8 promote-file-copy          as above
- *   9 wait-for-file-copy         as above
- *  10 scale-app                  the standby group to the primary's capacity (at least one instance per recovery AZ)
- *  11 refresh-standby-instances  replace the instances that booted before the database existed, and wait
- *  12 wait-for-health            until the target group has that many healthy targets
+ *   9 promote-file-copy          as above
+ *  10 wait-for-file-copy         as above
+ *  11 scale-app                  the standby group to the primary's capacity (at least one instance per recovery AZ)
+ *  12 refresh-standby-instances  replace the instances that booted before the database existed, and wait
+ *  13 wait-for-health            until the target group has that many healthy targets
+ *  14 wait-for-dns               until Route 53's checkers find the standby's health check (the deep path) healthy:
+ *                                only then does the domain answer with the standby
  *
  * recovery.database "replica" (refused by guardrail MH-DR-2 unless accepted): a cross-region read replica stands there.
  *
  *   1 check-replica         the replica replicates the primary and is available; its ReplicaLag is the data at risk
  *   2 check-file-copy       as above
  *   3 check-standby-group   as above
- *   4 promote-database      PromoteReadReplica, with the primary's backup retention and window
- *   5 wait-for-database     until it is available and no longer a replica
- *   6 promote-file-copy     as above
- *   7 wait-for-file-copy    as above
- *   8 scale-app             as above
- *   9 wait-for-health       as above
+ *   4 fence-primary         as above
+ *   5 promote-database      PromoteReadReplica, with the primary's backup retention and window
+ *   6 wait-for-database     until it is available and no longer a replica
+ *   7 promote-file-copy     as above
+ *   8 wait-for-file-copy    as above
+ *   9 scale-app             as above
+ *  10 wait-for-health       as above
+ *  11 wait-for-dns          as above
  *
  * Why a restore and not a replica: AWS does not support "Creating a read replica when the source DB or DB cluster
  * manages credentials with Secrets Manager" (https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html,
@@ -53,22 +60,26 @@
  * Why this order:
  * - The checks first (1-4): a restore started into a subnet group or security group that is not there fails after
  *   minutes, or lands in the VPC's defaults ("with the default security group", RestoreDBInstanceToPointInTime).
+ * - The fence before any data moves (5): otherwise Route 53 decides on a shallow check of the primary's load balancer,
+ *   which a partly impaired region can pass (users keep writing there while the standby restores) and which passes
+ *   again the moment the region returns (users back on the stale database). Route 53's API is global, so the fence
+ *   needs nothing of the lost region. Terraform shows the changed resource_path as drift until the failback restores it.
  * - The database before anything that serves users: it takes longest (RDS restores a snapshot and replays the
  *   transaction logs, tens of minutes), and nothing serves without it.
- * - The master password after the restore (7): RestoreDBInstanceToPointInTime's ManageMasterUserPassword "Applies to
+ * - The master password after the restore (8): RestoreDBInstanceToPointInTime's ManageMasterUserPassword "Applies to
  *   RDS for Oracle only" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_RestoreDBInstanceToPointInTime.html),
  *   while "Modify the DB instance" is among the operations that can turn it on (the User Guide page above), and
  *   ModifyDBInstance says "If the DB instance doesn't manage the master user password with Amazon Web Services Secrets
  *   Manager, you can turn on this management" (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_ModifyDBInstance.html).
  *   The primary's secret is in the lost region. Monitoring and Performance Insights have no restore parameter either.
- * - The files after the database (8-9): rows are at least as new as the files they point to.
- * - Capacity last (10-12). The standby's instances find the database's address at boot (constructs/app/bootstrap.sh,
+ * - The files after the database (9-10): rows are at least as new as the files they point to.
+ * - Capacity last (11-14). The standby's instances find the database's address at boot (constructs/app/bootstrap.sh,
  *   the DatabaseIdentifier tag), once: a warm standby's instances booted before the restore know no database and are
- *   replaced (11), launching the new ones first so capacity never drops. A pilot light's group is at zero until 10, so
+ *   replaced (12), launching the new ones first so capacity never drops. A pilot light's group is at zero until 11, so
  *   its instances boot after the restore. Route 53 sends users to the standby once the primary's health check fails
  *   and the standby's passes (constructs/dns.ts): it probes /health/deep, which fails while an instance expects a
- *   database it has not found, so users stay on the maintenance page until the instances of 10-11 answer with it.
- * - In "replica" mode the promotion comes first (4-5): a PostgreSQL replica is read-only until promoted, and RDS
+ *   database it has not found, so users stay on the maintenance page until the instances of 11-12 answer with it.
+ * - In "replica" mode the promotion comes first after the fence (5-6): a PostgreSQL replica is read-only until promoted, and RDS
  *   reboots it to promote it. The backup retention and window are passed because a replica has no automated backups
  *   and PromoteReadReplica's BackupRetentionPeriod is "Default: 1". Its instances know the replica's address already.
  *
@@ -101,6 +112,8 @@ import {
   type ModifyDBInstanceCommandInput,
   type RestoreDBInstanceToPointInTimeCommandInput,
 } from "@aws-sdk/client-rds";
+import { Hash } from "@smithy/hash-node";
+import { SignatureV4 } from "@smithy/signature-v4";
 import { loadConfig } from "../config/load";
 import type { EnvironmentConfig } from "../config/schema";
 import { RDS_CA_CERTIFICATE } from "../constructs/aws-facts";
@@ -115,6 +128,7 @@ export const RESTORE_STANDBY_FAILOVER_STEPS = [
   "check-file-copy",
   "check-restore-target",
   "check-standby-group",
+  "fence-primary",
   "restore-database",
   "wait-for-database",
   "configure-database",
@@ -123,6 +137,7 @@ export const RESTORE_STANDBY_FAILOVER_STEPS = [
   "scale-app",
   "refresh-standby-instances",
   "wait-for-health",
+  "wait-for-dns",
 ] as const;
 export type RestoreStandbyFailoverStep = (typeof RESTORE_STANDBY_FAILOVER_STEPS)[number];
 /** recovery.database "replica" of the standby rungs. */
@@ -130,12 +145,14 @@ export const STANDBY_FAILOVER_STEPS = [
   "check-replica",
   "check-file-copy",
   "check-standby-group",
+  "fence-primary",
   "promote-database",
   "wait-for-database",
   "promote-file-copy",
   "wait-for-file-copy",
   "scale-app",
   "wait-for-health",
+  "wait-for-dns",
 ] as const;
 export type StandbyFailoverStep = (typeof STANDBY_FAILOVER_STEPS)[number];
 
@@ -211,16 +228,74 @@ export async function runSteps<N extends string>(steps: readonly Step<N>[], rang
   return { timings };
 }
 
-/** Polls `done` every `intervalSeconds` until it holds, or fails the step after `timeoutSeconds`. */
+/** Error names of throttling and timeouts, which the next poll may not meet (the SDK's own retries gave up first). */
+const TRANSIENT_ERRORS = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "ThrottledException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
+  "RequestThrottled",
+  "RequestThrottledException",
+  "PriorRequestNotComplete",
+  "RequestTimeout",
+  "RequestTimeoutException",
+  "TimeoutError",
+  "AbortError",
+]);
+const NETWORK_ERRORS = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "ENETUNREACH", "EHOSTUNREACH"]);
+
+/** A throttle, a 5xx or a network failure: worth the next poll, not the end of the step. */
+export function isTransient(error: unknown): boolean {
+  if (error instanceof StepFailure) return false;
+  // fetch (the Route 53 calls) reports a network failure as a TypeError whose cause has the code.
+  const e = error as { name?: string; code?: string; cause?: { code?: string }; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  return TRANSIENT_ERRORS.has(e.name ?? "") || NETWORK_ERRORS.has(e.code ?? e.cause?.code ?? "") || (e.$metadata?.httpStatusCode ?? 0) >= 500 || !!e.$retryable;
+}
+
+/**
+ * Polls `done` every `intervalSeconds` until it holds, or fails the step after `timeoutSeconds`. A transient error
+ * (isTransient) is polled again within the same deadline; any other error, or a StepFailure `done` throws, ends it.
+ */
 export function waiter(world: FailoverWorld, timeoutSeconds: number, intervalSeconds: number) {
   return async (what: string, done: () => Promise<boolean>): Promise<void> => {
     const deadline = world.now() + timeoutSeconds * 1000;
+    let lastError: Error | undefined;
     for (;;) {
-      if (await done()) return;
-      if (world.now() >= deadline) throw new StepFailure(`${what} not reached within ${timeoutSeconds} s`);
+      try {
+        if (await done()) return;
+        lastError = undefined;
+      } catch (error) {
+        if (!isTransient(error)) throw error;
+        lastError = error as Error;
+        world.log(`  ${what}: ${lastError.name}: ${lastError.message}; polling again`);
+      }
+      if (world.now() >= deadline) throw new StepFailure(`${what} not reached within ${timeoutSeconds} s${lastError ? ` (last poll: ${lastError.name}: ${lastError.message})` : ""}`);
       await world.sleep(intervalSeconds * 1000);
     }
   };
+}
+
+/**
+ * DB instance statuses a wait for "available" will not see end by themselves (RDS User Guide, "Viewing Amazon RDS DB
+ * instance status": "failed", "incompatible-restore", "incompatible-parameters", "storage-full" and the others here).
+ */
+export const RDS_STUCK_STATUSES: ReadonlySet<string> = new Set([
+  "failed",
+  "incompatible-restore",
+  "incompatible-parameters",
+  "incompatible-network",
+  "incompatible-option-group",
+  "incompatible-credentials",
+  "inaccessible-encryption-credentials",
+  "restore-error",
+  "storage-full",
+  "deleting",
+]);
+
+/** Stops a wait at once on a status RDS will not leave by itself, naming it. */
+export function stopOnStuckStatus(identifier: string, status: string | undefined): void {
+  if (status && RDS_STUCK_STATUSES.has(status)) throw new StepFailure(`${identifier} is ${status}: RDS will not make it available by itself (read its events: aws rds describe-events --source-identifier ${identifier} --source-type db-instance)`);
 }
 
 /** `N s ago`, or `never`. */
@@ -303,19 +378,40 @@ export async function healthyTargets(elb: ElasticLoadBalancingV2Client, targetGr
   return (answer.TargetHealthDescriptions ?? []).filter((t) => t.TargetHealth?.State === "healthy").length;
 }
 
+/** Which replicated backups are the source's: its instance's resource id when known, else their status. */
+export interface BackupsWanted {
+  /** The source instance's DbiResourceId: one instance's, whatever else once had its identifier. */
+  readonly resourceId?: string;
+  /** @default - any status */
+  readonly status?: string;
+}
+
 /**
  * The replicated automated backups of `identifier` kept in `region`. Listed unfiltered and page by page: a
- * DBInstanceIdentifier filter must name an instance of the region asked, and the source is in another one.
+ * DBInstanceIdentifier filter must name an instance of the region asked, and the source is in another one. The
+ * identifier alone is not enough: backups of a deleted instance, or whose replication stopped, stay listed under the
+ * same identifier with status "retained" ("Automated backups for deleted instances and after backup replication is
+ * stopped", RDS API, DBInstanceAutomatedBackup), until their retention ends. More than one candidate left is refused.
  */
-export async function replicatedBackups(rds: RDSClient, identifier: string, region: string): Promise<DBInstanceAutomatedBackup | undefined> {
+export async function replicatedBackups(rds: RDSClient, identifier: string, region: string, wanted: BackupsWanted = {}): Promise<DBInstanceAutomatedBackup | undefined> {
+  const named: DBInstanceAutomatedBackup[] = [];
   let marker: string | undefined;
   do {
     const answer = await rds.send(new DescribeDBInstanceAutomatedBackupsCommand(marker ? { Marker: marker } : {}));
-    const found = (answer.DBInstanceAutomatedBackups ?? []).find((b) => b.DBInstanceIdentifier === identifier && b.DBInstanceAutomatedBackupsArn?.includes(`:rds:${region}:`));
-    if (found) return found;
+    named.push(...(answer.DBInstanceAutomatedBackups ?? []).filter((b) => b.DBInstanceIdentifier === identifier && b.DBInstanceAutomatedBackupsArn?.includes(`:rds:${region}:`)));
     marker = answer.Marker;
   } while (marker);
-  return undefined;
+  const newest = (b: DBInstanceAutomatedBackup) => b.RestoreWindow?.LatestTime?.getTime() ?? 0;
+  const describe = (list: DBInstanceAutomatedBackup[]) =>
+    [...list].sort((a, b) => newest(b) - newest(a)).map((b) => `${b.DbiResourceId} (${b.Status}, restorable until ${b.RestoreWindow?.LatestTime?.toISOString() ?? "never"})`).join(", ");
+  const candidates = named.filter((b) => (wanted.resourceId ? b.DbiResourceId === wanted.resourceId : !wanted.status || b.Status === wanted.status));
+  if (candidates.length > 1) {
+    throw new StepFailure(`${candidates.length} sets of replicated backups of ${identifier} in ${region}, newest first: ${describe(candidates)}; name the source instance's with --source-resource-id`);
+  }
+  if (!candidates.length && named.length && !wanted.resourceId && wanted.status) {
+    throw new StepFailure(`no replicated backups of ${identifier} in ${region} are ${wanted.status}; there are ${describe(named)}: if one of them is the source's, name it with --source-resource-id`);
+  }
+  return candidates[0];
 }
 
 /** The partition and account of an ARN (`arn:<partition>:<service>:<region>:<account>:...`). */
@@ -367,6 +463,82 @@ export async function configureDatabase(rds: RDSClient, identifier: string, want
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
+// The fence: the primary's Route 53 health check, shared with tools/failback.ts.
+
+/** A Route 53 health check, as the fence reads it. */
+export interface HealthCheckInfo {
+  readonly id: string;
+  /** The path the checkers request (HTTP, HTTPS and their string-matching types). */
+  readonly resourcePath?: string;
+  /** Route 53's counter of the check's updates: an update naming it fails if someone changed the check meanwhile. */
+  readonly version: number;
+}
+
+/**
+ * The Route 53 calls the fence makes. Route 53 is a global service: its API answers whatever region is lost, so the
+ * fence needs nothing of the primary region.
+ */
+export interface HealthChecks {
+  /** The health checks whose Name tag is `name` (ListHealthChecks, then ListTagsForResources). */
+  named(name: string): Promise<HealthCheckInfo[]>;
+  /** UpdateHealthCheck of `id`'s ResourcePath, at `version`. */
+  setResourcePath(id: string, resourcePath: string, version: number): Promise<void>;
+  /** GetHealthCheckStatus: how many of the checkers' last observations are a success, of how many. */
+  status(id: string): Promise<{ readonly healthy: number; readonly checkers: number }>;
+}
+
+/**
+ * Route 53 calls an endpoint healthy when "more than 18% of health checkers report that an endpoint is healthy" (Route
+ * 53 Developer Guide, "How Amazon Route 53 determines whether a health check is healthy").
+ */
+export const HEALTHY_CHECKER_SHARE = 0.18;
+
+/** The Name tag of an environment's standby load-balancer health check, the secondary's of the failover records (constructs/dns.ts). */
+export function standbyHealthCheckName(environment: string): string {
+  return resourceName(environment, "dr-alb-health");
+}
+
+/**
+ * The path the fence gives the primary's health check: one the app answers with neither 2xx nor 3xx (a 404 from the
+ * app, a 503 from a load balancer with no healthy target). An HTTPS check is healthy only when "the endpoint must
+ * respond with an HTTP status code of 2xx or 3xx within two seconds after connecting" (Route 53 Developer Guide, "How
+ * Amazon Route 53 determines whether a health check is healthy",
+ * https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+ */
+export const FENCED_PATH = "/fenced-by-failover";
+
+/** The Name tag of an environment's primary load-balancer health check (constructs/dns.ts). */
+export function primaryHealthCheckName(environment: string): string {
+  return resourceName(environment, "alb-health");
+}
+
+/** The one health check named `name`, or the step's verdict. */
+async function theHealthCheck(checks: HealthChecks, name: string): Promise<HealthCheckInfo> {
+  const found = await checks.named(name);
+  if (found.length !== 1) {
+    throw new StepFailure(`${found.length ? `${found.length} Route 53 health checks are` : "no Route 53 health check is"} tagged Name=${name}: the fence needs exactly one (constructs/dns.ts)`);
+  }
+  return found[0];
+}
+
+/**
+ * Points the health check named `name` at `resourcePath` (UpdateHealthCheck's ResourcePath: "The path, if any, that
+ * you want Amazon Route 53 to request when performing health checks. The path can be any value for which your endpoint
+ * will return an HTTP status code of 2xx or 3xx when the endpoint is healthy",
+ * https://docs.aws.amazon.com/Route53/latest/APIReference/API_UpdateHealthCheck.html), at the HealthCheckVersion read
+ * ("This prevents Route 53 from overwriting an intervening update"), and says what it was. Already there: nothing is
+ * changed (a resumed run).
+ */
+export async function setHealthCheckPath(checks: HealthChecks, name: string, resourcePath: string, dryRun: boolean, why: string): Promise<string> {
+  const check = await theHealthCheck(checks, name);
+  if (check.resourcePath === resourcePath) return `${check.id} (${name}) requests ${resourcePath} already: nothing to change`;
+  const input = { HealthCheckId: check.id, HealthCheckVersion: check.version, ResourcePath: resourcePath };
+  if (dryRun) return `would call UpdateHealthCheck ${JSON.stringify(input)} (Route 53, global; ${name} requests ${check.resourcePath ?? "no path"} now)`;
+  await checks.setResourcePath(check.id, resourcePath, check.version);
+  return `${check.id} (${name}): ResourcePath ${check.resourcePath ?? "none"} -> ${resourcePath} (the original path was ${check.resourcePath ?? "none"}); ${why}`;
+}
+
+// ---------------------------------------------------------------------------------------------------------------------
 // The failover.
 
 interface CommonOptions {
@@ -384,6 +556,11 @@ interface CommonOptions {
   readonly recoveryFileSystemId?: string;
   /** Delete only the recovery region's side of the file-system replication (the primary cannot be reached). */
   readonly primaryUnreachable: boolean;
+  /**
+   * The primary database's DbiResourceId, which picks its replicated backups among others of the same identifier.
+   * @default - the backups of that identifier whose status is "replicating", if there is exactly one set
+   */
+  readonly sourceResourceId?: string;
   readonly dryRun: boolean;
   /** Resume from this step; the checks run again whatever it is. */
   readonly fromStep: number;
@@ -391,8 +568,21 @@ interface CommonOptions {
   readonly intervalSeconds: number;
 }
 
+/** What a point-in-time restore's wait is bounded by. */
+interface RestoreOptions {
+  /**
+   * Seconds wait-for-database waits for the restore: RDS restores a snapshot and then replays the transaction logs,
+   * which takes longer than the other waits (up to 1000 GiB in prod).
+   * @default 14400 (4 h)
+   */
+  readonly restoreTimeoutSeconds: number;
+}
+
+/** --restore-timeout's default: a restore of prod's volume, with its logs replayed, is measured in hours. */
+export const DEFAULT_RESTORE_TIMEOUT_SECONDS = 4 * 3600;
+
 /** recovery.strategy "backup-and-restore". */
-export interface FailoverOptions extends CommonOptions {
+export interface FailoverOptions extends CommonOptions, RestoreOptions {
   readonly strategy: "backup-and-restore";
   /** The restored instance's identifier in the recovery region. */
   readonly targetDatabase: string;
@@ -439,7 +629,7 @@ export type DatabaseSettings = Pick<
 >;
 
 /** recovery.strategy "pilot-light" or "warm-standby" with recovery.database "restore" (the default). */
-export interface RestoreStandbyFailoverOptions extends StandbyOptions {
+export interface RestoreStandbyFailoverOptions extends StandbyOptions, RestoreOptions {
   readonly databaseMode: "restore";
   /** The instance restored in the recovery region, `databaseIdentifier(<env>-dr)`: the standby's instances look it up by it. */
   readonly targetDatabase: string;
@@ -472,6 +662,8 @@ export interface FailoverClients {
 interface StandbyClients extends FailoverClients {
   readonly autoScaling: AutoScalingClient;
   readonly elb: ElasticLoadBalancingV2Client;
+  /** Route 53 (global): the fence. */
+  readonly route53: HealthChecks;
 }
 
 export interface StandbyFailoverClients extends StandbyClients {
@@ -548,17 +740,18 @@ function fileCopySteps(options: CommonOptions, steps: readonly string[], efs: EF
  * automated backups, restore them to their latest restorable time, wait for the instance.
  */
 function databaseRestoreSteps(
-  options: CommonOptions & { readonly targetDatabase: string },
+  options: CommonOptions & RestoreOptions & { readonly targetDatabase: string },
   rds: RDSClient,
   world: FailoverWorld,
   restoreInput: (backupsArn: string | undefined) => RestoreDBInstanceToPointInTimeCommandInput,
 ) {
   const facts: { backupsArn?: string; latest?: Date; createdAt?: Date } = {};
-  const waitUntil = waiter(world, options.timeoutSeconds, options.intervalSeconds);
+  const waitUntil = waiter(world, options.restoreTimeoutSeconds, options.intervalSeconds);
   return {
     facts,
     check: async () => {
-      const copy = await replicatedBackups(rds, options.sourceDatabase, options.recoveryRegion);
+      // The primary's own backups replicate as "replicating" while their source exists (even unreachable).
+      const copy = await replicatedBackups(rds, options.sourceDatabase, options.recoveryRegion, { resourceId: options.sourceResourceId, status: "replicating" });
       if (!copy?.DBInstanceAutomatedBackupsArn) throw new StepFailure(`no replicated automated backups of ${options.sourceDatabase} in ${options.recoveryRegion}: nothing to restore there`);
       if (!copy.RestoreWindow?.LatestTime) throw new StepFailure(`the replicated backups (${copy.Status ?? "no status"}) have no restorable time yet`);
       facts.backupsArn = copy.DBInstanceAutomatedBackupsArn;
@@ -572,11 +765,12 @@ function databaseRestoreSteps(
       return `restoring ${options.targetDatabase} from ${facts.backupsArn}`;
     },
     wait: async () => {
-      if (options.dryRun) return `would wait until ${options.targetDatabase} is available (up to ${options.timeoutSeconds} s)`;
+      if (options.dryRun) return `would wait until ${options.targetDatabase} is available (up to ${options.restoreTimeoutSeconds} s)`;
       let status = "unknown";
       await waitUntil(`${options.targetDatabase} available`, async () => {
         const db = await describeInstance(rds, options.targetDatabase);
         status = db?.DBInstanceStatus ?? "unknown";
+        stopOnStuckStatus(options.targetDatabase, db?.DBInstanceStatus);
         facts.createdAt = db?.InstanceCreateTime ?? facts.createdAt;
         return status === "available";
       });
@@ -618,6 +812,37 @@ function standbyGroupSteps(options: StandbyOptions, clients: StandbyClients, wor
       return `${healthy} healthy targets in ${options.targetGroup}: Route 53 sends users here once the standby's health check passes`;
     },
   };
+}
+
+/**
+ * The standby's first mutating step: the primary's Route 53 health check requests FENCED_PATH, so it fails whatever
+ * the primary region answers. Until then Route 53 decides on a shallow check of the primary's load balancer, which a
+ * partly impaired region can pass (users keep writing there), and which passes again when the region returns.
+ */
+function fencePrimary(options: StandbyOptions, route53: HealthChecks): Promise<string> {
+  return setHealthCheckPath(
+    route53,
+    primaryHealthCheckName(options.environment),
+    FENCED_PATH,
+    options.dryRun,
+    `Route 53 fails the domain over to the standby (or the maintenance page) whatever ${options.primaryRegion} answers, and keeps it there when that region returns, until the failback's unfence-primary`,
+  );
+}
+
+/**
+ * The standby's last step: until Route 53's checkers find the standby healthy (its deep path: the app with its database
+ * and files), the secondary failover record is not served and users see the maintenance page, whatever the targets say.
+ */
+async function waitForStandbyDns(options: StandbyOptions, route53: HealthChecks, waitUntil: ReturnType<typeof waiter>): Promise<string> {
+  const name = standbyHealthCheckName(options.environment);
+  const check = await theHealthCheck(route53, name);
+  if (options.dryRun) return `would wait until Route 53's checkers find ${check.id} (${name}) healthy: more than ${HEALTHY_CHECKER_SHARE * 100} % of them (up to ${options.timeoutSeconds} s)`;
+  let seen = { healthy: 0, checkers: 0 };
+  await waitUntil(`Route 53 health check ${check.id} (${name}) healthy`, async () => {
+    seen = await route53.status(check.id);
+    return seen.checkers > 0 && seen.healthy / seen.checkers > HEALTHY_CHECKER_SHARE;
+  });
+  return `${seen.healthy} of ${seen.checkers} Route 53 checkers find ${check.id} (${name}) healthy: Route 53 answers the domain with ${options.recoveryRegion}'s load balancer`;
 }
 
 function result<N extends string>(run: StepsRun<N>, dryRun: boolean, done: string): FailoverResult<N> {
@@ -717,6 +942,7 @@ export async function runRestoreStandbyFailover(options: RestoreStandbyFailoverO
       return `subnet group ${options.subnetGroup} (${facts.vpcId}, ${azs}); parameter group ${options.parameterGroup}; security group ${facts.securityGroupId}${options.securityGroupId ? "" : ` (${options.securityGroupName})`}${instance}`;
     },
     "check-standby-group": group.check,
+    "fence-primary": () => fencePrimary(options, clients.route53),
     "restore-database": database.restore,
     "wait-for-database": database.wait,
     "configure-database": async () => {
@@ -745,13 +971,15 @@ export async function runRestoreStandbyFailover(options: RestoreStandbyFailoverO
       return refreshInstances(clients.autoScaling, options, database.facts.createdAt, waitUntil, order.indexOf("refresh-standby-instances") + 1);
     },
     "wait-for-health": group.health,
+    "wait-for-dns": () => waitForStandbyDns(options, clients.route53, waitUntil),
   };
 
   world.log(`${options.dryRun ? "Dry run of the failover" : "Failover"} of ${options.environment} (${options.strategy}, database restored): ${options.primaryRegion} -> ${options.recoveryRegion}`);
   const run = await runSteps(order.map((name) => ({ name, run: steps[name] })), options, world);
   if (run.failed) return result(run, options.dryRun, "");
   world.log(
-    `Left to do (docs/runbooks.md#region-lost): backups of ${files.facts.copyId ?? "the file-system copy"}; no terraform apply while failed over (it would reset ${options.appGroup}'s size); ` +
+    `Left to do (docs/runbooks.md#region-lost): backups of ${files.facts.copyId ?? "the file-system copy"}; no terraform apply while failed over (it would reset ${options.appGroup}'s size, ` +
+      `and put the fenced health check's resource_path, which its plan shows as drift, back to /health); ` +
       `as soon as ${options.primaryRegion} answers, \`npm run failback -- --env ${options.environment}\` (its first steps keep users and writes off the stale primary).`,
   );
   return result(run, options.dryRun, `${options.environment} runs in ${options.recoveryRegion}: database ${options.targetDatabase}, files ${files.facts.copyId}, ${options.capacity.min} instances`);
@@ -849,6 +1077,7 @@ export async function runStandbyFailover(options: StandbyFailoverOptions, client
     },
     "check-file-copy": files.check,
     "check-standby-group": group.check,
+    "fence-primary": () => fencePrimary(options, clients.route53),
     "promote-database": async () => {
       const input = { DBInstanceIdentifier: options.replica, BackupRetentionPeriod: options.backupRetentionDays, PreferredBackupWindow: options.backupWindow };
       if (options.dryRun) return `would call PromoteReadReplica ${JSON.stringify(input)}`;
@@ -862,6 +1091,7 @@ export async function runStandbyFailover(options: StandbyFailoverOptions, client
       await waitUntil(`${options.replica} available and standalone`, async () => {
         const db = await describeInstance(clients.rds, options.replica);
         status = db?.DBInstanceStatus ?? "unknown";
+        stopOnStuckStatus(options.replica, db?.DBInstanceStatus);
         return status === "available" && !db?.ReadReplicaSourceDBInstanceIdentifier;
       });
       return `${options.replica} is ${status} and writable`;
@@ -870,6 +1100,7 @@ export async function runStandbyFailover(options: StandbyFailoverOptions, client
     "wait-for-file-copy": files.wait,
     "scale-app": group.scale,
     "wait-for-health": group.health,
+    "wait-for-dns": () => waitForStandbyDns(options, clients.route53, waitUntil),
   };
 
   world.log(`${options.dryRun ? "Dry run of the failover" : "Failover"} of ${options.environment} (${options.strategy}, database replica): ${options.primaryRegion} -> ${options.recoveryRegion}`);
@@ -877,6 +1108,7 @@ export async function runStandbyFailover(options: StandbyFailoverOptions, client
   if (run.failed) return result(run, options.dryRun, "");
   world.log(
     `Left to do (docs/runbooks.md#region-lost): ${options.replica} has the primary's users and master password (kept outside RDS's Secrets Manager integration: MH-DR-2); ` +
+      "no terraform apply while failed over (it would put the fenced health check's resource_path, which its plan shows as drift, back to /health); " +
       `backups of ${files.facts.copyId ?? "the file-system copy"}; as soon as ${options.primaryRegion} answers, \`npm run failback -- --env ${options.environment}\` (its first steps keep users and writes off the stale primary).`,
   );
   return result(run, options.dryRun, `${options.environment} runs in ${options.recoveryRegion}: database ${options.replica}, files ${files.facts.copyId}, ${options.capacity.min} instances`);
@@ -886,7 +1118,7 @@ export async function runStandbyFailover(options: StandbyFailoverOptions, client
 // The command line.
 
 const USAGE =
-  "npm run failover -- --env ENV [--dry-run] [--outputs FILE] [--file-system-id ID] [--recovery-file-system-id ID] [--primary-unreachable] [--from-step N] [--timeout s] [--interval s]\n" +
+  "npm run failover -- --env ENV [--dry-run] [--outputs FILE] [--file-system-id ID] [--recovery-file-system-id ID] [--source-resource-id db-...] [--primary-unreachable] [--from-step N] [--timeout s] [--restore-timeout s] [--interval s]\n" +
   "  backup-and-restore: [--db-subnet-group NAME --security-group ID [--parameter-group NAME]]\n" +
   "  pilot-light, warm-standby (recovery.database restore): [--security-group ID]";
 const COMMAND_LINE = {
@@ -901,8 +1133,10 @@ const COMMAND_LINE = {
     "file-system-id": { type: "string" },
     "recovery-file-system-id": { type: "string" },
     "primary-unreachable": { type: "boolean" },
+    "source-resource-id": { type: "string" },
     "from-step": { type: "string" },
     timeout: { type: "string" },
+    "restore-timeout": { type: "string" },
     interval: { type: "string" },
   },
 } as const;
@@ -950,6 +1184,7 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
     fileSystemId: flag(line, "file-system-id") ?? stringOutput(outputs, "file_system_id"),
     recoveryFileSystemId: flag(line, "recovery-file-system-id") ?? stringOutput(outputs, "recovery_file_system_id"),
     primaryUnreachable: line.values["primary-unreachable"] === true,
+    sourceResourceId: flag(line, "source-resource-id"),
     dryRun,
     timeoutSeconds: wholeFlag(line, "timeout", 3600, 1),
     intervalSeconds: wholeFlag(line, "interval", 30, 1),
@@ -972,6 +1207,7 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
       subnetGroup,
       securityGroupIds: securityGroup ? [securityGroup] : [],
       parameterGroup: flag(line, "parameter-group"),
+      restoreTimeoutSeconds: wholeFlag(line, "restore-timeout", DEFAULT_RESTORE_TIMEOUT_SECONDS, 1),
       fromStep: wholeFlag(line, "from-step", 1, 1, FAILOVER_STEPS.length),
     };
   }
@@ -1018,7 +1254,78 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
     // The environment's tags, as the recovery provider's default tags give every standby resource (Environment: the
     // environment, not its site): cost, ci:vet and the drift report group by them.
     tags: { ...projectTags(environment, config.costCenter), Name: identifier, ...PHI_TAGS },
+    restoreTimeoutSeconds: wholeFlag(line, "restore-timeout", DEFAULT_RESTORE_TIMEOUT_SECONDS, 1),
     fromStep: wholeFlag(line, "from-step", 1, 1, RESTORE_STANDBY_FAILOVER_STEPS.length),
+  };
+}
+
+/** How long one AWS call may take before it is abandoned: a hung call must not hold a run past its --timeout. */
+export const REQUEST_TIMEOUT_MS = 30_000;
+/** How long opening a connection to an AWS endpoint may take. */
+export const CONNECTION_TIMEOUT_MS = 5_000;
+
+/** Every SDK client's configuration: its region, and timeouts on each request (the SDK sets none by default). */
+export function clientConfig(region: string) {
+  return { region, requestHandler: { requestTimeout: REQUEST_TIMEOUT_MS, connectionTimeout: CONNECTION_TIMEOUT_MS } };
+}
+
+const ROUTE53_API = "https://route53.amazonaws.com/2013-04-01";
+const ROUTE53_XMLNS = "https://route53.amazonaws.com/doc/2013-04-01/";
+const xmlText = (xml: string, tag: string) => new RegExp(`<${tag}>([^<]*)</${tag}>`).exec(xml)?.[1];
+const xmlBlocks = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([\\s\\S]*?)</${tag}>`, "g"))].map((m) => m[1]);
+const xmlEscape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * Route 53's REST API, signed with SigV4 (its endpoint route53.amazonaws.com signs for us-east-1), for the few calls
+ * the fence makes: there is no Route 53 client among this project's packages.
+ */
+export function route53HealthChecks(credentials: RDSClient["config"]["credentials"]): HealthChecks {
+  const signer = new SignatureV4({ credentials, region: "us-east-1", service: "route53", sha256: Hash.bind(null, "sha256") });
+  const call = async (method: "GET" | "POST", path: string, query: Record<string, string> = {}, body?: string): Promise<string> => {
+    const url = new URL(`${ROUTE53_API}${path}`);
+    for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
+    const headers: Record<string, string> = { host: url.host, ...(body ? { "content-type": "application/xml" } : {}) };
+    const signed = await signer.sign({ method, protocol: "https:", hostname: url.hostname, path: url.pathname, query, headers, body });
+    const answer = await fetch(url, { method, headers: signed.headers, body, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const text = await answer.text();
+    if (!answer.ok) throw Object.assign(new Error(xmlText(text, "Message") ?? `HTTP ${answer.status}`), { name: xmlText(text, "Code") ?? `Route53Http${answer.status}`, $metadata: { httpStatusCode: answer.status } });
+    return text;
+  };
+  return {
+    named: async (name) => {
+      const checks: HealthCheckInfo[] = [];
+      let marker: string | undefined;
+      do {
+        const page = await call("GET", "/healthcheck", marker ? { marker } : {});
+        for (const block of xmlBlocks(page, "HealthCheck")) {
+          const id = xmlText(block, "Id");
+          if (id) checks.push({ id, resourcePath: xmlText(block, "ResourcePath"), version: Number(xmlText(block, "HealthCheckVersion") ?? 1) });
+        }
+        marker = xmlText(page, "IsTruncated") === "true" ? xmlText(page, "NextMarker") : undefined;
+      } while (marker);
+      const named = new Set<string>();
+      // ListTagsForResources takes up to 10 ids a call.
+      for (let i = 0; i < checks.length; i += 10) {
+        const ids = checks.slice(i, i + 10).map((c) => `<ResourceId>${xmlEscape(c.id)}</ResourceId>`).join("");
+        const tags = await call("POST", "/tags/healthcheck", {}, `<ListTagsForResourcesRequest xmlns="${ROUTE53_XMLNS}"><ResourceIds>${ids}</ResourceIds></ListTagsForResourcesRequest>`);
+        for (const set of xmlBlocks(tags, "ResourceTagSet")) {
+          if (xmlBlocks(set, "Tag").some((tag) => xmlText(tag, "Key") === "Name" && xmlText(tag, "Value") === name)) named.add(xmlText(set, "ResourceId") as string);
+        }
+      }
+      return checks.filter((c) => named.has(c.id));
+    },
+    status: async (id) => {
+      const reports = xmlBlocks(await call("GET", `/healthcheck/${encodeURIComponent(id)}/status`), "HealthCheckObservation").map((o) => xmlText(o, "Status") ?? "");
+      return { healthy: reports.filter((r) => r.startsWith("Success")).length, checkers: reports.length };
+    },
+    setResourcePath: async (id, resourcePath, version) => {
+      await call(
+        "POST",
+        `/healthcheck/${encodeURIComponent(id)}`,
+        {},
+        `<UpdateHealthCheckRequest xmlns="${ROUTE53_XMLNS}"><HealthCheckVersion>${version}</HealthCheckVersion><ResourcePath>${xmlEscape(resourcePath)}</ResourcePath></UpdateHealthCheckRequest>`,
+      );
+    },
   };
 }
 
@@ -1026,12 +1333,12 @@ export function parseArgs(argv: readonly string[], environments: Readonly<Record
 export const REAL_WORLD: FailoverWorld = { now: () => Date.now(), sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), log: (line) => console.log(line) };
 
 async function run(options: FailoverOptions | StandbyFailoverOptions | RestoreStandbyFailoverOptions): Promise<FailoverResult<string>> {
-  const region = options.recoveryRegion;
-  const data = { rds: new RDSClient({ region }), efs: new EFSClient({ region }) };
+  const config = clientConfig(options.recoveryRegion);
+  const data = { rds: new RDSClient(config), efs: new EFSClient(config) };
   if (options.strategy === "backup-and-restore") return runFailover(options, data, REAL_WORLD);
-  const standby = { ...data, autoScaling: new AutoScalingClient({ region }), elb: new ElasticLoadBalancingV2Client({ region }) };
-  if (options.databaseMode === "replica") return runStandbyFailover(options, { ...standby, cloudWatch: new CloudWatchClient({ region }) }, REAL_WORLD);
-  return runRestoreStandbyFailover(options, { ...standby, ec2: new EC2Client({ region }) }, REAL_WORLD);
+  const standby = { ...data, autoScaling: new AutoScalingClient(config), elb: new ElasticLoadBalancingV2Client(config), route53: route53HealthChecks(data.rds.config.credentials) };
+  if (options.databaseMode === "replica") return runStandbyFailover(options, { ...standby, cloudWatch: new CloudWatchClient(config) }, REAL_WORLD);
+  return runRestoreStandbyFailover(options, { ...standby, ec2: new EC2Client(config) }, REAL_WORLD);
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand, type UpdateAutoScalingGroupCommandInput } from "@aws-sdk/client-auto-scaling";
+import { BackupClient, DescribeBackupJobCommand, StartBackupJobCommand } from "@aws-sdk/client-backup";
 import { CloudWatchClient, GetMetricStatisticsCommand, type GetMetricStatisticsCommandInput } from "@aws-sdk/client-cloudwatch";
 import {
   CreateReplicationConfigurationCommand,
@@ -36,12 +37,13 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { FAILBACK_STEPS, REPLICA_FAILBACK_STEPS, parseArgs, runFailback, type FailbackClients, type FailbackOptions } from "../../tools/failback";
-import type { FailoverWorld } from "../../tools/failover";
+import type { FailoverWorld, HealthChecks } from "../../tools/failover";
 
 const RECOVERY_DB_ARN = "arn:aws:rds:us-west-2:123456789012:db:medicare-hub-prod-dr-db";
 const PRIMARY_KEY = "arn:aws:kms:us-east-2:123456789012:key/1111aaaa-2222-bbbb-3333-cccc4444dddd";
 const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-east-2:123456789012:targetgroup/medicare-hub-prod-app-https/0123456789abcdef";
 const BACKUPS_BACK_ARN = "arn:aws:rds:us-east-2:123456789012:auto-backup:ab-recovery-db-replicated";
+const PRIMARY_FILES_RECOVERY_POINT = "arn:aws:backup:us-east-2:123456789012:recovery-point:0a1b2c3d-4e5f-6789-abcd-ef0123456789";
 
 /** recovery.database "restore", prod's committed default. */
 const OPTIONS: FailbackOptions = {
@@ -57,6 +59,8 @@ const OPTIONS: FailbackOptions = {
   backupWindow: "03:00-03:30",
   fileSystemId: "fs-0aaaaaaaaaaaaaaa1",
   recoveryFileSystemId: "fs-0bbbbbbbbbbbbbbb2",
+  backupVault: "medicare-hub-prod-backup",
+  backupRole: "medicare-hub-prod-backup",
   primaryGroup: "medicare-hub-prod-app",
   primaryTargetGroup: "medicare-hub-prod-app-https",
   recoveryGroup: "medicare-hub-prod-dr-app",
@@ -75,6 +79,7 @@ const mocks = {
   primaryAutoScaling: new AutoScalingClient({ region: "us-east-2" }),
   primaryElb: new ElasticLoadBalancingV2Client({ region: "us-east-2" }),
   primaryCloudWatch: new CloudWatchClient({ region: "us-east-2" }),
+  primaryBackup: new BackupClient({ region: "us-east-2" }),
   recoveryRds: new RDSClient({ region: "us-west-2" }),
   recoveryEfs: new EFSClient({ region: "us-west-2" }),
   recoveryAutoScaling: new AutoScalingClient({ region: "us-west-2" }),
@@ -84,12 +89,25 @@ const primaryEfs = mockClient(mocks.primaryEfs);
 const primaryAutoScaling = mockClient(mocks.primaryAutoScaling);
 const primaryElb = mockClient(mocks.primaryElb);
 const primaryCloudWatch = mockClient(mocks.primaryCloudWatch);
+const primaryBackup = mockClient(mocks.primaryBackup);
 const recoveryRds = mockClient(mocks.recoveryRds);
 const recoveryEfs = mockClient(mocks.recoveryEfs);
 const recoveryAutoScaling = mockClient(mocks.recoveryAutoScaling);
+/** The primary's Route 53 health check, fenced by the failover (constructs/dns.ts tags it); updates in order. */
+const route53 = { check: { id: "hc-primary-alb", resourcePath: "/fenced-by-failover", version: 2 }, updates: [] as { id: string; resourcePath: string; version: number }[] };
+const fakeRoute53: HealthChecks = {
+  named: async (name) => (name === "medicare-hub-prod-alb-health" ? [{ ...route53.check }] : []),
+  setResourcePath: async (id, resourcePath, version) => {
+    if (id !== route53.check.id || version !== route53.check.version) throw Object.assign(new Error("The value of HealthCheckVersion in the request doesn't match"), { name: "HealthCheckVersionMismatch" });
+    route53.updates.push({ id, resourcePath, version });
+    aws.events.push(`health check requests ${resourcePath}`);
+    route53.check = { id, resourcePath, version: version + 1 };
+  },  status: async () => ({ healthy: 16, checkers: 16 }),
+};
 const clients: FailbackClients = {
-  primary: { rds: mocks.primaryRds, efs: mocks.primaryEfs, autoScaling: mocks.primaryAutoScaling, elb: mocks.primaryElb, cloudWatch: mocks.primaryCloudWatch },
+  primary: { rds: mocks.primaryRds, efs: mocks.primaryEfs, autoScaling: mocks.primaryAutoScaling, elb: mocks.primaryElb, cloudWatch: mocks.primaryCloudWatch, backup: mocks.primaryBackup },
   recovery: { rds: mocks.recoveryRds, efs: mocks.recoveryEfs, autoScaling: mocks.recoveryAutoScaling },
+  route53: fakeRoute53,
 };
 
 /** The state of both regions after a failover, as the fake's reads report it. */
@@ -137,6 +155,7 @@ const recoveryDatabase = (managedSecret: boolean) => ({
     {
       DBInstanceIdentifier: "medicare-hub-prod-dr-db",
       DBInstanceArn: RECOVERY_DB_ARN,
+      DbiResourceId: "db-RECOVERY0000000000000000",
       DBInstanceStatus: "available",
       BackupRetentionPeriod: 35,
       MasterUserSecret: managedSecret ? { SecretArn: "arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-recovery", SecretStatus: "active" } : undefined,
@@ -145,7 +164,7 @@ const recoveryDatabase = (managedSecret: boolean) => ({
 });
 
 beforeEach(() => {
-  for (const mock of [primaryRds, primaryEfs, primaryAutoScaling, primaryElb, primaryCloudWatch, recoveryRds, recoveryEfs, recoveryAutoScaling]) mock.reset();
+  for (const mock of [primaryRds, primaryEfs, primaryAutoScaling, primaryElb, primaryCloudWatch, primaryBackup, recoveryRds, recoveryEfs, recoveryAutoScaling]) mock.reset();
   aws = {
     now: Date.parse("2026-11-30T10:00:00Z"),
     renamed: false,
@@ -158,6 +177,8 @@ beforeEach(() => {
     lag: () => 5,
     events: [],
   };
+  route53.check = { id: "hc-primary-alb", resourcePath: "/fenced-by-failover", version: 2 };
+  route53.updates = [];
 
   recoveryRds.on(DescribeDBInstancesCommand).resolves(recoveryDatabase(true));
   primaryRds.on(DescribeDBInstancesCommand).callsFake((input: DescribeDBInstancesCommandInput) => {
@@ -191,7 +212,7 @@ beforeEach(() => {
       const status = aws.restored;
       aws.restored = "available";
       const secret = aws.restoredSecret ? { SecretArn: "arn:aws:secretsmanager:us-east-2:123456789012:secret:rds!db-new", KmsKeyId: PRIMARY_KEY, SecretStatus: "active" } : undefined;
-      return { DBInstances: [{ DBInstanceIdentifier: "medicare-hub-prod-db", DBInstanceStatus: status, MasterUserSecret: secret }] };
+      return { DBInstances: [{ DBInstanceIdentifier: "medicare-hub-prod-db", DBInstanceStatus: status, DbiResourceId: "db-NEWPRIMARY0123456789ABCD", MasterUserSecret: secret }] };
     }
     if (!aws.replica) throw notFound("DBInstanceNotFoundFault", "DBInstance medicare-hub-prod-db not found.");
     const state = aws.replica;
@@ -199,7 +220,7 @@ beforeEach(() => {
     return {
       DBInstances: [
         state === "standalone"
-          ? { DBInstanceIdentifier: "medicare-hub-prod-db", DBInstanceStatus: "available" }
+          ? { DBInstanceIdentifier: "medicare-hub-prod-db", DBInstanceStatus: "available", DbiResourceId: "db-NEWPRIMARY0123456789ABCD" }
           : {
               DBInstanceIdentifier: "medicare-hub-prod-db",
               DBInstanceStatus: state === "creating" ? "creating" : "available",
@@ -230,14 +251,23 @@ beforeEach(() => {
     const own = { DBInstanceIdentifier: "medicare-hub-prod-db", DBInstanceAutomatedBackupsArn: "arn:aws:rds:us-east-2:123456789012:auto-backup:ab-stale", Status: "active", RestoreWindow: { LatestTime: new Date("2026-11-29T08:00:00Z") } };
     const state = aws.backupsBack;
     if (state === "pending") aws.backupsBack = "replicating";
+    // An earlier failback's backups of a recovery database with the same identifier, retained: not the ones to restore.
+    const earlier = {
+      DBInstanceIdentifier: "medicare-hub-prod-dr-db",
+      DbiResourceId: "db-EARLIERRECOVERY000000000",
+      DBInstanceAutomatedBackupsArn: "arn:aws:rds:us-east-2:123456789012:auto-backup:ab-earlier-failback",
+      Status: "retained",
+      RestoreWindow: { LatestTime: new Date("2026-06-01T08:00:00Z") },
+    };
     const back = state && {
       DBInstanceIdentifier: "medicare-hub-prod-dr-db",
+      DbiResourceId: "db-RECOVERY0000000000000000",
       DBInstanceArn: RECOVERY_DB_ARN,
       DBInstanceAutomatedBackupsArn: BACKUPS_BACK_ARN,
       Status: state,
       RestoreWindow: state === "replicating" ? { LatestTime: new Date(aws.now - aws.backupsBehindSeconds * 1000) } : undefined,
     };
-    return { DBInstanceAutomatedBackups: back ? [own, back] : [own] };
+    return { DBInstanceAutomatedBackups: back ? [own, earlier, back] : [own, earlier] };
   });
   primaryRds.on(RestoreDBInstanceToPointInTimeCommand).callsFake(() => {
     aws.restored = "creating";
@@ -252,7 +282,14 @@ beforeEach(() => {
   primaryEfs.on(UpdateFileSystemProtectionCommand).callsFake(() => void (aws.primaryProtection = "DISABLED"));
   primaryEfs.on(DescribeFileSystemsCommand).callsFake(() => ({ FileSystems: [{ FileSystemProtection: { ReplicationOverwriteProtection: aws.primaryProtection } }] as never }));
   recoveryEfs.on(DescribeFileSystemsCommand).resolves({ FileSystems: [{ FileSystemProtection: { ReplicationOverwriteProtection: "ENABLED" } }] as never });
+  // The on-demand backup of the primary file system: read RUNNING once, then COMPLETED.
+  primaryBackup.on(StartBackupJobCommand).callsFake(() => {
+    aws.events.push("primary files backed up");
+    return { BackupJobId: "job-failback-0001", RecoveryPointArn: PRIMARY_FILES_RECOVERY_POINT };
+  });
+  primaryBackup.on(DescribeBackupJobCommand).resolvesOnce({ BackupJobId: "job-failback-0001", State: "RUNNING" }).resolves({ BackupJobId: "job-failback-0001", State: "COMPLETED", RecoveryPointArn: PRIMARY_FILES_RECOVERY_POINT });
   recoveryEfs.on(CreateReplicationConfigurationCommand).callsFake(() => {
+    aws.events.push("files replicate back");
     aws.filesBack = "ENABLING";
     aws.primaryProtection = "REPLICATING";
   });
@@ -303,7 +340,14 @@ function mutations(): string[] {
       .map((call) => (call.args[0] as { constructor: { name: string } }).constructor.name.replace(/Command$/, ""))
       .filter((name) => !/^(Describe|Get)/.test(name))
       .map((name) => `${region} ${name}`);
-  return [...named("us-east-2", primaryRds), ...named("us-east-2", primaryEfs), ...named("us-east-2", primaryAutoScaling), ...named("us-west-2", recoveryEfs), ...named("us-west-2", recoveryAutoScaling)];
+  return [
+    ...named("us-east-2", primaryRds),
+    ...named("us-east-2", primaryEfs),
+    ...named("us-east-2", primaryBackup),
+    ...named("us-east-2", primaryAutoScaling),
+    ...named("us-west-2", recoveryEfs),
+    ...named("us-west-2", recoveryAutoScaling),
+  ];
 }
 
 /** The JSON a dry-run line prints after "would call <api> ". */
@@ -318,16 +362,16 @@ describe('recovery.database "restore": the new primary is restored from the reco
     expect(result.outcome).toBe("dry-run");
     expect(mutations()).toEqual([]);
     expect(w.lines[0]).toBe("Dry run of the failback of prod (warm-standby, database restore): us-west-2 -> us-east-2");
-    expect(w.lines.slice(1, 21).map((l) => l.split(":")[0])).toEqual(FAILBACK_STEPS.map((step, i) => `[${i + 1}/20] ${step}`));
+    expect(w.lines.slice(1, 24).map((l) => l.split(":")[0])).toEqual(FAILBACK_STEPS.map((step, i) => `[${i + 1}/23] ${step}`));
     const said = (step: string) => w.lines.find((l) => l.includes(`] ${step}: `)) as string;
     expect(said("check-primary-site")).toBe(
-      "[2/20] check-primary-site: stale primary medicare-hub-prod-db (available); backups of medicare-hub-prod-dr-db here: not replicated here; no new primary yet; " +
+      "[2/23] check-primary-site: stale primary medicare-hub-prod-db (available); backups of medicare-hub-prod-dr-db here: not replicated here; no new primary yet; " +
         "fs-0aaaaaaaaaaaaaaa1 protection ENABLED; medicare-hub-prod-app: desired 9 (0 s)",
     );
     expect(primaryRds.commandCalls(DescribeSourceRegionsCommand)[0].args[0].input).toEqual({ RegionName: "us-west-2" });
     expect(printed(said("replicate-database-backups"), "StartDBInstanceAutomatedBackupsReplication")).toEqual({ SourceDBInstanceArn: RECOVERY_DB_ARN, KmsKeyId: PRIMARY_KEY, BackupRetentionPeriod: 35 });
     expect(printed(said("restore-primary-database"), "RestoreDBInstanceToPointInTime")).toMatchObject({
-      SourceDBInstanceAutomatedBackupsArn: "<the replicated backups of step 9>",
+      SourceDBInstanceAutomatedBackupsArn: "<the replicated backups of step 10>",
       TargetDBInstanceIdentifier: "medicare-hub-prod-db",
     });
     expect(printed(said("configure-primary-database"), "ModifyDBInstance")).toEqual({
@@ -343,6 +387,17 @@ describe('recovery.database "restore": the new primary is restored from the reco
       ApplyImmediately: true,
     });
     expect(said("wait-for-sync")).toContain("the backups of medicare-hub-prod-dr-db replicated here are restorable to a time after writes stopped");
+    expect(said("back-up-primary-files")).toBe(
+      '[4/23] back-up-primary-files: would call StartBackupJob {"BackupVaultName":"medicare-hub-prod-backup","ResourceArn":"arn:aws:elasticfilesystem:us-east-2:123456789012:file-system/fs-0aaaaaaaaaaaaaaa1",' +
+        '"IamRoleArn":"arn:aws:iam::123456789012:role/medicare-hub-prod-backup","IdempotencyToken":"failback-fs-0aaaaaaaaaaaaaaa1-2026-11-30",' +
+        '"RecoveryPointTags":{"Reason":"failback: the primary file system before the recovery copy replaced it"}} in us-east-2, then wait until it is COMPLETED (0 s)',
+    );
+    expect(said("apply-app-role")).toContain("[18/23] apply-app-role: would stop here (outcome paused): reconcile Terraform's state with the new medicare-hub-prod-db");
+    expect(said("apply-app-role")).toContain("then resume with --cutover --from-step 19");
+    expect(said("unfence-primary")).toBe(
+      '[23/23] unfence-primary: would call UpdateHealthCheck {"HealthCheckId":"hc-primary-alb","HealthCheckVersion":2,"ResourcePath":"/health"} (Route 53, global; medicare-hub-prod-alb-health requests /fenced-by-failover now) (0 s)',
+    );
+    expect(route53.updates).toEqual([]);
   });
 
   test("preparing replicates the files and the database's backups back with no user impact, then stops: ready for the cutover", async () => {
@@ -354,6 +409,7 @@ describe('recovery.database "restore": the new primary is restored from the reco
       "us-east-2 StartDBInstanceAutomatedBackupsReplication",
       "us-east-2 DeleteReplicationConfiguration",
       "us-east-2 UpdateFileSystemProtection",
+      "us-east-2 StartBackupJob",
       "us-east-2 UpdateAutoScalingGroup",
       "us-west-2 CreateReplicationConfiguration",
     ]);
@@ -361,12 +417,43 @@ describe('recovery.database "restore": the new primary is restored from the reco
     expect(primaryRds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(0);
     expect(primaryRds.commandCalls(StartDBInstanceAutomatedBackupsReplicationCommand)[0].args[0].input).toEqual({ SourceDBInstanceArn: RECOVERY_DB_ARN, KmsKeyId: PRIMARY_KEY, BackupRetentionPeriod: 35 });
     expect(recoveryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
-    expect(result.timings.map((t) => t.step)).toEqual(FAILBACK_STEPS.slice(0, 10));
-    // The replicated backups read "pending" once, the file replication "ENABLING" once: a minute each.
+    expect(result.timings.map((t) => t.step)).toEqual(FAILBACK_STEPS.slice(0, 11));
+    // The backup job read RUNNING once, the replicated backups "pending" once, the file replication "ENABLING" once: a minute each.
     expect(result.timings.filter((t) => t.seconds > 0)).toEqual([
+      { step: "back-up-primary-files", seconds: 60 },
       { step: "wait-for-database-backups", seconds: 60 },
       { step: "wait-for-files-back", seconds: 60 },
     ]);
+  });
+
+  test("the primary file system is backed up by AWS Backup, and the backup completed, before the recovery copy replicates over it", async () => {
+    const w = world();
+    expect((await runFailback(OPTIONS, clients, w)).outcome).toBe("ready");
+    expect(primaryBackup.commandCalls(StartBackupJobCommand)[0].args[0].input).toEqual({
+      BackupVaultName: "medicare-hub-prod-backup",
+      ResourceArn: "arn:aws:elasticfilesystem:us-east-2:123456789012:file-system/fs-0aaaaaaaaaaaaaaa1",
+      IamRoleArn: "arn:aws:iam::123456789012:role/medicare-hub-prod-backup",
+      IdempotencyToken: "failback-fs-0aaaaaaaaaaaaaaa1-2026-11-30",
+      RecoveryPointTags: { Reason: "failback: the primary file system before the recovery copy replaced it" },
+    });
+    expect(aws.events.indexOf("primary files backed up")).toBeLessThan(aws.events.indexOf("files replicate back"));
+    expect(w.lines.find((l) => l.includes("] back-up-primary-files: "))).toBe(
+      `[4/23] back-up-primary-files: fs-0aaaaaaaaaaaaaaa1 backed up before the copy replaces it: recovery point ${PRIMARY_FILES_RECOVERY_POINT} in medicare-hub-prod-backup (job job-failback-0001) (60 s)`,
+    );
+  });
+
+  test("a backup job that fails stops the preparation before the primary file system is released or replicated over", async () => {
+    primaryBackup.on(DescribeBackupJobCommand).resolves({ BackupJobId: "job-failback-0001", State: "FAILED", StatusMessage: "Insufficient privileges to perform this action." });
+    const result = await runFailback(OPTIONS, clients, world());
+    expect(result).toMatchObject({
+      outcome: "failed",
+      stoppedAt: "back-up-primary-files",
+      message:
+        "stopped at step 4 (back-up-primary-files): backup job job-failback-0001 of fs-0aaaaaaaaaaaaaaa1 is FAILED (Insufficient privileges to perform this action.): " +
+        "nothing was replicated over it yet; steps before it are done; fix the cause, then resume with --from-step 4 and the same flags",
+    });
+    expect(primaryEfs.commandCalls(UpdateFileSystemProtectionCommand)).toHaveLength(0);
+    expect(recoveryEfs.commandCalls(CreateReplicationConfigurationCommand)).toHaveLength(0);
   });
 
   describe("the cutover", () => {
@@ -377,12 +464,27 @@ describe('recovery.database "restore": the new primary is restored from the reco
       aws.events = [];
     }
 
-    test("stops writes, waits until the backups are restorable past the stop, restores, configures, promotes the files and scales back", async () => {
+    test("stops writes, waits until the backups are restorable past the stop, restores, configures, pauses for the app role, then promotes the files, scales back and lifts the fence", async () => {
       await prepared();
       const w = world();
-      const result = await runFailback({ ...OPTIONS, cutover: true, fromStep: 11 }, clients, w);
+      const paused = await runFailback({ ...OPTIONS, cutover: true, fromStep: 12 }, clients, w);
+      // The app's role names the old instance's resource id: no user is sent to an app that cannot sign in.
+      expect(paused).toMatchObject({ outcome: "paused", stoppedAt: "apply-app-role" });
+      expect(paused.message).toBe(
+        "medicare-hub-prod-db is available with resource id db-NEWPRIMARY0123456789ABCD, which the primary app's role does not name yet: " +
+          "reconcile Terraform's state with the new medicare-hub-prod-db (docs/runbooks.md#region-failback: terraform state rm and import of its aws_db_instance), " +
+          "then run `terraform apply` for the environment now (it updates the app role to the new database's resource id: npm run plan:check first; " +
+          "apply only the role's policy, -target=aws_iam_role_policy.app-tier_instance-policy: a whole apply would also set both app groups' sizes and the primary health check's path back mid-cutover), " +
+          "then resume with --cutover --from-step 19",
+      );
+      expect(paused.timings.map((t) => t.step)).toEqual(["check-recovery-site", "check-primary-site", ...FAILBACK_STEPS.slice(11, 18)]);
+      expect(primaryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+      expect(route53.updates).toEqual([]);
+      const after = world();
+      const result = await runFailback({ ...OPTIONS, cutover: true, fromStep: 19 }, clients, after);
       expect(result).toMatchObject({ outcome: "done", message: "prod runs in us-east-2 again: database medicare-hub-prod-db, files fs-0aaaaaaaaaaaaaaa1" });
-      expect(result.timings.map((t) => t.step)).toEqual(["check-recovery-site", "check-primary-site", ...FAILBACK_STEPS.slice(10)]);
+      expect(result.timings.map((t) => t.step)).toEqual(["check-recovery-site", "check-primary-site", ...FAILBACK_STEPS.slice(18)]);
+      expect(route53.updates).toEqual([{ id: "hc-primary-alb", resourcePath: "/health", version: 2 }]);
       expect(primaryRds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).toEqual({
         SourceDBInstanceAutomatedBackupsArn: BACKUPS_BACK_ARN,
         UseLatestRestorableTime: true,
@@ -394,7 +496,6 @@ describe('recovery.database "restore": the new primary is restored from the reco
         MultiAZ: true,
         PubliclyAccessible: false,
         AutoMinorVersionUpgrade: true,
-        StorageType: "gp3",
         MaxAllocatedStorage: 1000,
         CACertificateIdentifier: "rds-ca-rsa2048-g1",
         EnableIAMDatabaseAuthentication: true,
@@ -405,15 +506,25 @@ describe('recovery.database "restore": the new primary is restored from the reco
         PreferredBackupWindow: "03:00-03:30",
         Tags: [{ Key: "Name", Value: "medicare-hub-prod-db" }],
       });
+      // No StorageType, as in the failover's restore: gp3 "you must also include a value for the Iops parameter" (RDS API
+      // Reference, RestoreDBInstanceToPointInTime); left out, the restore keeps the backups' storage type (gp3).
+      expect(primaryRds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input).not.toHaveProperty("StorageType");
       expect(primaryRds.commandCalls(ModifyDBInstanceCommand)[0].args[0].input).toMatchObject({ DBInstanceIdentifier: "medicare-hub-prod-db", ManageMasterUserPassword: true, MasterUserSecretKmsKeyId: PRIMARY_KEY });
       // Writes stopped at 10:01 (held at 10:00, drained in one poll). The backups trail the clock by 4 minutes: at 10:05 they
       // are restorable to 10:01, the stop itself, not after it; at 10:06 to 10:02: the restore starts then.
-      expect(aws.events).toEqual(["recovery group held at zero at 2026-11-30T10:00:00.000Z", "restored at 2026-11-30T10:06:00.000Z", "configured", "files promoted", "primary scaled"]);
-      expect(result.timings.find((t) => t.step === "wait-for-sync")).toEqual({ step: "wait-for-sync", seconds: 300 });
-      expect(w.lines.at(-1)).toMatch(/^Left to do \(docs\/runbooks.md#region-failback\): reconcile Terraform's state .*stop-db-instance-automated-backups-replication/);
+      expect(aws.events).toEqual([
+        "recovery group held at zero at 2026-11-30T10:00:00.000Z",
+        "restored at 2026-11-30T10:06:00.000Z",
+        "configured",
+        "files promoted",
+        "primary scaled",
+        "health check requests /health",
+      ]);
+      expect(paused.timings.find((t) => t.step === "wait-for-sync")).toEqual({ step: "wait-for-sync", seconds: 300 });
+      expect(after.lines.at(-1)).toMatch(/^Left to do \(docs\/runbooks.md#region-failback\): medicare-hub-prod-dr-db .*stop-db-instance-automated-backups-replication/);
     });
 
-    test("a restore that fails stops the cutover at step 14; the resumed cutover does not stop writes again", async () => {
+    test("a restore that fails stops the cutover at step 15; the resumed cutover does not stop writes again", async () => {
       await prepared();
       primaryRds
         .on(RestoreDBInstanceToPointInTimeCommand)
@@ -422,35 +533,36 @@ describe('recovery.database "restore": the new primary is restored from the reco
           aws.restored = "creating";
           aws.events.push("restored");
         });
-      const first = await runFailback({ ...OPTIONS, cutover: true, fromStep: 11 }, clients, world());
+      const first = await runFailback({ ...OPTIONS, cutover: true, fromStep: 12 }, clients, world());
       expect(first).toMatchObject({
         outcome: "failed",
         stoppedAt: "restore-primary-database",
         message:
-          "stopped at step 14 (restore-primary-database): InsufficientDBInstanceCapacityFault: Cannot create a db.r6g.large Multi-AZ instance in us-east-2 now; " +
-          "steps before it are done; fix the cause, then resume with --from-step 14 and the same flags",
+          "stopped at step 15 (restore-primary-database): InsufficientDBInstanceCapacityFault: Cannot create a db.r6g.large Multi-AZ instance in us-east-2 now; " +
+          "steps before it are done; fix the cause, then resume with --from-step 15 and the same flags",
       });
       const w = world();
-      const resumed = await runFailback({ ...OPTIONS, cutover: true, fromStep: 14 }, clients, w);
-      expect(resumed.outcome).toBe("done");
+      const resumed = await runFailback({ ...OPTIONS, cutover: true, fromStep: 15 }, clients, w);
+      expect(resumed.outcome).toBe("paused");
       expect(recoveryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
       expect(primaryRds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(2);
-      expect(w.lines.filter((l) => l.includes("skipped (--from-step 14)")).map((l) => l.split(":")[0])).toEqual([
-        "[3/20] hold-primary-app",
-        "[4/20] release-primary-file-system",
-        "[5/20] replicate-files-back",
-        "[6/20] rename-stale-database",
-        "[7/20] wait-for-rename",
-        "[8/20] replicate-database-backups",
-        "[9/20] wait-for-database-backups",
-        "[10/20] wait-for-files-back",
-        "[11/20] verify-ready",
-        "[12/20] stop-writes",
-        "[13/20] wait-for-sync",
+      expect(w.lines.filter((l) => l.includes("skipped (--from-step 15)")).map((l) => l.split(":")[0])).toEqual([
+        "[3/23] hold-primary-app",
+        "[4/23] back-up-primary-files",
+        "[5/23] release-primary-file-system",
+        "[6/23] replicate-files-back",
+        "[7/23] rename-stale-database",
+        "[8/23] wait-for-rename",
+        "[9/23] replicate-database-backups",
+        "[10/23] wait-for-database-backups",
+        "[11/23] wait-for-files-back",
+        "[12/23] verify-ready",
+        "[13/23] stop-writes",
+        "[14/23] wait-for-sync",
       ]);
       // A run resumed again at the restore finds the instance the last one made, and configures nothing twice.
       const again = world();
-      expect((await runFailback({ ...OPTIONS, cutover: true, fromStep: 14 }, clients, again)).outcome).toBe("done");
+      expect((await runFailback({ ...OPTIONS, cutover: true, fromStep: 15 }, clients, again)).outcome).toBe("paused");
       expect(primaryRds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(2);
       expect(again.lines.find((l) => l.includes("] restore-primary-database: "))).toMatch(/medicare-hub-prod-db exists \(available\): restored by an earlier run/);
       expect(primaryRds.commandCalls(ModifyDBInstanceCommand).at(-1)?.args[0].input).not.toHaveProperty("ManageMasterUserPassword");
@@ -459,18 +571,38 @@ describe('recovery.database "restore": the new primary is restored from the reco
     test("backups that never become restorable past the stop time out, and the step says why and how to go on", async () => {
       await prepared();
       aws.backupsBehindSeconds = 3600;
-      const result = await runFailback({ ...OPTIONS, cutover: true, fromStep: 11, timeoutSeconds: 600 }, clients, world());
+      const result = await runFailback({ ...OPTIONS, cutover: true, fromStep: 12, timeoutSeconds: 600 }, clients, world());
       expect(result).toMatchObject({ outcome: "failed", stoppedAt: "wait-for-sync" });
-      expect(result.message).toContain("stopped at step 13 (wait-for-sync): files and database synced past the stop not reached within 600 s");
+      expect(result.message).toContain("stopped at step 14 (wait-for-sync): files and database synced past the stop not reached within 600 s");
       expect(result.message).toContain("RDS uploads the transaction logs about every 5 minutes and then copies them across regions");
       expect(primaryRds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
     });
 
     test("refuses to start before the preparation is done", async () => {
-      const result = await runFailback({ ...OPTIONS, cutover: true, fromStep: 11 }, clients, world());
+      const result = await runFailback({ ...OPTIONS, cutover: true, fromStep: 12 }, clients, world());
       expect(result).toMatchObject({ outcome: "failed", stoppedAt: "verify-ready", message: expect.stringContaining("not ready for the cutover") });
       expect(recoveryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
     });
+  });
+
+  test("a file replication back in ERROR stops wait-for-files-back at once, naming the state and EFS's message", async () => {
+    recoveryEfs.on(DescribeReplicationConfigurationsCommand).resolves({
+      Replications: [
+        {
+          SourceFileSystemId: "fs-0bbbbbbbbbbbbbbb2",
+          Destinations: [{ FileSystemId: "fs-0aaaaaaaaaaaaaaa1", Region: "us-east-2", Status: "ERROR", StatusMessage: "The destination file system was deleted." }],
+        },
+      ] as never,
+    });
+    const result = await runFailback(OPTIONS, clients, world());
+    expect(result).toMatchObject({
+      outcome: "failed",
+      stoppedAt: "wait-for-files-back",
+      message: expect.stringContaining(
+        "stopped at step 11 (wait-for-files-back): the replication fs-0bbbbbbbbbbbbbbb2 -> fs-0aaaaaaaaaaaaaaa1 is ERROR (The destination file system was deleted.): it will not sync by itself",
+      ),
+    });
+    expect(result.timings.find((t) => t.step === "wait-for-files-back")).toBeUndefined();
   });
 
   test("a recovery region RDS does not replicate backups from stops the preparation before anything changes", async () => {
@@ -491,10 +623,10 @@ describe('recovery.database "replica": the new primary is a read replica of the 
     const result = await runFailback({ ...REPLICA_OPTIONS, dryRun: true }, clients, w);
     expect(result.outcome).toBe("dry-run");
     expect(mutations()).toEqual([]);
-    expect(w.lines.slice(1, 20).map((l) => l.split(":")[0])).toEqual(REPLICA_FAILBACK_STEPS.map((step, i) => `[${i + 1}/19] ${step}`));
+    expect(w.lines.slice(1, 23).map((l) => l.split(":")[0])).toEqual(REPLICA_FAILBACK_STEPS.map((step, i) => `[${i + 1}/22] ${step}`));
     const said = (step: string) => w.lines.find((l) => l.includes(`] ${step}: `)) as string;
     expect(said("check-recovery-site")).toBe(
-      "[1/19] check-recovery-site: medicare-hub-prod-dr-db standalone (available, 35-day backups); fs-0bbbbbbbbbbbbbbb2 writable (protection ENABLED); medicare-hub-prod-dr-app: 3 instances (0 s)",
+      "[1/22] check-recovery-site: medicare-hub-prod-dr-db standalone (available, 35-day backups); fs-0bbbbbbbbbbbbbbb2 writable (protection ENABLED); medicare-hub-prod-dr-app: 3 instances (0 s)",
     );
     expect(said("hold-primary-app")).toContain('would call UpdateAutoScalingGroup {"AutoScalingGroupName":"medicare-hub-prod-app","MinSize":0,"DesiredCapacity":0,"MaxSize":0} in us-east-2');
     expect(said("release-primary-file-system")).toContain(
@@ -533,15 +665,17 @@ describe('recovery.database "replica": the new primary is a read replica of the 
       "us-east-2 CreateDBInstanceReadReplica",
       "us-east-2 DeleteReplicationConfiguration",
       "us-east-2 UpdateFileSystemProtection",
+      "us-east-2 StartBackupJob",
       "us-east-2 UpdateAutoScalingGroup",
       "us-west-2 CreateReplicationConfiguration",
     ]);
     expect(primaryRds.commandCalls(CreateDBInstanceReadReplicaCommand)[0].args[0].input).toMatchObject({ DBInstanceIdentifier: "medicare-hub-prod-db", SourceDBInstanceIdentifier: RECOVERY_DB_ARN, KmsKeyId: PRIMARY_KEY });
     // Users are still served from the recovery region: its group was not touched.
     expect(recoveryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
-    expect(result.timings.map((t) => t.step)).toEqual(REPLICA_FAILBACK_STEPS.slice(0, 10));
-    // The new replica read "creating" once, the file replication "ENABLING" once: a minute each.
+    expect(result.timings.map((t) => t.step)).toEqual(REPLICA_FAILBACK_STEPS.slice(0, 11));
+    // The backup job read RUNNING once, the new replica "creating" once, the file replication "ENABLING" once: a minute each.
     expect(result.timings.filter((t) => t.seconds > 0)).toEqual([
+      { step: "back-up-primary-files", seconds: 60 },
       { step: "wait-for-database-replica", seconds: 60 },
       { step: "wait-for-files-back", seconds: 60 },
     ]);
@@ -557,10 +691,16 @@ describe('recovery.database "replica": the new primary is a read replica of the 
     test("stops writes, waits until both stores are past the stop, promotes and scales the primary back", async () => {
       await prepared();
       const w = world();
-      const result = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 11 }, clients, w);
+      const paused = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 12 }, clients, w);
+      // A promoted replica is a new instance too, with its own resource id.
+      expect(paused).toMatchObject({ outcome: "paused", stoppedAt: "apply-app-role", message: expect.stringMatching(/resource id db-NEWPRIMARY0123456789ABCD.*then resume with --cutover --from-step 18$/) });
+      expect(w.lines.filter((l) => l.includes("skipped (--from-step 12)"))).toHaveLength(9);
+      expect(paused.timings.map((t) => t.step)).toEqual(["check-recovery-site", "check-primary-site", ...REPLICA_FAILBACK_STEPS.slice(11, 17)]);
+      expect(primaryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
+      const after = world();
+      const result = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 18 }, clients, after);
       expect(result).toMatchObject({ outcome: "done", message: "prod runs in us-east-2 again: database medicare-hub-prod-db, files fs-0aaaaaaaaaaaaaaa1" });
-      expect(w.lines.filter((l) => l.includes("skipped (--from-step 11)"))).toHaveLength(8);
-      expect(result.timings.map((t) => t.step)).toEqual(["check-recovery-site", "check-primary-site", ...REPLICA_FAILBACK_STEPS.slice(10)]);
+      expect(route53.updates).toEqual([{ id: "hc-primary-alb", resourcePath: "/health", version: 2 }]);
       expect(recoveryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)[0].args[0].input).toEqual({ AutoScalingGroupName: "medicare-hub-prod-dr-app", MinSize: 0, DesiredCapacity: 0, MaxSize: 0 });
       expect(primaryRds.commandCalls(PromoteReadReplicaCommand)[0].args[0].input).toEqual({ DBInstanceIdentifier: "medicare-hub-prod-db", BackupRetentionPeriod: 35, PreferredBackupWindow: "03:00-03:30" });
       expect(recoveryEfs.commandCalls(DeleteReplicationConfigurationCommand)[0].args[0].input).toEqual({ SourceFileSystemId: "fs-0bbbbbbbbbbbbbbb2", DeletionMode: "ALL_CONFIGURATIONS" });
@@ -568,25 +708,25 @@ describe('recovery.database "replica": the new primary is a read replica of the 
       // Writes stopped at 10:01 (the group drained in one poll). The ReplicaLag point of 10:01-10:02 (5 s) dates the last
       // replayed commit after 10:00:55 only, which is before the stop; the point of 10:02-10:03 dates it after 10:01:55: the
       // gate opens on the third poll, at 10:03.
-      expect(result.timings.find((t) => t.step === "wait-for-sync")).toEqual({ step: "wait-for-sync", seconds: 120 });
+      expect(paused.timings.find((t) => t.step === "wait-for-sync")).toEqual({ step: "wait-for-sync", seconds: 120 });
       expect(w.lines.find((l) => l.includes("] stop-writes: "))).toContain("no instance left in medicare-hub-prod-dr-app at 2026-11-30T10:01:00.000Z");
-      expect(w.lines.at(-1)).toMatch(/^Left to do \(docs\/runbooks.md#region-failback\): reconcile Terraform's state/);
+      expect(after.lines.at(-1)).toMatch(/^Left to do \(docs\/runbooks.md#region-failback\): medicare-hub-prod-dr-db and fs-0bbbbbbbbbbbbbbb2 are to be replaced/);
     });
 
     test("an idle source never proves the replica caught up: PostgreSQL's ReplicaLag grows, and the step says how to go on", async () => {
       await prepared();
       // The last commit was at 10:00:50, before the stop; nothing commits after it.
       aws.lag = (at) => (at + 60_000 - Date.parse("2026-11-30T10:00:50Z")) / 1000;
-      const result = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 11, timeoutSeconds: 600 }, clients, world());
+      const result = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 12, timeoutSeconds: 600 }, clients, world());
       expect(result).toMatchObject({ outcome: "failed", stoppedAt: "wait-for-sync" });
-      expect(result.message).toContain("stopped at step 13 (wait-for-sync): files and database synced past the stop not reached within 600 s");
+      expect(result.message).toContain("stopped at step 14 (wait-for-sync): files and database synced past the stop not reached within 600 s");
       expect(result.message).toContain("make one on medicare-hub-prod-dr-db (SELECT txid_current();) and run again");
-      expect(result.message).toContain("pg_last_wal_replay_lsn() on medicare-hub-prod-db equals pg_current_wal_lsn() on medicare-hub-prod-dr-db and resume with --from-step 14");
+      expect(result.message).toContain("pg_last_wal_replay_lsn() on medicare-hub-prod-db equals pg_current_wal_lsn() on medicare-hub-prod-dr-db and resume with --from-step 15");
       expect(primaryRds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(0);
     });
 
     test("refuses to start before the preparation is done", async () => {
-      const result = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 11 }, clients, world());
+      const result = await runFailback({ ...REPLICA_OPTIONS, cutover: true, fromStep: 12 }, clients, world());
       expect(result).toMatchObject({ outcome: "failed", stoppedAt: "verify-ready", message: expect.stringContaining("not ready for the cutover") });
       expect(recoveryAutoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
     });
@@ -602,17 +742,17 @@ describe('recovery.database "replica": the new primary is a read replica of the 
       outcome: "failed",
       stoppedAt: "create-database-replica",
       message:
-        "stopped at step 8 (create-database-replica): InvalidDBInstanceStateFault: The source instance's automated backups are not ready; " +
-        "steps before it are done; fix the cause, then resume with --from-step 8 and the same flags",
+        "stopped at step 9 (create-database-replica): InvalidDBInstanceStateFault: The source instance's automated backups are not ready; " +
+        "steps before it are done; fix the cause, then resume with --from-step 9 and the same flags",
     });
     const w = world();
-    const resumed = await runFailback({ ...REPLICA_OPTIONS, fromStep: 8 }, clients, w);
+    const resumed = await runFailback({ ...REPLICA_OPTIONS, fromStep: 9 }, clients, w);
     expect(resumed.outcome).toBe("ready");
     expect(primaryRds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(1);
     expect(recoveryEfs.commandCalls(CreateReplicationConfigurationCommand)).toHaveLength(1);
     expect(primaryRds.commandCalls(CreateDBInstanceReadReplicaCommand)).toHaveLength(2);
     // The checks ran again and found the stale primary under its new name.
-    expect(w.lines[2]).toMatch(/^\[2\/19\] check-primary-site: stale primary medicare-hub-prod-db-stale \(available\); no new replica yet;/);
+    expect(w.lines[2]).toMatch(/^\[2\/22\] check-primary-site: stale primary medicare-hub-prod-db-stale \(available\); no new replica yet;/);
   });
 
   test("a recovery database whose master password RDS manages cannot be a replica's source: refused before anything changes", async () => {
@@ -643,9 +783,9 @@ describe("command line", () => {
   };
   const ids = ["--file-system-id", "fs-0aaaaaaaaaaaaaaa1", "--recovery-file-system-id", "fs-0bbbbbbbbbbbbbbb2"];
 
-  test("names both sites from the configuration: prod's committed default comes back by a restore, the prepare steps by default, the cutover from step 11", () => {
+  test("names both sites from the configuration: prod's committed default comes back by a restore, the prepare steps by default, the cutover from step 12", () => {
     expect(parseArgs(["--env", "prod", ...ids], environments)).toEqual(OPTIONS);
-    expect(parseArgs(["--env", "staging", ...ids, "--cutover"], environments)).toMatchObject({ strategy: "pilot-light", databaseMode: "replica", cutover: true, fromStep: 11 });
+    expect(parseArgs(["--env", "staging", ...ids, "--cutover"], environments)).toMatchObject({ strategy: "pilot-light", databaseMode: "replica", cutover: true, fromStep: 12 });
   });
 
   test("reads the file systems from `terraform output -json`", () => {
@@ -657,10 +797,10 @@ describe("command line", () => {
   test.each([
     [["--env", "prod", "--recovery-file-system-id", "fs-0bbbbbbbbbbbbbbb2"], /^--file-system-id is required \(or --outputs FILE with file_system_id\)/],
     [["--env", "prod", "--file-system-id", "fs-0aaaaaaaaaaaaaaa1", "--recovery-file-system-id", "copy"], /--recovery-file-system-id takes a file system id such as fs-0123456789abcdef0, got "copy"/],
-    [["--env", "prod", ...ids, "--from-step", "12"], /--from-step 12: steps 11 to 20 are the cutover, add --cutover/],
-    [["--env", "prod", ...ids, "--cutover", "--from-step", "3"], /--from-step 3 with --cutover: the cutover is steps 11 to 20/],
-    [["--env", "prod", ...ids, "--from-step", "21"], /--from-step takes a whole number from 1 to 20, got "21"/],
-    [["--env", "staging", ...ids, "--from-step", "20"], /--from-step takes a whole number from 1 to 19, got "20"/],
+    [["--env", "prod", ...ids, "--from-step", "13"], /--from-step 13: steps 12 to 23 are the cutover, add --cutover/],
+    [["--env", "prod", ...ids, "--cutover", "--from-step", "3"], /--from-step 3 with --cutover: the cutover is steps 12 to 23/],
+    [["--env", "prod", ...ids, "--from-step", "24"], /--from-step takes a whole number from 1 to 23, got "24"/],
+    [["--env", "staging", ...ids, "--from-step", "23"], /--from-step takes a whole number from 1 to 22, got "23"/],
     [["--env", "restored", ...ids], /--env restored: recovery.strategy is "backup-and-restore"; the failback returns from a pilot-light or warm-standby failover/],
     [["--env", "dev", ...ids], /--env dev: recovery.strategy is "off"/],
   ])("refuses %j", (argv, message) => {

@@ -39,12 +39,14 @@ import {
   FAILOVER_STEPS,
   RESTORE_STANDBY_FAILOVER_STEPS,
   STANDBY_FAILOVER_STEPS,
+  clientConfig,
   parseArgs,
   runFailover,
   runRestoreStandbyFailover,
   runStandbyFailover,
   type FailoverOptions,
   type FailoverWorld,
+  type HealthChecks,
   type RestoreStandbyFailoverOptions,
   type StandbyFailoverOptions,
 } from "../../tools/failover";
@@ -70,6 +72,7 @@ const OPTIONS: FailoverOptions = {
   dryRun: false,
   fromStep: 1,
   timeoutSeconds: 600,
+  restoreTimeoutSeconds: 1800,
   intervalSeconds: 30,
 };
 
@@ -163,10 +166,48 @@ test("a step that fails halfway stops the run, says where and why and how to res
   expect(w.lines.filter((l) => l.includes("skipped (--from-step 5)")).map((l) => l.split(":")[0])).toEqual(["[3/6] restore-database", "[4/6] wait-for-database"]);
 });
 
-test("a database that never becomes available times out at --timeout, naming it", async () => {
+test("a database that never becomes available times out at --restore-timeout (not --timeout), naming it", async () => {
   rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceStatus: "creating" }] });
-  const result = await runFailover({ ...OPTIONS, timeoutSeconds: 90 }, clients, world());
+  const result = await runFailover({ ...OPTIONS, timeoutSeconds: 60, restoreTimeoutSeconds: 90 }, clients, world());
   expect(result).toMatchObject({ outcome: "failed", stoppedAt: "wait-for-database", message: expect.stringContaining("medicare-hub-prod-dr-db available not reached within 90 s") });
+});
+
+test("a restore RDS gives up on stops the wait at once, naming the status, instead of waiting out --timeout", async () => {
+  rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [{ DBInstanceStatus: "incompatible-restore" }] });
+  const result = await runFailover(OPTIONS, clients, world());
+  expect(result).toMatchObject({
+    outcome: "failed",
+    stoppedAt: "wait-for-database",
+    message: expect.stringContaining("stopped at step 4 (wait-for-database): medicare-hub-prod-dr-db is incompatible-restore: RDS will not make it available by itself"),
+  });
+  expect(result.timings.find((t) => t.step === "wait-for-database")).toBeUndefined();
+  expect(rds.commandCalls(DescribeDBInstancesCommand)).toHaveLength(1);
+});
+
+test("a throttled or failed poll is polled again within the same --timeout; one that keeps failing times out naming the last error", async () => {
+  const throttled = Object.assign(new Error("Rate exceeded"), { name: "Throttling", $metadata: { httpStatusCode: 400 } });
+  const unavailable = Object.assign(new Error("Service Unavailable"), { name: "InternalFailure", $metadata: { httpStatusCode: 503 } });
+  rds.on(DescribeDBInstancesCommand).rejectsOnce(throttled).rejectsOnce(unavailable).resolves({ DBInstances: [{ DBInstanceStatus: "available" }] });
+  const w = world();
+  const result = await runFailover(OPTIONS, clients, w);
+  expect(result.outcome).toBe("done");
+  expect(result.timings.find((t) => t.step === "wait-for-database")).toEqual({ step: "wait-for-database", seconds: 60 });
+  expect(w.lines.filter((l) => l.includes("polling again"))).toEqual([
+    "  medicare-hub-prod-dr-db available: Throttling: Rate exceeded; polling again",
+    "  medicare-hub-prod-dr-db available: InternalFailure: Service Unavailable; polling again",
+  ]);
+
+  rds.on(DescribeDBInstancesCommand).rejects(throttled);
+  const stuck = await runFailover({ ...OPTIONS, fromStep: 4, restoreTimeoutSeconds: 90 }, clients, world());
+  expect(stuck.message).toContain("medicare-hub-prod-dr-db available not reached within 90 s (last poll: Throttling: Rate exceeded)");
+  // A refusal is not transient: it ends the step at once.
+  rds.on(DescribeDBInstancesCommand).rejects(Object.assign(new Error("not authorized to perform rds:DescribeDBInstances"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } }));
+  const denied = await runFailover({ ...OPTIONS, fromStep: 4 }, clients, world());
+  expect(denied.message).toContain("stopped at step 4 (wait-for-database): AccessDenied: not authorized to perform rds:DescribeDBInstances");
+});
+
+test("every SDK client times out a hung call after 30 s (the SDK sets no request timeout of its own)", () => {
+  expect(clientConfig("us-west-2")).toEqual({ region: "us-west-2", requestHandler: { requestTimeout: 30_000, connectionTimeout: 5_000 } });
 });
 
 test("no replicated backups in the recovery region: the first check fails and nothing is changed", async () => {
@@ -175,6 +216,49 @@ test("no replicated backups in the recovery region: the first check fails and no
   expect(result).toMatchObject({ outcome: "failed", stoppedAt: "check-database-copy" });
   expect(result.message).toContain("no replicated automated backups of medicare-hub-prod-db in us-west-2");
   expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
+});
+
+describe("which replicated backups are the primary's", () => {
+  // Retained backups of an older instance that had the same identifier stay listed for their retention period.
+  const retained = {
+    DBInstanceIdentifier: "medicare-hub-prod-db",
+    DbiResourceId: "db-OLDINSTANCE0000000000000",
+    DBInstanceAutomatedBackupsArn: "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-retained",
+    Status: "retained",
+    RestoreWindow: { LatestTime: new Date("2026-11-20T04:00:00Z") },
+  };
+  const current = { DBInstanceIdentifier: "medicare-hub-prod-db", DbiResourceId: "db-PRIMARY00000000000000000", DBInstanceAutomatedBackupsArn: BACKUPS_ARN, Status: "replicating", RestoreWindow: { LatestTime: LATEST } };
+
+  test("a retained set of the same identifier, listed first, is passed over for the one replicating", async () => {
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [retained, current] });
+    const result = await runFailover(OPTIONS, clients, world());
+    expect(result.outcome).toBe("done");
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input.SourceDBInstanceAutomatedBackupsArn).toBe(BACKUPS_ARN);
+  });
+
+  test("two sets replicating are refused, newest first, until --source-resource-id names one", async () => {
+    const other = { ...current, DbiResourceId: "db-SECOND000000000000000000", DBInstanceAutomatedBackupsArn: "arn:aws:rds:us-west-2:123456789012:auto-backup:ab-second", RestoreWindow: { LatestTime: new Date("2026-11-30T09:55:00Z") } };
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [current, other] });
+    const refused = await runFailover(OPTIONS, clients, world());
+    expect(refused).toMatchObject({ outcome: "failed", stoppedAt: "check-database-copy" });
+    expect(refused.message).toContain(
+      "2 sets of replicated backups of medicare-hub-prod-db in us-west-2, newest first: db-SECOND000000000000000000 (replicating, restorable until 2026-11-30T09:55:00.000Z), " +
+        "db-PRIMARY00000000000000000 (replicating, restorable until 2026-11-30T09:50:00.000Z); name the source instance's with --source-resource-id",
+    );
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
+    const chosen = await runFailover({ ...OPTIONS, sourceResourceId: "db-PRIMARY00000000000000000" }, clients, world());
+    expect(chosen.outcome).toBe("done");
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)[0].args[0].input.SourceDBInstanceAutomatedBackupsArn).toBe(BACKUPS_ARN);
+  });
+
+  test("only retained sets: refused, saying what there is", async () => {
+    rds.on(DescribeDBInstanceAutomatedBackupsCommand).resolves({ DBInstanceAutomatedBackups: [retained] });
+    const result = await runFailover(OPTIONS, clients, world());
+    expect(result.message).toContain(
+      "no replicated backups of medicare-hub-prod-db in us-west-2 are replicating; there are db-OLDINSTANCE0000000000000 (retained, restorable until 2026-11-20T04:00:00.000Z): " +
+        "if one of them is the source's, name it with --source-resource-id",
+    );
+  });
 });
 
 describe("command line", () => {
@@ -190,7 +274,11 @@ describe("command line", () => {
       targetDatabase: "medicare-hub-prod-dr-db",
       primaryUnreachable: false,
       fromStep: 1,
+      timeoutSeconds: 3600,
+      // A restore of prod's volume, with its transaction logs replayed, is measured in hours.
+      restoreTimeoutSeconds: 14400,
     });
+    expect(parseArgs(["--env", "prod", "--dry-run", "--restore-timeout", "21600"], environments)).toMatchObject({ restoreTimeoutSeconds: 21600 });
   });
   test.each([
     [["--dry-run"], /--env is required/],
@@ -213,8 +301,44 @@ const cloudWatch = mockClient(CloudWatchClient);
 const ec2 = mockClient(EC2Client);
 const TARGET_GROUP_ARN = "arn:aws:elasticloadbalancing:us-west-2:123456789012:targetgroup/medicare-hub-prod-dr-app-https/0123456789abcdef";
 const target = (state: string) => ({ Target: { Id: "i-0" }, TargetHealth: { State: state } }) as never;
+
+/** Route 53's health checks as the fake keeps them, tagged as constructs/dns.ts tags them; updates in order. */
+interface Route53 {
+  checks: { id: string; name: string; resourcePath: string; version: number }[];
+  updates: { id: string; resourcePath: string; version: number }[];
+  /** Of 16 checkers, how many report success at each GetHealthCheckStatus of a check, in turn (the last one repeats). */
+  healthyCheckers: Record<string, number[]>;
+}
+let route53: Route53;
+beforeEach(() => {
+  route53 = {
+    checks: [
+      { id: "hc-primary-alb", name: "medicare-hub-prod-alb-health", resourcePath: "/health", version: 1 },
+      { id: "hc-primary-deep", name: "medicare-hub-prod-app-deep-health", resourcePath: "/health/deep", version: 1 },
+      { id: "hc-standby-alb", name: "medicare-hub-prod-dr-alb-health", resourcePath: "/health/deep", version: 1 },
+    ],
+    updates: [],
+    // The standby's deep check: failing at the first read (2 of 16 is 12.5 %, not more than 18 %), then passing.
+    healthyCheckers: { "hc-standby-alb": [2, 16] },
+  };
+});
+const fakeRoute53: HealthChecks = {
+  named: async (name) => route53.checks.filter((c) => c.name === name).map(({ id, resourcePath, version }) => ({ id, resourcePath, version })),
+  setResourcePath: async (id, resourcePath, version) => {
+    const check = route53.checks.find((c) => c.id === id);
+    if (!check) throw Object.assign(new Error(`No health check with ID ${id}`), { name: "NoSuchHealthCheck" });
+    if (check.version !== version) throw Object.assign(new Error("The value of HealthCheckVersion in the request doesn't match"), { name: "HealthCheckVersionMismatch" });
+    route53.updates.push({ id, resourcePath, version });
+    Object.assign(check, { resourcePath, version: version + 1 });
+  },
+  status: async (id) => {
+    const queue = route53.healthyCheckers[id] ?? [16];
+    return { healthy: (queue.length > 1 ? queue.shift() : queue[0]) as number, checkers: 16 };
+  },
+};
 const standbyClients = () => ({
   ...clients,
+  route53: fakeRoute53,
   autoScaling: new AutoScalingClient({ region: "us-west-2" }),
   elb: new ElasticLoadBalancingV2Client({ region: "us-west-2" }),
   cloudWatch: new CloudWatchClient({ region: "us-west-2" }),
@@ -291,14 +415,19 @@ describe('pilot-light and warm-standby, recovery.database "replica": promote the
       EndTime: new Date("2026-11-30T10:00:00Z"),
       Statistics: ["Maximum"],
     });
-    expect(w.lines.slice(1, 10).map((l) => l.split(":")[0])).toEqual(STANDBY_FAILOVER_STEPS.map((step, i) => `[${i + 1}/9] ${step}`));
+    expect(w.lines.slice(1, 12).map((l) => l.split(":")[0])).toEqual(STANDBY_FAILOVER_STEPS.map((step, i) => `[${i + 1}/11] ${step}`));
     expect(w.lines[1]).toBe(
-      "[1/9] check-replica: medicare-hub-prod-dr-db replicates arn:aws:rds:us-east-2:123456789012:db:medicare-hub-prod-db (available, replication replicating); " +
+      "[1/11] check-replica: medicare-hub-prod-dr-db replicates arn:aws:rds:us-east-2:123456789012:db:medicare-hub-prod-db (available, replication replicating); " +
         "ReplicaLag maximum 7 s over the last 5 minutes: expected data loss, the primary's last 7 s of commits at most (the lag also grows while the primary is silent or gone) (0 s)",
     );
-    expect(w.lines[3]).toBe("[3/9] check-standby-group: medicare-hub-prod-dr-app: min 3, desired 3, max 3, 3 in service; registered in medicare-hub-prod-dr-app-https (0 s)");
-    expect(w.lines[4]).toBe('[4/9] promote-database: would call PromoteReadReplica {"DBInstanceIdentifier":"medicare-hub-prod-dr-db","BackupRetentionPeriod":35,"PreferredBackupWindow":"03:00-03:30"} (0 s)');
-    expect(w.lines[8]).toBe('[8/9] scale-app: would call UpdateAutoScalingGroup {"AutoScalingGroupName":"medicare-hub-prod-dr-app","MinSize":3,"DesiredCapacity":3,"MaxSize":9} (0 s)');
+    expect(w.lines[3]).toBe("[3/11] check-standby-group: medicare-hub-prod-dr-app: min 3, desired 3, max 3, 3 in service; registered in medicare-hub-prod-dr-app-https (0 s)");
+    expect(w.lines[4]).toBe(
+      '[4/11] fence-primary: would call UpdateHealthCheck {"HealthCheckId":"hc-primary-alb","HealthCheckVersion":1,"ResourcePath":"/fenced-by-failover"} ' +
+        "(Route 53, global; medicare-hub-prod-alb-health requests /health now) (0 s)",
+    );
+    expect(route53.updates).toEqual([]);
+    expect(w.lines[5]).toBe('[5/11] promote-database: would call PromoteReadReplica {"DBInstanceIdentifier":"medicare-hub-prod-dr-db","BackupRetentionPeriod":35,"PreferredBackupWindow":"03:00-03:30"} (0 s)');
+    expect(w.lines[9]).toBe('[9/11] scale-app: would call UpdateAutoScalingGroup {"AutoScalingGroupName":"medicare-hub-prod-dr-app","MinSize":3,"DesiredCapacity":3,"MaxSize":9} (0 s)');
   });
 
   test("a whole run promotes the database, scales only once both stores are writable, and times each step", async () => {
@@ -311,6 +440,7 @@ describe('pilot-light and warm-standby, recovery.database "replica": promote the
     const result = await runStandbyFailover(STANDBY, standbyClients(), w);
     expect(result).toMatchObject({ outcome: "done", message: "prod runs in us-west-2: database medicare-hub-prod-dr-db, files fs-copy, 3 instances" });
     expect(seen).toEqual({ promotionsBeforeScaling: 1, fileCopiesPromotedBeforeScaling: 1 });
+    expect(route53.updates).toEqual([{ id: "hc-primary-alb", resourcePath: "/fenced-by-failover", version: 1 }]);
     expect(rds.commandCalls(PromoteReadReplicaCommand)[0].args[0].input).toEqual({ DBInstanceIdentifier: "medicare-hub-prod-dr-db", BackupRetentionPeriod: 35, PreferredBackupWindow: "03:00-03:30" });
     expect(efs.commandCalls(DeleteReplicationConfigurationCommand)[0].args[0].input).toEqual({ SourceFileSystemId: "fs-primary", DeletionMode: "LOCAL_CONFIGURATION_ONLY" });
     expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)[0].args[0].input).toEqual({ AutoScalingGroupName: "medicare-hub-prod-dr-app", MinSize: 3, DesiredCapacity: 3, MaxSize: 9 });
@@ -320,18 +450,24 @@ describe('pilot-light and warm-standby, recovery.database "replica": promote the
       "check-replica 0",
       "check-file-copy 0",
       "check-standby-group 0",
+      "fence-primary 0",
       "promote-database 0",
       "wait-for-database 30",
       "promote-file-copy 0",
       "wait-for-file-copy 30",
       "scale-app 0",
       "wait-for-health 30",
+      "wait-for-dns 30",
     ]);
-    expect(w.lines[9]).toBe("[9/9] wait-for-health: 3 healthy targets in medicare-hub-prod-dr-app-https: Route 53 sends users here once the standby's health check passes (30 s)");
+    expect(w.lines[10]).toBe("[10/11] wait-for-health: 3 healthy targets in medicare-hub-prod-dr-app-https: Route 53 sends users here once the standby's health check passes (30 s)");
+    // The targets' check is the shallow path: done only once Route 53's own checkers pass the standby's deep one.
+    expect(w.lines[11]).toBe(
+      "[11/11] wait-for-dns: 16 of 16 Route 53 checkers find hc-standby-alb (medicare-hub-prod-dr-alb-health) healthy: Route 53 answers the domain with us-west-2's load balancer (30 s)",
+    );
     expect(w.lines.at(-1)).toMatch(/^Left to do .*medicare-hub-prod-dr-db has the primary's users and master password.*npm run failback -- --env prod/);
   });
 
-  test("promote-database failing stops the run at step 4 with what to run next; --from-step 4 checks again and promotes", async () => {
+  test("promote-database failing stops the run at step 5 with what to run next; --from-step 5 checks again and promotes", async () => {
     // RDS's side: a replica until a promotion succeeds, then promoted after one read of "modifying".
     let promoted = false;
     let readsSincePromotion = 0;
@@ -345,13 +481,13 @@ describe('pilot-light and warm-standby, recovery.database "replica": promote the
       outcome: "failed",
       stoppedAt: "promote-database",
       message:
-        "stopped at step 4 (promote-database): InvalidDBInstanceStateFault: DB instance medicare-hub-prod-dr-db is not in available state; " +
-        "steps before it are done; fix the cause, then resume with --from-step 4 and the same flags",
+        "stopped at step 5 (promote-database): InvalidDBInstanceStateFault: DB instance medicare-hub-prod-dr-db is not in available state; " +
+        "steps before it are done; fix the cause, then resume with --from-step 5 and the same flags",
     });
     expect(efs.commandCalls(DeleteReplicationConfigurationCommand)).toHaveLength(0);
     expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(0);
 
-    const resumed = await runStandbyFailover({ ...STANDBY, fromStep: 4 }, standbyClients(), world());
+    const resumed = await runStandbyFailover({ ...STANDBY, fromStep: 5 }, standbyClients(), world());
     expect(resumed.outcome).toBe("done");
     expect(rds.commandCalls(PromoteReadReplicaCommand)).toHaveLength(2);
     expect(autoScaling.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
@@ -360,23 +496,34 @@ describe('pilot-light and warm-standby, recovery.database "replica": promote the
   test("a run resumed past the promotion accepts the standalone instance; a fresh run refuses it and says where to resume", async () => {
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [PROMOTED] });
     const w = world();
-    expect((await runStandbyFailover({ ...STANDBY, fromStep: 6 }, standbyClients(), w)).outcome).toBe("done");
-    expect(w.lines[1]).toBe("[1/9] check-replica: medicare-hub-prod-dr-db is already a standalone instance (available): promoted by the run this one resumes (0 s)");
+    expect((await runStandbyFailover({ ...STANDBY, fromStep: 7 }, standbyClients(), w)).outcome).toBe("done");
+    expect(w.lines[1]).toBe("[1/11] check-replica: medicare-hub-prod-dr-db is already a standalone instance (available): promoted by the run this one resumes (0 s)");
     const fresh = await runStandbyFailover(STANDBY, standbyClients(), world());
-    expect(fresh).toMatchObject({ outcome: "failed", stoppedAt: "check-replica", message: expect.stringContaining("if a run promoted it already, resume with --from-step 5") });
+    expect(fresh).toMatchObject({ outcome: "failed", stoppedAt: "check-replica", message: expect.stringContaining("if a run promoted it already, resume with --from-step 6") });
   });
 
   test("scale-app failing after the copy was promoted: the resumed run finds no replication and goes on", async () => {
     efs.on(DeleteReplicationConfigurationCommand).callsFake(() => void efs.on(DescribeReplicationConfigurationsCommand).rejects(Object.assign(new Error("Replication does not exist"), { name: "ReplicationNotFound" })));
     autoScaling.on(UpdateAutoScalingGroupCommand).rejectsOnce(Object.assign(new Error("Rate exceeded"), { name: "Throttling" })).resolves({});
     const first = await runStandbyFailover({ ...STANDBY, fileSystemId: "fs-primary" }, standbyClients(), world());
-    expect(first).toMatchObject({ outcome: "failed", stoppedAt: "scale-app", message: expect.stringContaining("resume with --from-step 8 and the same flags") });
+    expect(first).toMatchObject({ outcome: "failed", stoppedAt: "scale-app", message: expect.stringContaining("resume with --from-step 9 and the same flags") });
     rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [PROMOTED] });
     const w = world();
-    const resumed = await runStandbyFailover({ ...STANDBY, fileSystemId: "fs-primary", fromStep: 8 }, standbyClients(), w);
+    const resumed = await runStandbyFailover({ ...STANDBY, fileSystemId: "fs-primary", fromStep: 9 }, standbyClients(), w);
     expect(resumed.outcome).toBe("done");
-    expect(w.lines[2]).toBe("[2/9] check-file-copy: no replication left: deleted by the run this one resumes (the copy: unknown, give --recovery-file-system-id to wait for it) (0 s)");
+    expect(w.lines[2]).toBe("[2/11] check-file-copy: no replication left: deleted by the run this one resumes (the copy: unknown, give --recovery-file-system-id to wait for it) (0 s)");
     expect(efs.commandCalls(DeleteReplicationConfigurationCommand)).toHaveLength(1);
+  });
+
+  test("a standby Route 53 never finds healthy times out at --timeout, naming the health check; the dry run only says what it would wait for", async () => {
+    route53.healthyCheckers = { "hc-standby-alb": [2] };
+    const result = await runStandbyFailover({ ...STANDBY, timeoutSeconds: 60 }, standbyClients(), world());
+    expect(result).toMatchObject({ outcome: "failed", stoppedAt: "wait-for-dns", message: expect.stringContaining("Route 53 health check hc-standby-alb (medicare-hub-prod-dr-alb-health) healthy not reached within 60 s") });
+    rds.reset();
+    rds.on(DescribeDBInstancesCommand).resolves({ DBInstances: [REPLICA] });
+    const w = world();
+    await runStandbyFailover({ ...STANDBY, dryRun: true }, standbyClients(), w);
+    expect(w.lines[11]).toBe("[11/11] wait-for-dns: would wait until Route 53's checkers find hc-standby-alb (medicare-hub-prod-dr-alb-health) healthy: more than 18 % of them (up to 600 s) (0 s)");
   });
 
   test("targets that never become healthy time out at --timeout, naming the target group", async () => {
@@ -423,6 +570,7 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     dryRun: false,
     fromStep: 1,
     timeoutSeconds: 3600,
+    restoreTimeoutSeconds: 14400,
     intervalSeconds: 30,
   };
 
@@ -539,11 +687,11 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     expect(result.outcome).toBe("dry-run");
     expect(mutations()).toEqual([]);
     expect(w.lines[0]).toBe("Dry run of the failover of prod (warm-standby, database restored): us-east-2 -> us-west-2");
-    expect(w.lines.slice(1, 13).map((l) => l.split(":")[0])).toEqual(RESTORE_STANDBY_FAILOVER_STEPS.map((step, i) => `[${i + 1}/12] ${step}`));
+    expect(w.lines.slice(1, 15).map((l) => l.split(":")[0])).toEqual(RESTORE_STANDBY_FAILOVER_STEPS.map((step, i) => `[${i + 1}/14] ${step}`));
     const said = (step: string) => w.lines.find((l) => l.includes(`] ${step}: `)) as string;
     const call = (step: string, api: string) => JSON.parse(said(step).replace(new RegExp(`^.*would call ${api} (\\{.*\\})(, then .*)? \\(0 s\\)$`), "$1"));
     expect(said("check-restore-target")).toBe(
-      "[3/12] check-restore-target: subnet group medicare-hub-prod-dr-db (vpc-0dr, us-west-2a, us-west-2b, us-west-2c); parameter group medicare-hub-prod-dr-db-postgres17; " +
+      "[3/14] check-restore-target: subnet group medicare-hub-prod-dr-db (vpc-0dr, us-west-2a, us-west-2b, us-west-2c); parameter group medicare-hub-prod-dr-db-postgres17; " +
         "security group sg-0database (medicare-hub-prod-dr-database) (0 s)",
     );
     expect(call("restore-database", "RestoreDBInstanceToPointInTime")).toMatchObject({ SourceDBInstanceAutomatedBackupsArn: BACKUPS_ARN, TargetDBInstanceIdentifier: "medicare-hub-prod-dr-db", VpcSecurityGroupIds: ["sg-0database"] });
@@ -616,6 +764,7 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
       "check-file-copy 0",
       "check-restore-target 0",
       "check-standby-group 0",
+      "fence-primary 0",
       "restore-database 0",
       "wait-for-database 30",
       "configure-database 0",
@@ -624,9 +773,47 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
       "scale-app 0",
       "refresh-standby-instances 30",
       "wait-for-health 30",
+      "wait-for-dns 30",
     ]);
-    expect(w.lines[11]).toBe("[11/12] refresh-standby-instances: instance refresh refresh-0001 Successful: every instance of medicare-hub-prod-dr-app booted knowing medicare-hub-prod-dr-db (30 s)");
+    expect(w.lines[12]).toBe("[12/14] refresh-standby-instances: instance refresh refresh-0001 Successful: every instance of medicare-hub-prod-dr-app booted knowing medicare-hub-prod-dr-db (30 s)");
     expect(w.lines.at(-1)).toMatch(/^Left to do .*no terraform apply while failed over.*npm run failback -- --env prod/);
+  });
+
+  test("fence-primary, the first change, points the primary's Route 53 health check at a path that never answers 2xx/3xx, before the restore", async () => {
+    const w = clock();
+    rds.on(RestoreDBInstanceToPointInTimeCommand).callsFake(() => {
+      aws.events.push(`restore (fenced: ${route53.checks[0].resourcePath})`);
+      aws.db = { createdAt: at(), read: false, secret: false };
+      return {};
+    });
+    expect((await runRestoreStandbyFailover(RESTORE, standbyClients(), w)).outcome).toBe("done");
+    expect(route53.updates).toEqual([{ id: "hc-primary-alb", resourcePath: "/fenced-by-failover", version: 1 }]);
+    expect(aws.events[0]).toBe("restore (fenced: /fenced-by-failover)");
+    expect(w.lines[5]).toBe(
+      "[5/14] fence-primary: hc-primary-alb (medicare-hub-prod-alb-health): ResourcePath /health -> /fenced-by-failover (the original path was /health); " +
+        "Route 53 fails the domain over to the standby (or the maintenance page) whatever us-east-2 answers, and keeps it there when that region returns, until the failback's unfence-primary (0 s)",
+    );
+    // The standby's own check, and the primary's deep one, are not touched.
+    expect(route53.checks.map((c) => `${c.id} ${c.resourcePath}`)).toEqual(["hc-primary-alb /fenced-by-failover", "hc-primary-deep /health/deep", "hc-standby-alb /health/deep"]);
+  });
+
+  test("a run resumed at the fence finds it fenced and changes nothing; no health check of that name stops the run before the restore", async () => {
+    route53.checks[0].resourcePath = "/fenced-by-failover";
+    const w = clock();
+    expect((await runRestoreStandbyFailover({ ...RESTORE, fromStep: 5 }, standbyClients(), w)).outcome).toBe("done");
+    expect(route53.updates).toEqual([]);
+    expect(w.lines[5]).toBe("[5/14] fence-primary: hc-primary-alb (medicare-hub-prod-alb-health) requests /fenced-by-failover already: nothing to change (0 s)");
+
+    route53.checks = route53.checks.slice(1);
+    aws = { now: Date.parse("2026-11-30T10:00:00Z"), inService: 3, events: [] };
+    rds.resetHistory();
+    const result = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
+    expect(result).toMatchObject({
+      outcome: "failed",
+      stoppedAt: "fence-primary",
+      message: expect.stringContaining("stopped at step 5 (fence-primary): no Route 53 health check is tagged Name=medicare-hub-prod-alb-health: the fence needs exactly one (constructs/dns.ts)"),
+    });
+    expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(0);
   });
 
   test("a step that fails halfway stops the run and says how to resume; the resumed run finds the restored instance and restores nothing twice", async () => {
@@ -639,21 +826,26 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
       outcome: "failed",
       stoppedAt: "promote-file-copy",
       message:
-        "stopped at step 8 (promote-file-copy): AccessDeniedException: User is not authorized to perform elasticfilesystem:DeleteReplicationConfiguration; " +
-        "steps before it are done; fix the cause, then resume with --from-step 8 and the same flags",
+        "stopped at step 9 (promote-file-copy): AccessDeniedException: User is not authorized to perform elasticfilesystem:DeleteReplicationConfiguration; " +
+        "steps before it are done; fix the cause, then resume with --from-step 9 and the same flags",
     });
     expect(aws.events).toEqual(["restore", "database available", "configure"]);
 
     const w = clock();
-    const resumed = await runRestoreStandbyFailover({ ...RESTORE, fromStep: 8 }, standbyClients(), w);
+    const resumed = await runRestoreStandbyFailover({ ...RESTORE, fromStep: 9 }, standbyClients(), w);
     expect(resumed.outcome).toBe("done");
     expect(rds.commandCalls(RestoreDBInstanceToPointInTimeCommand)).toHaveLength(1);
     expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(1);
     expect(w.lines[3]).toBe(
-      "[3/12] check-restore-target: subnet group medicare-hub-prod-dr-db (vpc-0dr, us-west-2a, us-west-2b, us-west-2c); parameter group medicare-hub-prod-dr-db-postgres17; " +
+      "[3/14] check-restore-target: subnet group medicare-hub-prod-dr-db (vpc-0dr, us-west-2a, us-west-2b, us-west-2c); parameter group medicare-hub-prod-dr-db-postgres17; " +
         "security group sg-0database (medicare-hub-prod-dr-database); medicare-hub-prod-dr-db exists (available): restored by the run this one resumes (0 s)",
     );
-    expect(w.lines.filter((l) => l.includes("skipped (--from-step 8)")).map((l) => l.split(":")[0])).toEqual(["[5/12] restore-database", "[6/12] wait-for-database", "[7/12] configure-database"]);
+    expect(w.lines.filter((l) => l.includes("skipped (--from-step 9)")).map((l) => l.split(":")[0])).toEqual([
+      "[5/14] fence-primary",
+      "[6/14] restore-database",
+      "[7/14] wait-for-database",
+      "[8/14] configure-database",
+    ]);
     expect(aws.events.slice(3)).toEqual(["files promoted", "scaled", "refresh started"]);
   });
 
@@ -670,10 +862,10 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     expect(first).toMatchObject({ outcome: "failed", stoppedAt: "refresh-standby-instances", message: expect.stringContaining("instance refresh refresh-0001 of medicare-hub-prod-dr-app Successful not reached within 60 s") });
     stuck = false;
     const w = clock();
-    const resumed = await runRestoreStandbyFailover({ ...RESTORE, fromStep: 11 }, standbyClients(), w);
+    const resumed = await runRestoreStandbyFailover({ ...RESTORE, fromStep: 12 }, standbyClients(), w);
     expect(resumed.outcome).toBe("done");
     expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(1);
-    expect(w.lines[11]).toMatch(/^\[11\/12\] refresh-standby-instances: the refresh already running refresh-0001 Successful/);
+    expect(w.lines[12]).toMatch(/^\[12\/14\] refresh-standby-instances: the refresh already running refresh-0001 Successful/);
   });
 
   test("a refresh started before the database existed is not adopted: the step says to cancel it", async () => {
@@ -681,7 +873,7 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     const result = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
     expect(result).toMatchObject({ outcome: "failed", stoppedAt: "refresh-standby-instances" });
     expect(result.message).toContain("instance refresh refresh-0000 of medicare-hub-prod-dr-app is InProgress, started before medicare-hub-prod-dr-db existed");
-    expect(result.message).toContain("aws autoscaling cancel-instance-refresh --auto-scaling-group-name medicare-hub-prod-dr-app) and resume with --from-step 11");
+    expect(result.message).toContain("aws autoscaling cancel-instance-refresh --auto-scaling-group-name medicare-hub-prod-dr-app) and resume with --from-step 12");
     expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(0);
   });
 
@@ -691,8 +883,8 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     const result = await runRestoreStandbyFailover({ ...RESTORE, strategy: "pilot-light" }, standbyClients(), w);
     expect(result.outcome).toBe("done");
     expect(autoScaling.commandCalls(StartInstanceRefreshCommand)).toHaveLength(0);
-    expect(w.lines[11]).toBe(
-      "[11/12] refresh-standby-instances: not needed: medicare-hub-prod-dr-app held no instance before scale-app, so every instance booted knowing medicare-hub-prod-dr-db (0 s)",
+    expect(w.lines[12]).toBe(
+      "[12/14] refresh-standby-instances: not needed: medicare-hub-prod-dr-app held no instance before scale-app, so every instance booted knowing medicare-hub-prod-dr-db (0 s)",
     );
   });
 
@@ -711,7 +903,7 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     expect(missing.message).toContain("stopped at step 3 (check-restore-target): no DB subnet group medicare-hub-prod-dr-data in us-west-2: the warm-standby standby is not built (terraform apply)");
     aws.db = { createdAt: at(), read: true, secret: true };
     const again = await runRestoreStandbyFailover(RESTORE, standbyClients(), clock());
-    expect(again.message).toContain("medicare-hub-prod-dr-db exists already (available): if a run restored it, resume with --from-step 6");
+    expect(again.message).toContain("medicare-hub-prod-dr-db exists already (available): if a run restored it, resume with --from-step 7");
     expect(mutations()).toEqual([]);
   });
 
@@ -779,8 +971,8 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
       [["--env", "prod", "--db-subnet-group", "dr-data"], /--db-subnet-group: prod fails over to its standing warm-standby environment, whose database restore target Terraform built/],
       [["--env", "prod", "--parameter-group", "dr-postgres17"], /--parameter-group: prod fails over to its standing warm-standby environment/],
       [["--env", "replicated", "--security-group", "sg-0dr"], /--security-group: replicated fails over to its standing warm-standby environment, whose database is a replica/],
-      [["--env", "prod", "--from-step", "13"], /--from-step takes a whole number from 1 to 12, got "13"/],
-      [["--env", "replicated", "--from-step", "10"], /--from-step takes a whole number from 1 to 9, got "10"/],
+      [["--env", "prod", "--from-step", "15"], /--from-step takes a whole number from 1 to 14, got "15"/],
+      [["--env", "replicated", "--from-step", "12"], /--from-step takes a whole number from 1 to 11, got "12"/],
       [["--env", "prod", "--outputs", "/nonexistent/outputs.json"], /--outputs \/nonexistent\/outputs.json: not readable/],
       [["--env", "prod", "--routing-control-primary", "arn:aws:route53-recovery-control::123456789012:controlpanel/p/routingcontrol/a"], /Unknown option '--routing-control-primary'/],
     ])("refuses %j", (argv, message) => {
