@@ -648,6 +648,7 @@ export async function runFailback(options: FailbackOptions, clients: FailbackCli
         { secretKey, monitoringIntervalSeconds: t.MonitoringInterval ?? 0, monitoringRoleArn: t.MonitoringRoleArn, performanceInsights: pi, maintenanceWindow: t.PreferredMaintenanceWindow },
         dry,
         ` in ${options.primaryRegion}`,
+        waitUntil,
       );
     },
     "apply-app-role": async () => {

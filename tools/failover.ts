@@ -453,11 +453,31 @@ export function configureDatabaseInput(identifier: string, current: DBInstance |
 }
 
 /** What configure-database says it did, or would do. */
-export async function configureDatabase(rds: RDSClient, identifier: string, wanted: DatabaseConfiguration, dryRun: boolean, where = ""): Promise<string> {
+export async function configureDatabase(
+  rds: RDSClient,
+  identifier: string,
+  wanted: DatabaseConfiguration,
+  dryRun: boolean,
+  where = "",
+  waitUntil?: (what: string, done: () => Promise<boolean>) => Promise<void>,
+): Promise<string> {
   const current = dryRun ? undefined : await describeInstance(rds, identifier);
   const input = configureDatabaseInput(identifier, current, wanted);
   if (dryRun) return `would call ModifyDBInstance ${JSON.stringify(input)}${where}`;
-  await rds.send(new ModifyDBInstanceCommand(input));
+  // Right after a restore RDS takes the first automated backup ("backing-up") and refuses modifications until the
+  // instance is available again (InvalidDBInstanceState, ModifyDBInstance's errors in the RDS API Reference): tried
+  // again within the step's bounded wait rather than ending the run with the database restored and users still out.
+  const modify = async (): Promise<boolean> => {
+    try {
+      await rds.send(new ModifyDBInstanceCommand(input));
+      return true;
+    } catch (error) {
+      if (!/^InvalidDBInstanceState/.test((error as Error).name) || !waitUntil) throw error;
+      throw Object.assign(new Error((error as Error).message), { name: (error as Error).name, $retryable: true });
+    }
+  };
+  if (waitUntil) await waitUntil(`${identifier} accepting its configuration`, modify);
+  else await modify();
   const secret = current?.MasterUserSecret ? `its master password is managed already (${current.MasterUserSecret.SecretArn})` : `RDS manages its master password, encrypted with ${wanted.secretKey}`;
   return `${identifier}: ${secret}; enhanced monitoring every ${wanted.monitoringIntervalSeconds} s${wanted.performanceInsights ? ", Performance Insights" : ""} (applied now; the instance reads "modifying" meanwhile)`;
 }
@@ -958,6 +978,8 @@ export async function runRestoreStandbyFailover(options: RestoreStandbyFailoverO
           maintenanceWindow: settings.maintenanceWindow,
         },
         options.dryRun,
+        "",
+        waitUntil,
       );
     },
     "promote-file-copy": files.promote,

@@ -849,6 +849,21 @@ describe('pilot-light and warm-standby, recovery.database "restore": restore int
     expect(aws.events.slice(3)).toEqual(["files promoted", "scaled", "refresh started"]);
   });
 
+  test("configure-database right after the restore: RDS refusing while the instance is busy (backing-up) is tried again, not the end of the run", async () => {
+    const w = clock();
+    let refusals = 2;
+    rds.on(ModifyDBInstanceCommand).callsFake(() => {
+      if (refusals-- > 0) throw Object.assign(new Error("Database instance is not in available state."), { name: "InvalidDBInstanceStateFault" });
+      aws.events.push("configure");
+      if (aws.db) aws.db.secret = true;
+      return {};
+    });
+    const result = await runRestoreStandbyFailover(RESTORE, standbyClients(), w);
+    expect(result.outcome).toBe("done");
+    expect(rds.commandCalls(ModifyDBInstanceCommand)).toHaveLength(3);
+    expect(w.lines.filter((l) => l.includes("InvalidDBInstanceStateFault"))).toHaveLength(2);
+  });
+
   test("a refresh that times out: the resumed run waits for the same refresh instead of starting another", async () => {
     let stuck = true;
     autoScaling.on(DescribeInstanceRefreshesCommand).callsFake((input: DescribeInstanceRefreshesCommandInput) => {
