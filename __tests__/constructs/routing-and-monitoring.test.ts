@@ -2,33 +2,19 @@
  * DNS routing and observability of the synthesized stacks: DNS stops sending users to a dead endpoint, and every
  * alarm reaches a human.
  */
-import { mkdtempSync, readFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import type { EnvironmentName } from "../../config/schema";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { HEALTH_CHECK_PATH } from "../../constructs/load-balancer";
 import { MAINTENANCE_STATUS } from "../../constructs/maintenance-site";
 import { dashboardBody } from "../../constructs/monitoring";
-import { SUPPRESSIONS } from "../../constructs/policy/suppressions";
-import { buildApp } from "../../main";
-import { finalizeSynthOutput } from "../../synth-output";
-import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, withPlainStackTraces, type SynthResult, type TerraformJson } from "../support/synth";
+import { missingRunbookSections } from "../support/runbooks";
+import { only, primaryRegion, readStackJson, refName, resourcesOf, synthApp, type SynthResult, type TerraformJson } from "../support/synth";
 
 /**
  * The runbook sections docs/runbooks.md lacks for these alarms (each tagged with its section and severity), as
  * "<anchor> <severity>": a section is `## <anchor>` followed by its severity in bold.
  */
-function missingRunbookSections(alarms: readonly { tags: Record<string, string> }[]): string[] {
-  const runbooks = readFileSync(join(__dirname, "..", "..", "docs", "runbooks.md"), "utf8");
-  const sections = [...new Set(alarms.map((alarm) => `${alarm.tags.Runbook.split("#")[1]} ${alarm.tags.Severity}`))];
-  return sections.filter((section) => {
-    const [anchor, severity] = section.split(" ");
-    return !runbooks.includes(`\n## ${anchor}\n**${severity}`);
-  });
-}
-
 /** Domain records (not certificate validation records). */
 function domainRecords(tf: TerraformJson, domain: string): any[] {
   return Object.values(resourcesOf(tf, "aws_route53_record")).filter((r) => r.name === domain);
@@ -523,21 +509,6 @@ describe("DNS routing and monitoring", () => {
       if (env === "prod") expect(config.logRetentionDays).toBeGreaterThanOrEqual(365);
     });
   });
-});
-
-test("with a cross-region replica (recovery.database \"replica\"), the standby's alarms too have a runbook section", () => {
-  const prod = DEFAULT_CONFIG.environments.prod;
-  const config = { ...DEFAULT_CONFIG, environments: { ...DEFAULT_CONFIG.environments, prod: { ...prod, recovery: { ...prod.recovery, database: "replica" as const } } } };
-  // MH-DR-2 refuses the replica while the source's password is managed by RDS; accepted here to see the alarms.
-  const accept = { rule: "MH-DR-2", reason: "Test: the replica is synthesized for its alarms; AWS's support of the replica is what the rule is about." };
-  const outdir = join(mkdtempSync(join(tmpdir(), "medicare-hub-replica-")), "cdktf.out");
-  withPlainStackTraces(() => buildApp(config, { outdir, hclOutput: false, suppressions: { ...SUPPRESSIONS, prod: [...(SUPPRESSIONS.prod ?? []), accept] } }).synth());
-  finalizeSynthOutput(outdir, false);
-  const stackId = environmentStackId("prod");
-  const tf = readStackJson({ outdir, stackDirs: { [stackId]: join(outdir, "stacks", stackId) } }, stackId);
-  const standbyAlarms = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).filter((a) => a.provider === "aws.recovery");
-  expect(standbyAlarms.map((a) => a.alarm_name).sort()).toEqual(["medicare-hub-prod-dr-replica-lag", "medicare-hub-prod-dr-replica-lag-unknown", "medicare-hub-prod-dr-standby-unhealthy"]);
-  expect(missingRunbookSections(standbyAlarms)).toEqual([]);
 });
 
 test("the dashboard has a widget per layer, the DNS one reading us-east-1", () => {

@@ -14,6 +14,7 @@ import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { SUPPRESSIONS, type Suppression } from "../../constructs/policy/suppressions";
 import { finalizeSynthOutput } from "../../synth-output";
 import { completeConfig } from "../support/complete-config";
+import { missingRunbookSections } from "../support/runbooks";
 import { readStackJson, refName, resourcesOf, withPlainStackTraces, type TerraformJson } from "../support/synth";
 
 const ACCEPT_REPLICA = { rule: "MH-DR-2", reason: "Test: the standby is synthesized to follow its references; AWS's support of the replica is what the rule is about." };
@@ -218,6 +219,12 @@ describe("a cross-region read replica instead (recovery.database \"replica\")", 
     expect(regionOf(lag)).toBe("us-west-2");
     const unknown = alarms.find((a) => a.alarm_name === "medicare-hub-prod-dr-replica-lag-unknown");
     expect(unknown).toMatchObject({ metric_name: "ReplicaLag", statistic: "Minimum", comparison_operator: "LessThanThreshold", threshold: 0 });
+  });
+
+  test("the standby's alarms, the replica's included, each have their runbook section", () => {
+    const standbyAlarms = Object.values(resourcesOf(tf, "aws_cloudwatch_metric_alarm")).filter((a) => a.provider === "aws.recovery");
+    expect(standbyAlarms.map((a) => a.alarm_name).sort()).toEqual(["medicare-hub-prod-dr-replica-lag", "medicare-hub-prod-dr-replica-lag-unknown", "medicare-hub-prod-dr-standby-unhealthy"]);
+    expect(missingRunbookSections(standbyAlarms)).toEqual([]);
   });
 });
 
