@@ -144,8 +144,8 @@ import {
   type StepsRun,
 } from "./failover";
 
-/** recovery.database "restore" (the default): the new primary restored from the recovery database's replicated backups. */
-export const FAILBACK_STEPS = [
+/** The steps both modes begin with: hold the primary, keep its files, and start copying the data home. */
+const PREPARE_FIRST = [
   "check-recovery-site",
   "check-primary-site",
   "hold-primary-app",
@@ -154,46 +154,32 @@ export const FAILBACK_STEPS = [
   "replicate-files-back",
   "rename-stale-database",
   "wait-for-rename",
+] as const;
+/** The prepare's last wait (the files' first sync home), then the cutover's first steps: writes stop, the copies catch up. */
+const READY_THEN_STOP = ["wait-for-files-back", "verify-ready", "stop-writes", "wait-for-sync"] as const;
+/** The steps both modes end with: the app role, the files, the app and DNS back in the primary region. */
+const CUTOVER_LAST = ["apply-app-role", "promote-primary-files", "wait-for-primary-files", "scale-primary-app", "wait-for-primary-health", "unfence-primary"] as const;
+
+/** recovery.database "restore" (the default): the new primary restored from the recovery database's replicated backups. */
+export const FAILBACK_STEPS = [
+  ...PREPARE_FIRST,
   "replicate-database-backups",
   "wait-for-database-backups",
-  "wait-for-files-back",
-  "verify-ready",
-  "stop-writes",
-  "wait-for-sync",
+  ...READY_THEN_STOP,
   "restore-primary-database",
   "wait-for-primary-database",
   "configure-primary-database",
-  "apply-app-role",
-  "promote-primary-files",
-  "wait-for-primary-files",
-  "scale-primary-app",
-  "wait-for-primary-health",
-  "unfence-primary",
+  ...CUTOVER_LAST,
 ] as const;
 /** recovery.database "replica": the new primary a read replica of the recovery database, promoted at the cutover. */
 export const REPLICA_FAILBACK_STEPS = [
-  "check-recovery-site",
-  "check-primary-site",
-  "hold-primary-app",
-  "back-up-primary-files",
-  "release-primary-file-system",
-  "replicate-files-back",
-  "rename-stale-database",
-  "wait-for-rename",
+  ...PREPARE_FIRST,
   "create-database-replica",
   "wait-for-database-replica",
-  "wait-for-files-back",
-  "verify-ready",
-  "stop-writes",
-  "wait-for-sync",
+  ...READY_THEN_STOP,
   "promote-primary-database",
   "wait-for-primary-database",
-  "apply-app-role",
-  "promote-primary-files",
-  "wait-for-primary-files",
-  "scale-primary-app",
-  "wait-for-primary-health",
-  "unfence-primary",
+  ...CUTOVER_LAST,
 ] as const;
 export type FailbackStep = (typeof FAILBACK_STEPS)[number] | (typeof REPLICA_FAILBACK_STEPS)[number];
 /** The cutover's first step, in both modes: the steps before it prepare, with no user impact. */

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { DEFAULT_CONFIG } from "../../config/environments";
 import { environmentStackId } from "../../constructs/medicare-hub-stack";
 import { StackView } from "../../constructs/policy/rule";
-import { WHOLE_ENVIRONMENT, estimate } from "../../tools/cost";
+import { WHOLE_ENVIRONMENT, costMarkdown, estimate, standbyCostByStrategy } from "../../tools/cost";
 import { STACK_LAYER, UNKNOWN_LAYER, layerOf } from "../../tools/synthesized";
 import { HOURS_PER_MONTH, PRICES, PRICES_AS_OF, PRICES_SOURCE } from "../../tools/data/prices";
 import { readStackJson, synthApp } from "../support/synth";
@@ -27,6 +27,23 @@ describe("cost estimate", () => {
     expect(monthly("KMS customer-managed keys")).toBe(2);
     expect(monthly("CloudWatch alarms")).toBe(1.4);
     expect(audit.lines.filter((l) => l.item.startsWith("NAT"))).toEqual([]);
+  });
+
+  test("what surviving the loss of the region costs, per strategy: a warm standby is a pilot light plus its instances", () => {
+    const prod = estimate(view("prod"));
+    const ladder = standbyCostByStrategy(prod);
+    expect(ladder.map((r) => r.strategy)).toEqual(["backup-and-restore", "pilot-light", "warm-standby"]);
+    // The warm standby's 3 t3.medium instances ($0.0416 per hour, 730 hours: $91.10) and their 3 × 20 GB gp3 root
+    // volumes ($0.08 per GB-month: $4.80).
+    expect([PRICES.ec2["t3.medium"].usd, PRICES.ebsGp3.usd]).toEqual([0.0416, 0.08]);
+    expect(Math.round((ladder[2].monthlyUsd - ladder[1].monthlyUsd) * 100) / 100).toBe(95.9);
+    // A pilot light adds the standby's network, load balancer, firewall and alarms: NAT gateways alone are 3 × $0.045 × 730.
+    expect(ladder[1].monthlyUsd - ladder[0].monthlyUsd).toBeGreaterThan(3 * 0.045 * HOURS_PER_MONTH);
+    // Backup and restore: the recovery region's keys, copies and transfer, which every rung keeps.
+    expect(ladder[0].monthlyUsd).toBeGreaterThan(0);
+    expect(costMarkdown([prod])).toContain(`| warm-standby | $${ladder[2].monthlyUsd.toFixed(2)} |`);
+    // Dev keeps nothing in another region: no ladder.
+    expect(standbyCostByStrategy(estimate(view("dev")))).toEqual([]);
   });
 
   test("counts what the synthesized stack deploys: NAT gateways per AZ in prod, one in dev", () => {
